@@ -1,0 +1,1 @@
+"""The terminal chat: the same bot, one line at a time."""

@@ -1,0 +1,139 @@
+"""The console chat loop: reads messages from standard input, prints Dojo's replies.
+
+Works interactively and with piped input (one message per line; a line opening a ``` fence
+runs to the closing fence). Numbered choices answer the latest buttons or poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from adapters.console.render import render_reply
+from core import codec
+from core.messages import Action, Attachment, ChatKind, ChatRef, Incoming, Platform, Reply, UserRef
+from core.parsing import parse_command
+from core.router import Router
+
+FENCE = "```"
+
+
+def _opens_fence(line: str) -> bool:
+    return line.count(FENCE) % 2 == 1
+
+
+def read_messages(stream: TextIO, join_code: bool) -> Iterator[str]:
+    """Yield whole messages: lines, with fenced blocks kept together.
+
+    With `join_code` (piped input), a command line directly followed by a fenced block is one
+    message, so `/review python` and its code travel together.
+    """
+    pending: str | None = None
+    for raw in stream:
+        line = raw.rstrip("\n")
+        if _opens_fence(line):
+            block = [line]
+            for more in stream:
+                block.append(more.rstrip("\n"))
+                if FENCE in more:
+                    break
+            code = "\n".join(block)
+            if pending is not None and join_code:
+                yield f"{pending}\n{code}"
+            else:
+                if pending is not None:
+                    yield pending
+                yield code
+            pending = None
+            continue
+        if pending is not None:
+            yield pending
+            pending = None
+        if join_code and line.lstrip().startswith("/"):
+            pending = line
+        else:
+            yield line
+    if pending is not None:
+        yield pending
+
+
+class ConsoleChat:
+    def __init__(self, router: Router, user: str, output: TextIO, files_dir: Path) -> None:
+        self.router = router
+        self.user = UserRef(Platform.CONSOLE, user, user)
+        self.chat = ChatRef(Platform.CONSOLE, user, ChatKind.PRIVATE)
+        self.output = output
+        self.files_dir = files_dir
+        self.choices: list[str] = []  # callback data for the numbered choices on screen
+
+    def to_incoming(self, text: str) -> Incoming:
+        stripped = text.strip()
+        if stripped.isdigit() and self.choices:
+            index = int(stripped) - 1
+            if 0 <= index < len(self.choices):
+                try:
+                    decoded = codec.decode(self.choices[index])
+                except codec.CodecError:
+                    decoded = Action("expired")
+                return Incoming(Platform.CONSOLE, self.user, self.chat, text=stripped,
+                                action=decoded)
+        parsed = parse_command(text)
+        if parsed is None:
+            return Incoming(Platform.CONSOLE, self.user, self.chat, text=text)
+        return Incoming(
+            Platform.CONSOLE, self.user, self.chat, text=text,
+            command=parsed.name, args=parsed.args,
+        )
+
+    async def send(self, text: str) -> None:
+        replies = await self.router.handle(self.to_incoming(text))
+        self.show(replies)
+
+    def show(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            self._remember_choices(reply)
+            self.output.write(render_reply(reply) + "\n")
+            if reply.image is not None:
+                path = self._save(Attachment(reply.image.filename, reply.image.data))
+                caption = f" ({reply.image.caption})" if reply.image.caption else ""
+                self.output.write(f"🖼️ Image saved to {path}{caption}\n")
+            if reply.document is not None:
+                self.output.write(f"📄 File saved to {self._save(reply.document)}\n")
+        self.output.flush()
+
+    def _remember_choices(self, reply: Reply) -> None:
+        if reply.poll is not None:
+            prefix = reply.poll.answer_data
+            self.choices = [f"{prefix}:{index}" for index in range(len(reply.poll.options))]
+        elif reply.buttons:
+            self.choices = [button.data for row in reply.buttons for button in row]
+
+    def _save(self, attachment: Attachment) -> Path:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        safe = "".join(c for c in attachment.filename if c.isalnum() or c in "._-") or "file"
+        path = self.files_dir / f"{stamp}-{safe}"
+        path.write_bytes(attachment.data)
+        return path.resolve()
+
+
+async def run_console(router: Router, user: str, files_dir: Path, offline_note: str) -> None:
+    interactive = sys.stdin.isatty()
+    chat = ConsoleChat(router, user, sys.stdout, files_dir)
+    sys.stdout.write(f"Dojo console, chatting as {user}. {offline_note} Send /help; Ctrl-D quits.\n")
+    sys.stdout.flush()
+    messages = read_messages(sys.stdin, join_code=not interactive)
+    while True:
+        if interactive:
+            sys.stdout.write("> ")
+            sys.stdout.flush()
+        message = await asyncio.to_thread(next, messages, None)
+        if message is None:
+            break
+        if not message.strip():
+            continue
+        await chat.send(message)

@@ -1,0 +1,78 @@
+"""The composition root: builds Dojo's parts from settings. Nothing else wires things together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
+from core.commands import build_registry
+from core.context import Services
+from core.db.engine import create_engine, is_sqlite
+from core.db.migrate import upgrade
+from core.db.uow import UnitOfWorkFactory
+from core.ports import LLM, Clock, SystemClock
+from core.router import Router
+
+
+class StartupError(Exception):
+    """Dojo cannot start (database unreachable, schema missing); the message says why."""
+
+
+@dataclass
+class Dojo:
+    settings: Settings
+    engine: AsyncEngine
+    services: Services
+    router: Router
+    closers: list[object] = field(default_factory=list)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def feature_modules() -> tuple[ModuleType, ...]:
+    """Feature modules beyond the foundation; each issue's features add themselves here."""
+    return ()
+
+
+def build_llm(settings: Settings) -> LLM | None:
+    return None
+
+
+async def _check_database(engine: AsyncEngine, url: str) -> None:
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+            has_schema = await connection.run_sync(
+                lambda sync: sync.dialect.has_table(sync, "alembic_version")
+            )
+    except Exception as error:  # the driver's own error types vary by backend
+        raise StartupError(f"Cannot reach the database at DATABASE_URL: {error}") from None
+    if not has_schema:
+        raise StartupError("The database has no Dojo schema yet: run `dojo migrate` first.")
+
+
+async def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    llm: LLM | None = None,
+    migrate_sqlite: bool = True,
+) -> Dojo:
+    url = settings.database_url
+    if migrate_sqlite and is_sqlite(url):
+        await upgrade(url)
+    engine = create_engine(url)
+    await _check_database(engine, url)
+    services = Services(
+        config=settings.core_config(),
+        clock=clock or SystemClock(),
+        uow_factory=UnitOfWorkFactory(engine),
+        llm=llm if llm is not None else build_llm(settings),
+    )
+    router = Router(services, build_registry(feature_modules()))
+    return Dojo(settings, engine, services, router)

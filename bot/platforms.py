@@ -1,0 +1,20 @@
+"""Which platform adapters start, from which tokens. Each adapter adds itself here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.app import Dojo
+
+log = logging.getLogger(__name__)
+
+
+async def start_platforms(dojo: Dojo) -> list[asyncio.Task[None]]:
+    tasks: list[asyncio.Task[None]] = []
+    settings = dojo.settings
+    if settings.telegram_bot_token:
+        log.error("TELEGRAM_BOT_TOKEN is set but the Telegram adapter is not built yet")
+    if settings.discord_bot_token:
+        log.error("DISCORD_BOT_TOKEN is set but the Discord adapter is not built yet")
+    return tasks

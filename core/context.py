@@ -1,0 +1,78 @@
+"""What a handler gets: the message, the learner, an open unit of work and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from core.config import CoreConfig
+from core.db.models import Community, PlatformAccount, User
+from core.db.uow import UnitOfWork, UnitOfWorkFactory
+from core.messages import Incoming, Reply
+from core.ports import LLM, Clock
+from core.progress import Outcome, announcements, record_activity
+from core.rules.xp import Activity
+
+if TYPE_CHECKING:
+    from core.registry import Registry
+
+
+@dataclass
+class Services:
+    config: CoreConfig
+    clock: Clock
+    uow_factory: UnitOfWorkFactory
+    llm: LLM | None = None
+    registry: Registry | None = None
+    # Feature-owned singletons (question banks, budget policy) keyed by feature name.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    incoming: Incoming
+    services: Services
+    uow: UnitOfWork
+    user: User
+    account: PlatformAccount
+    community: Community | None
+    is_admin: bool
+    now: datetime
+
+    @property
+    def chat_key(self) -> str:
+        return f"{self.incoming.chat.platform}:{self.incoming.chat.id}"
+
+    @property
+    def actor(self) -> str:
+        return self.incoming.user.key
+
+    async def checkpoint(self) -> None:
+        """Commit what is written so far, so no transaction stays open across slow work."""
+        await self.uow.commit()
+
+    async def record(
+        self,
+        activity: Activity,
+        *,
+        reference: str,
+        score: int | None = None,
+        context: tuple[str, str] | None = None,
+        meta: dict[str, Any] | None = None,
+        xp: int | None = None,
+    ) -> tuple[Outcome, list[Reply]]:
+        """Record an activity for the current learner; returns the outcome and announcements."""
+        outcome = await record_activity(
+            self.uow,
+            self.user,
+            activity,
+            self.services.clock.now(),
+            reference=reference,
+            score=score,
+            context=context,
+            meta=meta,
+            community_id=self.community.id if self.community else None,
+            xp=xp,
+        )
+        return outcome, announcements(self.user, outcome)

@@ -1,0 +1,328 @@
+"""Repositories for the spine of Dojo: learners, accounts, communities, XP, badges, events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import (
+    Achievement,
+    ActivityLog,
+    AdminAudit,
+    Community,
+    CommunityMember,
+    PlatformAccount,
+    ProcessedEvent,
+    User,
+    UserAchievement,
+    XpLedger,
+)
+from core.db.upsert import insert_ignore
+from core.messages import CommunityRef, UserRef
+
+MAX_NAME = 100
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def account(self, platform: str, platform_user_id: str) -> PlatformAccount | None:
+        return await self.session.scalar(
+            select(PlatformAccount).where(
+                PlatformAccount.platform == platform,
+                PlatformAccount.platform_user_id == platform_user_id,
+            )
+        )
+
+    async def by_account(self, platform: str, platform_user_id: str) -> User | None:
+        account = await self.account(platform, platform_user_id)
+        return None if account is None else await self.get(account.user_id)
+
+    async def ensure(self, ref: UserRef, now: datetime) -> tuple[User, PlatformAccount]:
+        """The learner behind a platform identity, created on first contact."""
+        name = (ref.display_name or ref.id)[:MAX_NAME]
+        account = await self.account(ref.platform, ref.id)
+        if account is not None:
+            user = await self.get(account.user_id)
+            if user is not None:
+                if account.display_name != name:
+                    account.display_name = name
+                return user, account
+        user = User(display_name=name, created_at=now, updated_at=now, xp=0, level=1)
+        self.session.add(user)
+        await self.session.flush()
+        account = PlatformAccount(
+            platform=str(ref.platform),
+            platform_user_id=ref.id,
+            user_id=user.id,
+            display_name=name,
+            created_at=now,
+        )
+        self.session.add(account)
+        await self.session.flush()
+        return user, account
+
+    async def accounts_of(self, user_id: int) -> Sequence[PlatformAccount]:
+        rows = await self.session.scalars(
+            select(PlatformAccount).where(PlatformAccount.user_id == user_id)
+        )
+        return rows.all()
+
+    async def find(self, needle: str) -> User | None:
+        """A learner named by `platform:id`, by numeric Dojo id (`#12`) or by display name."""
+        needle = needle.strip().lstrip("@")
+        if needle.startswith("#") and needle[1:].isdigit():
+            return await self.get(int(needle[1:]))
+        platform, sep, platform_id = needle.partition(":")
+        if sep:
+            return await self.by_account(platform, platform_id)
+        return await self.session.scalar(
+            select(User).where(func.lower(User.display_name) == needle.lower()).limit(1)
+        )
+
+    async def delete(self, user: User) -> None:
+        await self.session.delete(user)
+
+
+class XpRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def award(
+        self,
+        user_id: int,
+        source: str,
+        reference: str,
+        amount: int,
+        now: datetime,
+        community_id: int | None = None,
+    ) -> int | None:
+        """Add a ledger entry once per (user, source, reference); returns the new xp or None.
+
+        The users.xp column moves in the same statement order as the ledger, so it always
+        equals the ledger's sum, also under concurrent awards on PostgreSQL.
+        """
+        inserted = await insert_ignore(
+            self.session,
+            XpLedger,
+            {
+                "user_id": user_id,
+                "source": source,
+                "reference": reference[:128],
+                "amount": amount,
+                "community_id": community_id,
+                "created_at": now,
+            },
+            ["user_id", "source", "reference"],
+        )
+        if not inserted:
+            return None
+        new_xp = await self.session.scalar(
+            update(User)
+            .where(User.id == user_id)
+            .values(xp=User.xp + amount, updated_at=now)
+            .returning(User.xp)
+            .execution_options(synchronize_session=False)
+        )
+        user = await self.session.get(User, user_id)
+        if user is not None and new_xp is not None:
+            user.xp = new_xp  # keep the identity map in step with the database
+            self.session.expire(user, ["updated_at"])
+        return new_xp
+
+    async def ledger_sum(self, user_id: int) -> int:
+        total = await self.session.scalar(
+            select(func.coalesce(func.sum(XpLedger.amount), 0)).where(XpLedger.user_id == user_id)
+        )
+        return int(total or 0)
+
+    async def earned_since(
+        self, user_id: int, since: datetime, community_id: int | None = None
+    ) -> int:
+        query = select(func.coalesce(func.sum(XpLedger.amount), 0)).where(
+            XpLedger.user_id == user_id, XpLedger.created_at >= since
+        )
+        if community_id is not None:
+            query = query.where(XpLedger.community_id == community_id)
+        return int(await self.session.scalar(query) or 0)
+
+
+class ActivityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def log(
+        self,
+        user_id: int,
+        event_type: str,
+        now: datetime,
+        *,
+        context: tuple[str, str] | None = None,
+        score: int | None = None,
+        meta: dict[str, Any] | None = None,
+        community_id: int | None = None,
+    ) -> None:
+        self.session.add(
+            ActivityLog(
+                user_id=user_id,
+                event_type=event_type,
+                context_type=context[0] if context else None,
+                context_id=context[1] if context else None,
+                score=score,
+                meta=meta or {},
+                community_id=community_id,
+                created_at=now,
+            )
+        )
+
+    async def count(self, user_id: int, event_type: str, min_score: int | None = None) -> int:
+        query = select(func.count()).where(
+            ActivityLog.user_id == user_id, ActivityLog.event_type == event_type
+        )
+        if min_score is not None:
+            query = query.where(ActivityLog.score >= min_score)
+        return int(await self.session.scalar(query) or 0)
+
+
+class AchievementRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def catalogue(self) -> Sequence[Achievement]:
+        return (await self.session.scalars(select(Achievement).order_by(Achievement.id))).all()
+
+    async def by_slug(self, slug: str) -> Achievement | None:
+        return await self.session.scalar(select(Achievement).where(Achievement.slug == slug))
+
+    async def owned_ids(self, user_id: int) -> set[int]:
+        rows = await self.session.scalars(
+            select(UserAchievement.achievement_id).where(UserAchievement.user_id == user_id)
+        )
+        return set(rows.all())
+
+    async def owned(self, user_id: int) -> Sequence[tuple[Achievement, datetime]]:
+        rows = await self.session.execute(
+            select(Achievement, UserAchievement.unlocked_at)
+            .join(UserAchievement, UserAchievement.achievement_id == Achievement.id)
+            .where(UserAchievement.user_id == user_id)
+            .order_by(UserAchievement.unlocked_at)
+        )
+        return [(row[0], row[1]) for row in rows.all()]
+
+    async def unlock(self, user_id: int, achievement_id: int, now: datetime) -> bool:
+        return await insert_ignore(
+            self.session,
+            UserAchievement,
+            {"user_id": user_id, "achievement_id": achievement_id, "unlocked_at": now},
+            ["user_id", "achievement_id"],
+        )
+
+    async def revoke(self, user_id: int, achievement_id: int) -> bool:
+        row = await self.session.scalar(
+            select(UserAchievement).where(
+                UserAchievement.user_id == user_id,
+                UserAchievement.achievement_id == achievement_id,
+            )
+        )
+        if row is None:
+            return False
+        await self.session.delete(row)
+        return True
+
+
+class CommunityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, community_id: int) -> Community | None:
+        return await self.session.get(Community, community_id)
+
+    async def by_ref(self, platform: str, external_id: str) -> Community | None:
+        return await self.session.scalar(
+            select(Community).where(
+                Community.platform == platform, Community.external_id == external_id
+            )
+        )
+
+    async def ensure(self, ref: CommunityRef, now: datetime) -> Community:
+        community = await self.by_ref(ref.platform, ref.id)
+        if community is None:
+            community = Community(
+                platform=str(ref.platform),
+                external_id=ref.id,
+                name=ref.name[:200],
+                settings={},
+                created_at=now,
+            )
+            self.session.add(community)
+            await self.session.flush()
+        elif ref.name and community.name != ref.name[:200]:
+            community.name = ref.name[:200]
+        return community
+
+    async def add_member(self, community_id: int, user_id: int, now: datetime) -> None:
+        await insert_ignore(
+            self.session,
+            CommunityMember,
+            {"community_id": community_id, "user_id": user_id, "joined_at": now},
+            ["community_id", "user_id"],
+        )
+
+    async def all(self) -> Sequence[Community]:
+        return (await self.session.scalars(select(Community).order_by(Community.id))).all()
+
+
+class EventRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
+        """Record a platform event id; False if it was seen before (a redelivery)."""
+        return await insert_ignore(
+            self.session,
+            ProcessedEvent,
+            {"platform": platform, "event_id": event_id[:100], "created_at": now},
+            ["platform", "event_id"],
+        )
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def record(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        *,
+        target: str | None = None,
+        reason: str | None = None,
+        community_id: int | None = None,
+        allowed: bool = True,
+    ) -> None:
+        self.session.add(
+            AdminAudit(
+                actor=actor[:100],
+                action=action[:40],
+                target=target[:200] if target else None,
+                reason=reason[:500] if reason else None,
+                community_id=community_id,
+                allowed=allowed,
+                created_at=now,
+            )
+        )
+
+    async def recent(self, limit: int = 20, community_id: int | None = None) -> Sequence[AdminAudit]:
+        query = select(AdminAudit).order_by(AdminAudit.id.desc()).limit(limit)
+        if community_id is not None:
+            query = query.where(AdminAudit.community_id == community_id)
+        return (await self.session.scalars(query)).all()

@@ -1,0 +1,64 @@
+"""The async unit of work: one database transaction scope with its repositories."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.db.repositories import (
+    AchievementRepository,
+    ActivityRepository,
+    AuditRepository,
+    CommunityRepository,
+    EventRepository,
+    UserRepository,
+    XpRepository,
+)
+
+
+class UnitOfWork:
+    """Commit is explicit; leaving the block without committing rolls back."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.users = UserRepository(session)
+        self.xp = XpRepository(session)
+        self.activity = ActivityRepository(session)
+        self.achievements = AchievementRepository(session)
+        self.communities = CommunityRepository(session)
+        self.events = EventRepository(session)
+        self.audit = AuditRepository(session)
+
+    async def __aenter__(self) -> UnitOfWork:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+
+class UnitOfWorkFactory:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions())

@@ -1,0 +1,44 @@
+"""Plain messages that no activity claimed: community chat XP, and a nudge in private chats."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.messages import Reply, reply
+from core.registry import text_handler
+from core.rules.chat_xp import chat_xp_decision
+from core.rules.xp import Activity
+
+
+@text_handler("chat-xp", priority=90)
+async def chat_xp(context: Context) -> list[Reply] | None:
+    """Community messages earn a little XP; short, repeated or rapid ones earn nothing."""
+    community = context.community
+    if community is None or context.incoming.chat.is_private:
+        return None
+    if not community.settings.get("chat_xp", True):
+        return []
+    user = context.user
+    decision = chat_xp_decision(
+        context.incoming.text,
+        context.now,
+        user.last_chat_xp_at,
+        tuple(user.recent_chat_digests or ()),
+    )
+    user.recent_chat_digests = list(decision.recent_digests)
+    if not decision.award:
+        return []
+    user.last_chat_xp_at = context.now
+    reference = context.incoming.event_id or f"{community.id}:{context.now.isoformat()}"
+    _, announced = await context.record(
+        Activity.CHAT_MESSAGE, reference=reference, context=("community", str(community.id))
+    )
+    return announced
+
+
+@text_handler("fallback", priority=100)
+async def fallback(context: Context) -> list[Reply] | None:
+    if not context.incoming.addressed:
+        return []
+    if not context.incoming.text.strip():
+        return [reply("I can only read text messages. Send /help to see what I can do.")]
+    return [reply("I'm not sure what you mean. Send /help to see what I can do.")]

@@ -1,0 +1,58 @@
+"""/leaderboard [week|all] [here|global]."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.errors import UserError
+from core.leaderboard import Entry, rank_of, top, week_start
+from core.messages import Reply
+from core.registry import command
+from core.text import Doc, bold
+
+USAGE = "Use /leaderboard [week|all] [here|global], for example /leaderboard week here."
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def parse_scope(args: tuple[str, ...], in_community: bool) -> tuple[str, str]:
+    period, scope = "week", "here" if in_community else "global"
+    if len(args) > 2:
+        raise UserError(f"Too many words for /leaderboard. {USAGE}")
+    for arg in args:
+        word = arg.lower()
+        if word in ("week", "all"):
+            period = word
+        elif word in ("here", "global"):
+            scope = word
+        else:
+            raise UserError(f"'{arg[:20]}' is not a leaderboard option. {USAGE}")
+    if scope == "here" and not in_community:
+        raise UserError("'here' only works in a group or server; this chat shows the global board.")
+    return period, scope
+
+
+def format_entry(entry: Entry) -> tuple[object, ...]:
+    medal = MEDALS.get(entry.rank, f"{entry.rank}.")
+    return (f"{medal} ", bold(entry.name), f" · {entry.score} XP · level {entry.level}")
+
+
+@command("leaderboard", "Weekly or all-time rankings, here or global",
+         "/leaderboard [week|all] [here|global]")
+async def leaderboard(context: Context) -> list[Reply]:
+    period, scope = parse_scope(context.incoming.args, context.community is not None)
+    community_id = context.community.id if scope == "here" and context.community else None
+    zone = context.community.time_zone if context.community else "UTC"
+    since = week_start(context.now, zone) if period == "week" else None
+    session = context.uow.session
+    entries = await top(session, since=since, community_id=community_id)
+    where = "this community" if community_id else "everyone"
+    title = f"🏆 {'This week' if period == 'week' else 'All time'} · {where}"
+    lines: list[object] = [bold(title)]
+    if not entries:
+        lines.append("No XP earned yet. Be the first: try /quiz.")
+    lines.extend(format_entry(entry) for entry in entries)
+    mine = await rank_of(session, context.user.id, since=since, community_id=community_id)
+    if mine is not None and all(entry.user_id != mine.user_id for entry in entries):
+        lines.append(f"… you: #{mine.rank} with {mine.score} XP")
+    elif mine is None and context.user.leaderboard_opt_out:
+        lines.append("You are hidden from public boards (change it in /settings).")
+    return [Reply(Doc.lines(*lines))]  # type: ignore[arg-type]

@@ -1,0 +1,126 @@
+"""/start: onboarding step by step (buttons or typed answers) or all at once as arguments."""
+
+from __future__ import annotations
+
+from core import codec
+from core.context import Context
+from core.errors import UserError
+from core.features.choices import EXPERIENCE_LEVELS, TRACKS, pick, time_zone
+from core.messages import Button, Reply, reply
+from core.registry import action, command, text_handler
+from core.rules.xp import Activity
+from core.text import Doc, bold, code
+
+USAGE = "For example: /start backend mid Europe/Berlin"
+STEP_TRACK, STEP_EXPERIENCE, STEP_TIME_ZONE = "track", "experience", "timezone"
+
+
+def _choice_buttons(step: str, values: tuple[str, ...]) -> tuple[tuple[Button, ...], ...]:
+    buttons = [Button(value.capitalize(), codec.encode("ob", step, value)) for value in values]
+    return tuple(tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3))
+
+
+def _ask(step: str) -> Reply:
+    if step == STEP_TRACK:
+        return reply(
+            "Which track are you preparing for?",
+            buttons=_choice_buttons(STEP_TRACK, TRACKS),
+        )
+    if step == STEP_EXPERIENCE:
+        return reply(
+            "What is your experience level?",
+            buttons=_choice_buttons(STEP_EXPERIENCE, EXPERIENCE_LEVELS),
+        )
+    return reply(
+        "Last step: your time zone, so streaks and reminders follow your own days. "
+        "Send its name, like ", code("Europe/Berlin"), " or ", code("America/New_York"), ".",
+        buttons=((Button("UTC", codec.encode("ob", STEP_TIME_ZONE, "UTC")),),),
+    )
+
+
+async def _apply(context: Context, step: str, value: str) -> list[Reply]:
+    user = context.user
+    if step == STEP_TRACK:
+        user.track = pick(value, TRACKS, "track", USAGE)
+        user.onboarding_step = STEP_EXPERIENCE
+    elif step == STEP_EXPERIENCE:
+        user.experience_level = pick(value, EXPERIENCE_LEVELS, "experience level", USAGE)
+        user.onboarding_step = STEP_TIME_ZONE
+    elif step == STEP_TIME_ZONE:
+        user.time_zone = time_zone(value)
+        return await _finish(context)
+    else:
+        raise UserError("That onboarding step is over. Send /start to begin again.")
+    user.updated_at = context.now
+    return [_ask(user.onboarding_step)]
+
+
+async def _finish(context: Context) -> list[Reply]:
+    user = context.user
+    user.onboarding_step = None
+    user.updated_at = context.now
+    _, announced = await context.record(Activity.ONBOARDED, reference="onboarding")
+    summary = Reply(
+        Doc.lines(
+            ("✅ You're set: ", bold(str(user.track)), " track, ", bold(str(user.experience_level)),
+             ", time zone ", bold(user.time_zone), "."),
+            "Try /quiz for a quick warm-up, /interview for a mock interview or /review to get "
+            "feedback on code. /help lists everything.",
+            "Want a daily nudge so your streak survives? Reminders are off until you turn them on.",
+        ),
+        buttons=(
+            (
+                Button("Remind me at 19:00", codec.encode("rm", "on")),
+                Button("No reminders", codec.encode("rm", "off")),
+            ),
+        ),
+    )
+    return [summary, *announced]
+
+
+@command("start", "Set up your profile: track, experience, time zone",
+         "/start [track] [level] [time zone]")
+async def start(context: Context) -> list[Reply]:
+    args = context.incoming.args
+    user = context.user
+    if not args:
+        if user.onboarding_step is None:
+            return [reply("Welcome back, ", bold(user.display_name),
+                          "! Send /help to see what you can do, or /settings to change your "
+                          "track, level or time zone.")]
+        user.onboarding_step = STEP_TRACK
+        welcome = reply(
+            "👋 Welcome to ", bold("Dojo"), ", where you practise for technical interviews with "
+            "mock interviews, quizzes and code reviews, and earn XP, levels and badges on the way."
+        )
+        return [welcome, _ask(STEP_TRACK)]
+    if len(args) != 3:
+        raise UserError(f"/start takes three things: track, experience level and time zone. {USAGE}")
+    user.track = pick(args[0], TRACKS, "track", USAGE)
+    user.experience_level = pick(args[1], EXPERIENCE_LEVELS, "experience level", USAGE)
+    user.time_zone = time_zone(args[2])
+    return await _finish(context)
+
+
+@action("ob")
+async def onboarding_button(context: Context) -> list[Reply]:
+    assert context.incoming.action is not None
+    args = context.incoming.action.args
+    if len(args) != 2:
+        raise UserError("That button has expired. Send /start to begin again.")
+    step, value = args
+    if context.user.onboarding_step != step:
+        raise UserError("That question was already answered. Send /start to begin again.")
+    return await _apply(context, step, value)
+
+
+@text_handler("onboarding", priority=50)
+async def onboarding_answer(context: Context) -> list[Reply] | None:
+    step = context.user.onboarding_step
+    incoming = context.incoming
+    if step is None or not incoming.chat.is_private or not incoming.text.strip():
+        return None
+    if step == STEP_TRACK and not context.user.track and incoming.text.strip().lower() not in TRACKS:
+        # Not an answer to the first question: a learner who never sent /start.
+        return None
+    return await _apply(context, step, incoming.text)

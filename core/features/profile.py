@@ -1,0 +1,77 @@
+"""/profile, /badges and /streak: a learner's progress at a glance."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.messages import Reply
+from core.registry import command
+from core.rules.levels import progress_bar, progress_for
+from core.rules.streaks import MAX_FREEZES, StreakState, live_streak, local_date
+from core.text import Doc, bold, italic
+
+
+def _streak_now(context: Context) -> int:
+    user = context.user
+    state = StreakState(
+        user.streak_current, user.streak_longest, user.last_active_date, user.streak_freezes
+    )
+    return live_streak(state, local_date(context.now, user.time_zone))
+
+
+@command("profile", "Your XP, level, streak and badges", personal=True)
+async def profile(context: Context) -> list[Reply]:
+    user = context.user
+    progress = progress_for(user.xp)
+    owned = await context.uow.achievements.owned(user.id)
+    if progress.next_threshold is None:
+        next_line = "Top level reached. Legendary."
+    else:
+        next_line = f"{progress.xp_to_next} XP to level {progress.level + 1}"
+    badges = " ".join(badge.icon for badge, _ in owned) or "none yet"
+    track = f"{user.track or '?'} · {user.experience_level or '?'} · {user.time_zone}"
+    lines: list[object] = [
+        (bold(user.display_name), f"  ({track})"),
+        ("Level ", bold(f"{progress.level} · {progress.title}")),
+        (f"{progress_bar(progress.fraction)} {user.xp} XP · ", next_line),
+        f"🔥 Streak: {_streak_now(context)} days (longest {user.streak_longest})",
+        f"🏅 Badges ({len(owned)}): {badges}",
+    ]
+    if user.onboarding_step is not None:
+        lines.append(italic("Finish setting up with /start to tailor interviews to you."))
+    return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
+
+
+@command("badges", "Badges you have and the ones still to earn", personal=True)
+async def badges(context: Context) -> list[Reply]:
+    catalogue = await context.uow.achievements.catalogue()
+    owned = {badge.id for badge, _ in await context.uow.achievements.owned(context.user.id)}
+    lines: list[object] = [bold(f"Badges: {len(owned)} of {len(catalogue)}")]
+    for badge in catalogue:
+        mark = "✅" if badge.id in owned else "▫️"
+        lines.append(
+            (f"{mark} {badge.icon} ", bold(badge.title), f" ({badge.rarity}, +{badge.xp_reward} XP)"
+             f": {badge.description}")
+        )
+    return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
+
+
+@command("streak", "Your daily streak and streak freezes", personal=True)
+async def streak(context: Context) -> list[Reply]:
+    user = context.user
+    current = _streak_now(context)
+    today = local_date(context.now, user.time_zone)
+    active_today = user.last_active_date == today
+    status = (
+        "You've practised today. See you tomorrow!"
+        if active_today
+        else "Practise today (a /quiz is quick) to keep it going."
+        if current
+        else "Start one today with a /quiz."
+    )
+    text = Doc.lines(
+        ("🔥 ", bold(f"{current}-day streak"), f" (longest {user.streak_longest})"),
+        f"❄️ Streak freezes: {user.streak_freezes} of {MAX_FREEZES} (one per 7-day run; a missed "
+        "day uses one automatically)",
+        status,
+    )
+    return [Reply(text, ephemeral=True)]

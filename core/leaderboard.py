@@ -1,0 +1,97 @@
+"""Leaderboard queries, shared by /leaderboard and the weekly post.
+
+"week" ranks XP earned since the start of the week; "all" ranks total XP. A community board
+ranks its members' XP wherever they earned it. Learners who opted out or are banned are left
+out of public boards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import CommunityMember, User, XpLedger
+from core.rules.streaks import zone_or_utc
+
+
+@dataclass(frozen=True)
+class Entry:
+    rank: int
+    user_id: int
+    name: str
+    score: int
+    level: int
+
+
+def week_start(moment: datetime, time_zone: str = "UTC") -> datetime:
+    """Monday 00:00 of the week containing `moment`, in the given zone, as UTC."""
+    zone = zone_or_utc(time_zone)
+    local = moment.astimezone(zone)
+    monday: date = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, time(0), zone).astimezone(UTC)
+
+
+def _scores(since: datetime | None, until: datetime | None, community_id: int | None) -> Select[Any]:
+    if since is None:
+        score = User.xp.label("score")
+        query = select(User.id, User.display_name, User.level, score)
+    else:
+        earned = select(XpLedger.user_id, func.sum(XpLedger.amount).label("score")).where(
+            XpLedger.created_at >= since
+        )
+        if until is not None:
+            earned = earned.where(XpLedger.created_at < until)
+        earned_sub = earned.group_by(XpLedger.user_id).subquery()
+        score = earned_sub.c.score
+        query = select(User.id, User.display_name, User.level, score).join(
+            earned_sub, earned_sub.c.user_id == User.id
+        )
+    query = query.where(User.banned.is_(False), User.leaderboard_opt_out.is_(False))
+    if community_id is not None:
+        query = query.join(
+            CommunityMember,
+            (CommunityMember.user_id == User.id) & (CommunityMember.community_id == community_id),
+        )
+    return query.where(score > 0)
+
+
+async def top(
+    session: AsyncSession,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    community_id: int | None = None,
+    limit: int = 10,
+) -> list[Entry]:
+    query = _scores(since, until, community_id).subquery()
+    rows = await session.execute(
+        select(query).order_by(query.c.score.desc(), query.c.id).limit(limit)
+    )
+    entries: list[Entry] = []
+    previous: tuple[int, int] | None = None
+    for position, row in enumerate(rows.all(), start=1):
+        # Ties share a rank (1, 2, 2, 4).
+        rank = previous[1] if previous and previous[0] == row.score else position
+        entries.append(Entry(rank, row.id, row.display_name, int(row.score), row.level))
+        previous = (int(row.score), rank)
+    return entries
+
+
+async def rank_of(
+    session: AsyncSession,
+    user_id: int,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    community_id: int | None = None,
+) -> Entry | None:
+    query = _scores(since, until, community_id).subquery()
+    mine = (await session.execute(select(query).where(query.c.id == user_id))).first()
+    if mine is None:
+        return None
+    ahead = await session.scalar(select(func.count()).where(query.c.score > mine.score))
+    return Entry(int(ahead or 0) + 1, mine.id, mine.display_name, int(mine.score), mine.level)

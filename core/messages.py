@@ -1,0 +1,144 @@
+"""The platform-neutral message model: what adapters hand the core and what they get back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from core.text import Doc
+
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+    THREAD = "thread"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    platform: Platform
+    id: str
+    display_name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    platform: Platform
+    id: str
+    kind: ChatKind = ChatKind.PRIVATE
+
+    @property
+    def is_private(self) -> bool:
+        return self.kind is ChatKind.PRIVATE
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRef:
+    """A Telegram group or a Discord guild: the unit of leaderboards and announcements."""
+
+    platform: Platform
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A pressed button or a poll answer, decoded from callback data by `core.codec`."""
+
+    name: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mime_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    platform: Platform
+    user: UserRef
+    chat: ChatRef
+    text: str = ""
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    action: Action | None = None
+    community: CommunityRef | None = None
+    attachments: tuple[Attachment, ...] = ()
+    is_admin: bool = False
+    event_id: str | None = None
+    # True when the message is addressed to the bot (a private chat, a mention, a reply to it).
+    addressed: bool = True
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    data: str  # encoded with core.codec; fits Telegram's 64 bytes and Discord's 100 characters
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPoll:
+    question: str
+    options: tuple[str, ...]
+    correct_index: int
+    explanation: str
+    # Callback data prefix; the chosen option index is appended as the last argument.
+    answer_data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    data: bytes
+    filename: str = "image.png"
+    caption: str = ""
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"  # a direct answer, in the chat the command came from
+    ANNOUNCEMENT = "announcement"  # level-ups and badges: the community's announce channel
+    PRIVATE = "private"  # personal content that belongs in a private chat
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: Doc = field(default_factory=Doc)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    poll: QuizPoll | None = None
+    image: Image | None = None
+    # A file to hand over (the /export JSON); adapters send it as a document.
+    document: Attachment | None = None
+    kind: ReplyKind = ReplyKind.ANSWER
+    # Personal answers a platform may show only to the asker (Discord ephemeral messages).
+    ephemeral: bool = False
+    # Platform message id of a message to edit instead of sending a new one.
+    edit_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendTarget:
+    """Where a scheduled or fan-out message goes; plain data so jobs stay platform-neutral."""
+
+    platform: Platform
+    chat_id: str
+    kind: ChatKind = ChatKind.PRIVATE
+
+
+def reply(*pieces: object, buttons: tuple[tuple[Button, ...], ...] = (), **kwargs: object) -> Reply:
+    """Shorthand for a text reply built from strings and spans."""
+    return Reply(text=Doc.of(*pieces), buttons=buttons, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,105 @@
+"""The core's ports: the only ways it reaches the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from core.messages import Reply, SendTarget
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock tests and `dojo admin run-job --at` can set and move."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at.astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self._at += timedelta(**delta)
+
+
+class DeliveryError(Exception):
+    """A send the platform refused for good (blocked bot, deleted or forbidden channel)."""
+
+
+class Notifier(Protocol):
+    async def send(self, target: SendTarget, replies: Sequence[Reply]) -> None:
+        """Deliver replies to a target, paced by the platform's rate limits.
+
+        Raises DeliveryError when the platform refuses permanently.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class LLMMessage:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class LLMRequest:
+    """One model call. `system` is the stable, cacheable prefix; `messages` the growing part."""
+
+    feature: str
+    system: str
+    messages: tuple[LLMMessage, ...]
+    tool_name: str | None = None
+    tool_schema: dict[str, Any] | None = None
+    max_tokens: int = 1024
+    model: str | None = None
+    # Cache the conversation so far (multi-turn interviews).
+    cache_conversation: bool = False
+
+
+@dataclass(frozen=True)
+class LLMUsage:
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    latency_ms: int = 0
+
+
+@dataclass(frozen=True)
+class LLMResult:
+    text: str = ""
+    data: dict[str, Any] | None = None  # validated tool input for structured requests
+    usage: list[LLMUsage] = field(default_factory=list)  # one per attempt, retries included
+
+
+class LLMUnavailable(Exception):
+    """The model could not answer (down, rate limited past our patience, malformed twice)."""
+
+    def __init__(self, message: str, usage: list[LLMUsage] | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or []
+
+
+class LLM(Protocol):
+    @property
+    def online(self) -> bool: ...
+
+    async def complete(self, request: LLMRequest) -> LLMResult: ...

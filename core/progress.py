@@ -1,0 +1,150 @@
+"""Applies the gamification rules to one activity inside the caller's transaction.
+
+Handlers call `record_activity` and get back what to announce: XP is awarded idempotently by
+(user, source, reference), the streak moves in the learner's local calendar, badges unlock once
+and a level-up is reported. Nothing here commits: the handler's unit of work does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.db.models import Achievement, User
+from core.db.uow import UnitOfWork
+from core.messages import Reply, ReplyKind
+from core.rules.badges import CountKey, Standing, badges_earned, count_key
+from core.rules.levels import level_for, title_for
+from core.rules.streaks import StreakState, local_date, next_streak
+from core.rules.xp import Activity, xp_for
+from core.text import Doc, bold
+
+# Activities that are not the learner practising, so they keep no streak.
+_NOT_PRACTICE = {Activity.ADMIN_GRANT, Activity.BADGE_UNLOCKED, Activity.CHAT_MESSAGE}
+
+
+@dataclass
+class Outcome:
+    xp_gained: int = 0
+    duplicate: bool = False
+    level_before: int = 1
+    level_after: int = 1
+    badges: list[Achievement] = field(default_factory=list)
+    streak: int = 0
+    freezes_used: int = 0
+
+    @property
+    def levelled_up(self) -> bool:
+        return self.level_after > self.level_before
+
+
+async def record_activity(
+    uow: UnitOfWork,
+    user: User,
+    activity: Activity,
+    now: datetime,
+    *,
+    reference: str,
+    score: int | None = None,
+    context: tuple[str, str] | None = None,
+    meta: dict[str, Any] | None = None,
+    community_id: int | None = None,
+    xp: int | None = None,
+) -> Outcome:
+    """Log an activity and apply XP, streak, badges and level; a repeated reference is a no-op."""
+    outcome = Outcome(level_before=user.level, level_after=user.level, streak=user.streak_current)
+    amount = xp_for(activity, score) if xp is None else xp
+    if amount:
+        new_xp = await uow.xp.award(user.id, str(activity), reference, amount, now, community_id)
+        if new_xp is None:
+            outcome.duplicate = True
+            return outcome
+        outcome.xp_gained += amount
+    await uow.activity.log(
+        user.id, str(activity), now, context=context, score=score, meta=meta,
+        community_id=community_id,
+    )
+    if activity not in _NOT_PRACTICE:
+        await _advance_streak(uow, user, now, outcome, community_id)
+    await _unlock_badges(uow, user, now, outcome, community_id)
+    new_level = level_for(user.xp)
+    if new_level != user.level:
+        user.level = new_level
+    outcome.level_after = user.level
+    user.updated_at = now
+    return outcome
+
+
+async def _advance_streak(
+    uow: UnitOfWork, user: User, now: datetime, outcome: Outcome, community_id: int | None
+) -> None:
+    state = StreakState(
+        user.streak_current, user.streak_longest, user.last_active_date, user.streak_freezes
+    )
+    today = local_date(now, user.time_zone)
+    update = next_streak(state, today)
+    if not update.first_today:
+        return
+    user.streak_current = update.state.current
+    user.streak_longest = update.state.longest
+    user.last_active_date = update.state.last_active
+    user.streak_freezes = update.state.freezes
+    outcome.streak = user.streak_current
+    outcome.freezes_used = update.freezes_used
+    daily = xp_for(Activity.DAILY_FIRST)
+    if await uow.xp.award(
+        user.id, str(Activity.DAILY_FIRST), today.isoformat(), daily, now, community_id
+    ) is not None:
+        outcome.xp_gained += daily
+
+
+async def _unlock_badges(
+    uow: UnitOfWork, user: User, now: datetime, outcome: Outcome, community_id: int | None
+) -> None:
+    catalogue = {badge.slug: badge for badge in await uow.achievements.catalogue()}
+    owned_ids = await uow.achievements.owned_ids(user.id)
+    owned = {slug for slug, badge in catalogue.items() if badge.id in owned_ids}
+    counts: dict[CountKey, int] = {}
+    for slug, badge in catalogue.items():
+        key = count_key(badge.criteria)
+        if slug not in owned and key is not None and key not in counts:
+            counts[key] = await uow.activity.count(user.id, key[0], key[1])
+    standing = Standing(counts, user.streak_current, level_for(user.xp))
+    criteria = {slug: badge.criteria for slug, badge in catalogue.items()}
+    for slug in badges_earned(criteria, owned, standing):
+        badge = catalogue[slug]
+        if not await uow.achievements.unlock(user.id, badge.id, now):
+            continue
+        outcome.badges.append(badge)
+        if badge.xp_reward and await uow.xp.award(
+            user.id, "badge", slug, badge.xp_reward, now, community_id
+        ) is not None:
+            outcome.xp_gained += badge.xp_reward
+
+
+def announcements(user: User, outcome: Outcome) -> list[Reply]:
+    """Level-ups and badges as replies for the community (or privately, if opted out)."""
+    kind = ReplyKind.ANSWER if user.announce_opt_out else ReplyKind.ANNOUNCEMENT
+    name = user.display_name
+    replies = [
+        Reply(
+            Doc.of(
+                f"{badge.icon} ", bold(name), " unlocked the badge ", bold(badge.title),
+                f" ({badge.rarity}): {badge.description}",
+            ),
+            kind=kind,
+        )
+        for badge in outcome.badges
+    ]
+    if outcome.levelled_up:
+        replies.append(
+            Reply(
+                Doc.of(
+                    "🎉 ", bold(name), f" reached level {outcome.level_after}: ",
+                    bold(title_for(outcome.level_after)), "!",
+                ),
+                kind=kind,
+            )
+        )
+    return replies

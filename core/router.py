@@ -1,0 +1,149 @@
+"""The router: one entry point for every platform event.
+
+It de-duplicates redelivered events, resolves the learner (creating them on first contact),
+refuses banned learners, checks moderator commands, dispatches to the registered handler inside
+one unit of work and turns failures into a clear answer instead of a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from core.context import Context, Services
+from core.errors import NotAllowed, UserError
+from core.messages import Incoming, Reply, reply
+from core.registry import Handler, Registry
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = "Dojo is temporarily unavailable (database unreachable). Please try again in a minute."
+CRASHED = "Sorry, something went wrong on our side and nothing was saved. Please try again."
+BANNED = "You have been banned from Dojo by a moderator, so I can't help you here any more."
+
+
+class Router:
+    def __init__(self, services: Services, registry: Registry) -> None:
+        self.services = services
+        self.registry = registry
+        services.registry = registry
+
+    def is_operator(self, incoming: Incoming) -> bool:
+        return incoming.user.key in self.services.config.admins
+
+    def spec_for(self, incoming: Incoming) -> object | None:
+        """The registered spec the event goes to (adapters use it to decide on deferring)."""
+        if incoming.action is not None:
+            entry = self.registry.actions.get(incoming.action.name)
+            return entry[0] if entry else None
+        if incoming.command is not None:
+            entry = self.registry.commands.get(incoming.command)
+            return entry[0] if entry else None
+        return None
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        limit = self.services.config.max_message_chars
+        if len(incoming.text) > limit:
+            return [reply(f"That message is too long ({len(incoming.text):,} characters); "
+                          f"the most I accept is {limit:,}.")]
+        try:
+            return await self._handle(incoming)
+        except (OperationalError, PoolTimeoutError, ConnectionError, OSError) as error:
+            log.warning("database unavailable: %s", error)
+            return [reply(UNAVAILABLE)]
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                log.warning("database connection lost: %s", error)
+                return [reply(UNAVAILABLE)]
+            log.exception("database error while handling %s", incoming.command or "message")
+            return [reply(CRASHED)]
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        now = self.services.clock.now()
+        async with self.services.uow_factory() as uow:
+            if incoming.event_id and not await uow.events.claim(
+                incoming.platform, incoming.event_id, now
+            ):
+                log.info("ignoring redelivered event %s", incoming.event_id)
+                return []
+            user, account = await uow.users.ensure(incoming.user, now)
+            if incoming.chat.is_private and account.private_chat_id != incoming.chat.id:
+                account.private_chat_id = incoming.chat.id
+            if user.banned:
+                first_notice = not user.banned_notified
+                user.banned_notified = True
+                await uow.commit()
+                return [reply(BANNED)] if first_notice else []
+            community = None
+            if incoming.community is not None:
+                community = await uow.communities.ensure(incoming.community, now)
+                await uow.communities.add_member(community.id, user.id, now)
+            context = Context(
+                incoming=incoming,
+                services=self.services,
+                uow=uow,
+                user=user,
+                account=account,
+                community=community,
+                is_admin=incoming.is_admin or self.is_operator(incoming),
+                now=now,
+            )
+            try:
+                replies = await self._dispatch(context)
+                await uow.commit()
+                return replies
+            except UserError as error:
+                await uow.rollback()
+                if isinstance(error, NotAllowed):
+                    await self._audit_refusal(context, error)
+                return [reply(error.message)]
+            except (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError, OSError):
+                raise
+            except Exception:
+                log.exception("handler failed for %r", incoming.command or incoming.action)
+                await uow.rollback()
+                return [reply(CRASHED)]
+
+    async def _audit_refusal(self, context: Context, error: NotAllowed) -> None:
+        incoming = context.incoming
+        uow = context.uow
+        await uow.audit.record(
+            context.actor,
+            f"refused:{incoming.command or 'action'}",
+            self.services.clock.now(),
+            target=" ".join(incoming.args)[:200] or None,
+            reason=error.message,
+            community_id=context.community.id if context.community else None,
+            allowed=False,
+        )
+        await uow.commit()
+
+    async def _dispatch(self, context: Context) -> list[Reply]:
+        incoming = context.incoming
+        if incoming.action is not None:
+            entry = self.registry.actions.get(incoming.action.name)
+            if entry is None:
+                raise UserError("That button has expired. Send /help to see what you can do.")
+            return await entry[1](context)
+        if incoming.command is not None:
+            found = self.registry.commands.get(incoming.command.lower())
+            if found is None:
+                raise UserError(
+                    f"I don't know the command /{incoming.command[:40]}. "
+                    "Send /help to see what I can do."
+                )
+            spec, handler = found
+            if spec.admin_only and not context.is_admin:
+                raise NotAllowed("Only moderators can use that command.")
+            return await self._run(handler, context)
+        for _spec, text_handler in self.registry.text_handlers:
+            answered = await text_handler(context)
+            if answered is not None:
+                return answered
+        return []
+
+    @staticmethod
+    async def _run(handler: Handler, context: Context) -> list[Reply]:
+        return await handler(context)
