@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
+from core.ai.gateway import AiGateway
 from core.commands import build_registry
 from core.context import Services
 from core.db.engine import create_engine, is_sqlite
@@ -68,11 +69,16 @@ async def build(
         await upgrade(url)
     engine = create_engine(url)
     await _check_database(engine, url)
+    config = settings.core_config()
+    clock = clock or SystemClock()
+    uow_factory = UnitOfWorkFactory(engine)
+    llm = llm if llm is not None else build_llm(settings)
     services = Services(
-        config=settings.core_config(),
-        clock=clock or SystemClock(),
-        uow_factory=UnitOfWorkFactory(engine),
-        llm=llm if llm is not None else build_llm(settings),
+        config=config,
+        clock=clock,
+        uow_factory=uow_factory,
+        llm=llm,
+        ai=AiGateway(llm, config, uow_factory, clock),
     )
     router = Router(services, build_registry(feature_modules()))
     return Dojo(settings, engine, services, router)

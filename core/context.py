@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from core.ai.gateway import AiGateway
 from core.config import CoreConfig
 from core.db.models import Community, PlatformAccount, User
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -24,6 +25,7 @@ class Services:
     clock: Clock
     uow_factory: UnitOfWorkFactory
     llm: LLM | None = None
+    ai: AiGateway | None = None
     registry: Registry | None = None
     # Feature-owned singletons (question banks, budget policy) keyed by feature name.
     extras: dict[str, Any] = field(default_factory=dict)

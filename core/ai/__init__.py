@@ -1,0 +1,1 @@
+"""AI access for features: budgets, pricing and usage records around the LLM port."""

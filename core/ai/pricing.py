@@ -1,0 +1,61 @@
+"""Price table per model family, USD per million tokens (Anthropic's published list prices)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.ports import LLMUsage
+
+MILLION = Decimal(1_000_000)
+SIX_PLACES = Decimal("0.000001")
+
+
+@dataclass(frozen=True)
+class Price:
+    input: Decimal
+    output: Decimal
+    cache_write: Decimal  # 5-minute cache writes cost 1.25x input
+    cache_read: Decimal  # cache hits cost 0.1x input
+
+
+def _price(input_per_million: str, output_per_million: str) -> Price:
+    base = Decimal(input_per_million)
+    return Price(base, Decimal(output_per_million), base * Decimal("1.25"), base / 10)
+
+
+# Matched by substring, most specific first; unknown models are priced as Sonnet.
+PRICES: tuple[tuple[str, Price], ...] = (
+    ("opus-4-1", _price("15", "75")),
+    ("opus-4-0", _price("15", "75")),
+    ("opus-4", _price("5", "25")),
+    ("haiku-4", _price("1", "5")),
+    ("haiku-3-5", _price("0.80", "4")),
+    ("haiku", _price("0.25", "1.25")),
+    ("sonnet", _price("3", "15")),
+)
+DEFAULT_PRICE = _price("3", "15")
+
+
+def price_for(model: str) -> Price:
+    for fragment, price in PRICES:
+        if fragment in model:
+            return price
+    return DEFAULT_PRICE
+
+
+def cost_of(usage: LLMUsage) -> Decimal:
+    price = price_for(usage.model)
+    total = (
+        usage.input_tokens * price.input
+        + usage.output_tokens * price.output
+        + usage.cache_write_tokens * price.cache_write
+        + usage.cache_read_tokens * price.cache_read
+    ) / MILLION
+    return total.quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
+
+
+def uncached_cost_of(usage: LLMUsage) -> Decimal:
+    """What the same call would cost with no prompt caching (every input token at full price)."""
+    whole_input = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+    return cost_of(LLMUsage(usage.model, whole_input, usage.output_tokens))

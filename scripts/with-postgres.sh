@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs a command with a throwaway PostgreSQL server on a loopback port, exported to the command
+# as DOJO_TEST_POSTGRES_URL. Without PostgreSQL binaries the command runs alone and the
+# Postgres tests skip with a reason.
+set -euo pipefail
+
+bindir=""
+for candidate in /usr/lib/postgresql/*/bin; do
+  [ -x "$candidate/initdb" ] && bindir="$candidate"
+done
+if [ -z "$bindir" ] || [ -n "${DOJO_TEST_POSTGRES_URL:-}" ]; then
+  [ -z "$bindir" ] && echo "with-postgres: no PostgreSQL binaries found; Postgres tests will skip" >&2
+  exec "$@"
+fi
+
+port="${DOJO_TEST_PG_PORT:-$(( 20000 + RANDOM % 20000 ))}"
+dir="$(mktemp -d /tmp/dojo-pg.XXXXXX)"
+as_pg() { "$@"; }
+if [ "$(id -u)" = "0" ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  chown postgres "$dir"
+  as_pg() { runuser -u postgres -- "$@"; }
+fi
+cleanup() { as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
+trap cleanup EXIT
+
+as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" \
+  start >/dev/null
+export DOJO_TEST_POSTGRES_URL="postgresql+asyncpg://postgres@127.0.0.1:$port/postgres"
+"$@"
