@@ -43,7 +43,7 @@ class Settings(BaseSettings):
         value = value.strip()
         for plain in ("postgres://", "postgresql://"):
             if value.startswith(plain):
-                return "postgresql+asyncpg://" + value[len(plain):]
+                return "postgresql+asyncpg://" + value[len(plain) :]
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value

@@ -35,7 +35,9 @@ def week_start(moment: datetime, time_zone: str = "UTC") -> datetime:
     return datetime.combine(monday, time(0), zone).astimezone(UTC)
 
 
-def _scores(since: datetime | None, until: datetime | None, community_id: int | None) -> Select[Any]:
+def _scores(
+    since: datetime | None, until: datetime | None, community_id: int | None
+) -> Select[Any]:
     if since is None:
         score = User.xp.label("score")
         query = select(User.id, User.display_name, User.level, score)

@@ -30,7 +30,7 @@ def parse_command(text: str, prefixes: str = "/") -> ParsedCommand | None:
     match = _COMMAND.match(stripped)
     if match is None:
         return None
-    rest = stripped[match.end():]
+    rest = stripped[match.end() :]
     first_line = rest.split("\n", 1)[0]
     args = tuple(word[:MAX_ARG_CHARS] for word in first_line.split()[:MAX_ARGS])
     return ParsedCommand(match.group(1).lower(), args, match.group(2), rest.strip())

@@ -62,7 +62,12 @@ async def record_activity(
             return outcome
         outcome.xp_gained += amount
     await uow.activity.log(
-        user.id, str(activity), now, context=context, score=score, meta=meta,
+        user.id,
+        str(activity),
+        now,
+        context=context,
+        score=score,
+        meta=meta,
         community_id=community_id,
     )
     if activity not in _NOT_PRACTICE:
@@ -93,9 +98,12 @@ async def _advance_streak(
     outcome.streak = user.streak_current
     outcome.freezes_used = update.freezes_used
     daily = xp_for(Activity.DAILY_FIRST)
-    if await uow.xp.award(
-        user.id, str(Activity.DAILY_FIRST), today.isoformat(), daily, now, community_id
-    ) is not None:
+    if (
+        await uow.xp.award(
+            user.id, str(Activity.DAILY_FIRST), today.isoformat(), daily, now, community_id
+        )
+        is not None
+    ):
         outcome.xp_gained += daily
 
 
@@ -117,9 +125,11 @@ async def _unlock_badges(
         if not await uow.achievements.unlock(user.id, badge.id, now):
             continue
         outcome.badges.append(badge)
-        if badge.xp_reward and await uow.xp.award(
-            user.id, "badge", slug, badge.xp_reward, now, community_id
-        ) is not None:
+        if (
+            badge.xp_reward
+            and await uow.xp.award(user.id, "badge", slug, badge.xp_reward, now, community_id)
+            is not None
+        ):
             outcome.xp_gained += badge.xp_reward
 
 
@@ -130,7 +140,10 @@ def announcements(user: User, outcome: Outcome) -> list[Reply]:
     replies = [
         Reply(
             Doc.of(
-                f"{badge.icon} ", bold(name), " unlocked the badge ", bold(badge.title),
+                f"{badge.icon} ",
+                bold(name),
+                " unlocked the badge ",
+                bold(badge.title),
                 f" ({badge.rarity}): {badge.description}",
             ),
             kind=kind,
@@ -141,8 +154,11 @@ def announcements(user: User, outcome: Outcome) -> list[Reply]:
         replies.append(
             Reply(
                 Doc.of(
-                    "🎉 ", bold(name), f" reached level {outcome.level_after}: ",
-                    bold(title_for(outcome.level_after)), "!",
+                    "🎉 ",
+                    bold(name),
+                    f" reached level {outcome.level_after}: ",
+                    bold(title_for(outcome.level_after)),
+                    "!",
                 ),
                 kind=kind,
             )

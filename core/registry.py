@@ -45,7 +45,9 @@ class TextSpec:
     priority: int  # lower runs first
 
 
-def command(name: str, summary: str, usage: str = "", **options: Any) -> Callable[[Handler], Handler]:
+def command(
+    name: str, summary: str, usage: str = "", **options: Any
+) -> Callable[[Handler], Handler]:
     def record(handler: Handler) -> Handler:
         setattr(handler, _MARK, CommandSpec(name, summary, usage, **options))
         return handler

@@ -19,7 +19,9 @@ from core.registry import Handler, Registry
 
 log = logging.getLogger(__name__)
 
-UNAVAILABLE = "Dojo is temporarily unavailable (database unreachable). Please try again in a minute."
+UNAVAILABLE = (
+    "Dojo is temporarily unavailable (database unreachable). Please try again in a minute."
+)
 CRASHED = "Sorry, something went wrong on our side and nothing was saved. Please try again."
 BANNED = "You have been banned from Dojo by a moderator, so I can't help you here any more."
 
@@ -46,8 +48,12 @@ class Router:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         limit = self.services.config.max_message_chars
         if len(incoming.text) > limit:
-            return [reply(f"That message is too long ({len(incoming.text):,} characters); "
-                          f"the most I accept is {limit:,}.")]
+            return [
+                reply(
+                    f"That message is too long ({len(incoming.text):,} characters); "
+                    f"the most I accept is {limit:,}."
+                )
+            ]
         try:
             return await self._handle(incoming)
         except (OperationalError, PoolTimeoutError, ConnectionError, OSError) as error:

@@ -29,8 +29,6 @@ class Span:
     extra: str = ""
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Doc:
     spans: tuple[Span, ...] = ()

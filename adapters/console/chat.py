@@ -79,14 +79,19 @@ class ConsoleChat:
                     decoded = codec.decode(self.choices[index])
                 except codec.CodecError:
                     decoded = Action("expired")
-                return Incoming(Platform.CONSOLE, self.user, self.chat, text=stripped,
-                                action=decoded)
+                return Incoming(
+                    Platform.CONSOLE, self.user, self.chat, text=stripped, action=decoded
+                )
         parsed = parse_command(text)
         if parsed is None:
             return Incoming(Platform.CONSOLE, self.user, self.chat, text=text)
         return Incoming(
-            Platform.CONSOLE, self.user, self.chat, text=text,
-            command=parsed.name, args=parsed.args,
+            Platform.CONSOLE,
+            self.user,
+            self.chat,
+            text=text,
+            command=parsed.name,
+            args=parsed.args,
         )
 
     async def send(self, text: str) -> None:
@@ -124,7 +129,9 @@ class ConsoleChat:
 async def run_console(router: Router, user: str, files_dir: Path, offline_note: str) -> None:
     interactive = sys.stdin.isatty()
     chat = ConsoleChat(router, user, sys.stdout, files_dir)
-    sys.stdout.write(f"Dojo console, chatting as {user}. {offline_note} Send /help; Ctrl-D quits.\n")
+    sys.stdout.write(
+        f"Dojo console, chatting as {user}. {offline_note} Send /help; Ctrl-D quits.\n"
+    )
     sys.stdout.flush()
     messages = read_messages(sys.stdin, join_code=not interactive)
     while True:

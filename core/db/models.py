@@ -47,7 +47,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime()}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime()}  # noqa: RUF012
 
 
 def _fk(table: str) -> Any:
@@ -333,9 +333,7 @@ class AiBudget(Base):
 
 class LeaderboardSnapshot(Base):
     __tablename__ = "leaderboard_snapshots"
-    __table_args__ = (
-        UniqueConstraint("community_id", "period", "period_start", "user_id"),
-    )
+    __table_args__ = (UniqueConstraint("community_id", "period", "period_start", "user_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     community_id: Mapped[int | None] = mapped_column(_fk("communities"))

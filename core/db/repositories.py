@@ -321,7 +321,9 @@ class AuditRepository:
             )
         )
 
-    async def recent(self, limit: int = 20, community_id: int | None = None) -> Sequence[AdminAudit]:
+    async def recent(
+        self, limit: int = 20, community_id: int | None = None
+    ) -> Sequence[AdminAudit]:
         query = select(AdminAudit).order_by(AdminAudit.id.desc()).limit(limit)
         if community_id is not None:
             query = query.where(AdminAudit.community_id == community_id)

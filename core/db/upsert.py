@@ -14,8 +14,8 @@ async def insert_ignore(
     """Insert a row unless one with the same `conflict` columns exists; True if inserted."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(model).values(**values).on_conflict_do_nothing(
-        index_elements=conflict
+    statement = (
+        module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
     )
     result = await session.execute(statement)
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -35,8 +35,11 @@ def format_entry(entry: Entry) -> tuple[object, ...]:
     return (f"{medal} ", bold(entry.name), f" · {entry.score} XP · level {entry.level}")
 
 
-@command("leaderboard", "Weekly or all-time rankings, here or global",
-         "/leaderboard [week|all] [here|global]")
+@command(
+    "leaderboard",
+    "Weekly or all-time rankings, here or global",
+    "/leaderboard [week|all] [here|global]",
+)
 async def leaderboard(context: Context) -> list[Reply]:
     period, scope = parse_scope(context.incoming.args, context.community is not None)
     community_id = context.community.id if scope == "here" and context.community else None

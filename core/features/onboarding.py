@@ -33,7 +33,11 @@ def _ask(step: str) -> Reply:
         )
     return reply(
         "Last step: your time zone, so streaks and reminders follow your own days. "
-        "Send its name, like ", code("Europe/Berlin"), " or ", code("America/New_York"), ".",
+        "Send its name, like ",
+        code("Europe/Berlin"),
+        " or ",
+        code("America/New_York"),
+        ".",
         buttons=((Button("UTC", codec.encode("ob", STEP_TIME_ZONE, "UTC")),),),
     )
 
@@ -62,8 +66,15 @@ async def _finish(context: Context) -> list[Reply]:
     _, announced = await context.record(Activity.ONBOARDED, reference="onboarding")
     summary = Reply(
         Doc.lines(
-            ("✅ You're set: ", bold(str(user.track)), " track, ", bold(str(user.experience_level)),
-             ", time zone ", bold(user.time_zone), "."),
+            (
+                "✅ You're set: ",
+                bold(str(user.track)),
+                " track, ",
+                bold(str(user.experience_level)),
+                ", time zone ",
+                bold(user.time_zone),
+                ".",
+            ),
             "Try /quiz for a quick warm-up, /interview for a mock interview or /review to get "
             "feedback on code. /help lists everything.",
             "Want a daily nudge so your streak survives? Reminders are off until you turn them on.",
@@ -78,24 +89,36 @@ async def _finish(context: Context) -> list[Reply]:
     return [summary, *announced]
 
 
-@command("start", "Set up your profile: track, experience, time zone",
-         "/start [track] [level] [time zone]")
+@command(
+    "start",
+    "Set up your profile: track, experience, time zone",
+    "/start [track] [level] [time zone]",
+)
 async def start(context: Context) -> list[Reply]:
     args = context.incoming.args
     user = context.user
     if not args:
         if user.onboarding_step is None:
-            return [reply("Welcome back, ", bold(user.display_name),
-                          "! Send /help to see what you can do, or /settings to change your "
-                          "track, level or time zone.")]
+            return [
+                reply(
+                    "Welcome back, ",
+                    bold(user.display_name),
+                    "! Send /help to see what you can do, or /settings to change your "
+                    "track, level or time zone.",
+                )
+            ]
         user.onboarding_step = STEP_TRACK
         welcome = reply(
-            "👋 Welcome to ", bold("Dojo"), ", where you practise for technical interviews with "
-            "mock interviews, quizzes and code reviews, and earn XP, levels and badges on the way."
+            "👋 Welcome to ",
+            bold("Dojo"),
+            ", where you practise for technical interviews with "
+            "mock interviews, quizzes and code reviews, and earn XP, levels and badges on the way.",
         )
         return [welcome, _ask(STEP_TRACK)]
     if len(args) != 3:
-        raise UserError(f"/start takes three things: track, experience level and time zone. {USAGE}")
+        raise UserError(
+            f"/start takes three things: track, experience level and time zone. {USAGE}"
+        )
     user.track = pick(args[0], TRACKS, "track", USAGE)
     user.experience_level = pick(args[1], EXPERIENCE_LEVELS, "experience level", USAGE)
     user.time_zone = time_zone(args[2])
@@ -120,7 +143,11 @@ async def onboarding_answer(context: Context) -> list[Reply] | None:
     incoming = context.incoming
     if step is None or not incoming.chat.is_private or not incoming.text.strip():
         return None
-    if step == STEP_TRACK and not context.user.track and incoming.text.strip().lower() not in TRACKS:
+    if (
+        step == STEP_TRACK
+        and not context.user.track
+        and incoming.text.strip().lower() not in TRACKS
+    ):
         # Not an answer to the first question: a learner who never sent /start.
         return None
     return await _apply(context, step, incoming.text)

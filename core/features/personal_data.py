@@ -33,7 +33,9 @@ async def collect(context: Context, user_id: int) -> dict[str, Any]:
     assert user is not None
     data: dict[str, Any] = {
         "exported_at": context.now.isoformat(),
-        "user": {column.key: _plain(getattr(user, column.key)) for column in User.__mapper__.columns},
+        "user": {
+            column.key: _plain(getattr(user, column.key)) for column in User.__mapper__.columns
+        },
     }
     for table in Base.metadata.sorted_tables:
         if table.name == "users" or "user_id" not in table.c:
@@ -64,7 +66,9 @@ async def forget(context: Context) -> list[Reply]:
     user_id = context.user.id
     return [
         reply(
-            "⚠️ This deletes ", bold("everything"), " Dojo stores about you: XP, level, badges, "
+            "⚠️ This deletes ",
+            bold("everything"),
+            " Dojo stores about you: XP, level, badges, "
             "streak, interviews, quizzes, reviews and linked accounts. It cannot be undone. "
             "Use /export first if you want a copy.",
             buttons=(
@@ -92,5 +96,9 @@ async def forget_confirm(context: Context) -> list[Reply]:
     for account in accounts.all():
         await context.uow.session.delete(account)
     await context.uow.users.delete(context.user)
-    return [reply("🗑️ Done. Everything Dojo knew about you is deleted. Send /start to begin "
-                  "afresh any time.")]
+    return [
+        reply(
+            "🗑️ Done. Everything Dojo knew about you is deleted. Send /start to begin "
+            "afresh any time."
+        )
+    ]

@@ -46,8 +46,12 @@ def _summary(context: Context) -> Reply:
     )
 
 
-@command("settings", "Your track, level, time zone and privacy",
-         "/settings [track|level|timezone|announce|leaderboard] [value]", personal=True)
+@command(
+    "settings",
+    "Your track, level, time zone and privacy",
+    "/settings [track|level|timezone|announce|leaderboard] [value]",
+    personal=True,
+)
 async def settings(context: Context) -> list[Reply]:
     args = context.incoming.args
     user = context.user
@@ -91,8 +95,12 @@ def _set_reminder(context: Context, value: str) -> Reply:
     )
 
 
-@command("remind", "Daily streak reminders on or off, and at what time",
-         "/remind on|off|HH:MM", personal=True)
+@command(
+    "remind",
+    "Daily streak reminders on or off, and at what time",
+    "/remind on|off|HH:MM",
+    personal=True,
+)
 async def remind(context: Context) -> list[Reply]:
     args = context.incoming.args
     if not args:

@@ -49,8 +49,11 @@ async def badges(context: Context) -> list[Reply]:
     for badge in catalogue:
         mark = "✅" if badge.id in owned else "▫️"
         lines.append(
-            (f"{mark} {badge.icon} ", bold(badge.title), f" ({badge.rarity}, +{badge.xp_reward} XP)"
-             f": {badge.description}")
+            (
+                f"{mark} {badge.icon} ",
+                bold(badge.title),
+                f" ({badge.rarity}, +{badge.xp_reward} XP): {badge.description}",
+            )
         )
     return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
 
