@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from core.db.models import (
     Achievement,
@@ -132,10 +134,11 @@ class XpRepository:
             .returning(User.xp)
             .execution_options(synchronize_session=False)
         )
-        user = await self.session.get(User, user_id)
+        user = self.session.identity_map.get(identity_key(User, user_id))
         if user is not None and new_xp is not None:
-            user.xp = new_xp  # keep the identity map in step with the database
-            self.session.expire(user, ["updated_at"])
+            # Keep the loaded learner in step with the row without scheduling another UPDATE.
+            set_committed_value(user, "xp", new_xp)
+            set_committed_value(user, "updated_at", now)
         return new_xp
 
     async def ledger_sum(self, user_id: int) -> int:

@@ -16,7 +16,9 @@ def pick(value: str, allowed: tuple[str, ...], what: str, usage: str) -> str:
     if normalized in allowed:
         return normalized
     shown = value.strip()[:30] or "(nothing)"
-    raise UserError(f"'{shown}' is not a {what}. Choose one of: {', '.join(allowed)}. {usage}")
+    raise UserError(
+        f"'{shown}' is not a valid {what}. Choose one of: {', '.join(allowed)}. {usage}"
+    )
 
 
 @cache

@@ -1,0 +1,94 @@
+"""The console chat end to end: the real `dojo` entry point with piped standard input."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from adapters.console.chat import read_messages
+
+
+def _run(tmp_path: Path, stdin: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DOJO_", "TELEGRAM", "DISCORD", "ANTHROPIC"))
+        },
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/data/dojo.db",
+        "DOJO_DATA_DIR": str(tmp_path / "data"),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+
+def test_piped_session_creates_the_database_and_exits_zero(tmp_path: Path) -> None:
+    result = _run(tmp_path, "/start\n/profile\n", "console", "--user", "ada")
+    assert result.returncode == 0, result.stderr
+    assert "Which track are you preparing for?" in result.stdout
+    assert "1. Backend" in result.stdout
+    assert "Level 1 · Intern Arrival" in result.stdout
+    assert "offline mode" in result.stdout
+    assert (tmp_path / "data" / "dojo.db").exists()
+    assert "Traceback" not in result.stderr
+
+
+def test_numbered_choices_answer_buttons_and_state_persists(tmp_path: Path) -> None:
+    first = _run(tmp_path, "/start\n3\n4\nAsia/Kolkata\n", "console", "--user", "raj")
+    assert first.returncode == 0, first.stderr
+    assert "fullstack track, senior, time zone Asia/Kolkata" in first.stdout
+    second = _run(tmp_path, "/settings\n", "console", "--user", "raj")
+    assert "Track: fullstack · Level: senior" in second.stdout
+
+
+def test_run_without_tokens_opens_the_console(tmp_path: Path) -> None:
+    result = _run(tmp_path, "/help\n", "run")
+    assert result.returncode == 0, result.stderr
+    assert "Dojo console" in result.stdout and "/leaderboard" in result.stdout
+
+
+def test_console_admin_from_dojo_admins(tmp_path: Path) -> None:
+    result = _run(tmp_path, "/help\n", "console", "--user", "root", DOJO_ADMINS="console:root")
+    assert result.returncode == 0, result.stderr
+
+
+def test_malformed_setting_fails_with_one_clear_line(tmp_path: Path) -> None:
+    result = _run(tmp_path, "", "console", DOJO_MONTHLY_AI_BUDGET_USD="lots")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DOJO_MONTHLY_AI_BUDGET_USD" in lines[0]
+    bad_url = _run(tmp_path, "", "console", DATABASE_URL="mysql://x")
+    assert bad_url.returncode == 2 and "DATABASE_URL" in bad_url.stderr
+
+
+def test_unreachable_database_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    result = _run(
+        tmp_path, "", "console", DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/none"
+    )
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Cannot reach the database" in result.stderr
+
+
+def test_migrate_command(tmp_path: Path) -> None:
+    result = _run(tmp_path, "", "migrate")
+    assert result.returncode == 0, result.stderr
+    assert "latest schema" in result.stdout
+
+
+def test_fenced_block_after_a_command_is_one_message(tmp_path: Path) -> None:
+    lines = "/review python\n```python\nprint('hi')\n\nx = 1\n```\n/profile\n".splitlines(True)
+    import io
+
+    messages = list(read_messages(io.StringIO("".join(lines)), join_code=True))
+    assert messages == ["/review python\n```python\nprint('hi')\n\nx = 1\n```", "/profile"]
+    interactive = list(read_messages(io.StringIO("".join(lines)), join_code=False))
+    assert interactive[0] == "/review python" and interactive[1].startswith("```python")

@@ -1,0 +1,178 @@
+"""Migrations build every table on both backends; the ledger, badges and events are idempotent."""
+
+import asyncio
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, select, text
+
+from bot.app import Dojo
+from core.db.engine import create_engine
+from core.db.models import Base, User, UserAchievement
+from core.progress import record_activity
+from core.rules.xp import Activity
+from tests.support import ChatDriver
+
+DESIGN_TABLES = {
+    "users",
+    "platform_accounts",
+    "communities",
+    "community_members",
+    "activity_log",
+    "xp_ledger",
+    "achievements",
+    "user_achievements",
+    "interview_sessions",
+    "quiz_questions",
+    "quiz_sessions",
+    "quiz_answers",
+    "code_reviews",
+    "skill_scores",
+    "ai_usage",
+    "leaderboard_snapshots",
+    "admin_audit",
+    "processed_events",
+    "job_runs",
+    "alembic_version",
+}
+
+
+async def test_migrations_create_every_design_table(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+            badges = await connection.scalar(text("SELECT count(*) FROM achievements"))
+            version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+    finally:
+        await engine.dispose()
+    assert tables >= DESIGN_TABLES
+    assert badges >= 10
+    assert version
+    assert differences == [], "models and migrations disagree: add a migration"
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as connection:
+            mode = await connection.scalar(text("PRAGMA journal_mode"))
+            timeout = await connection.scalar(text("PRAGMA busy_timeout"))
+    finally:
+        await engine.dispose()
+    assert (mode, timeout) == ("wal", 10_000)
+
+
+async def _learner(dojo: Dojo, name: str = "ada") -> int:
+    chat = ChatDriver(dojo.router, name)
+    await chat.say("/start backend mid UTC")
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.by_account("console", name)
+        assert user is not None
+        return user.id
+
+
+async def test_an_award_delivered_twice_counts_once(dojo: Dojo) -> None:
+    user_id = await _learner(dojo)
+    now = dojo.services.clock.now()
+    for _ in range(2):
+        async with dojo.services.uow_factory() as uow:
+            user = await uow.users.get(user_id)
+            assert user is not None
+            await record_activity(
+                uow, user, Activity.REVIEW_REQUESTED, now, reference="review:1", score=None
+            )
+            await uow.commit()
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.get(user_id)
+        assert user is not None
+        assert user.xp == await uow.xp.ledger_sum(user_id)
+        requested = await uow.activity.count(user_id, "code_review_requested")
+        # 25 onboarding + 5 daily + 15 review + 15 review-rookie badge
+        assert user.xp == 60
+    assert requested == 1
+
+
+async def test_a_badge_unlocks_once(dojo: Dojo) -> None:
+    user_id = await _learner(dojo)
+    now = dojo.services.clock.now()
+    for number in range(3):
+        async with dojo.services.uow_factory() as uow:
+            user = await uow.users.get(user_id)
+            assert user is not None
+            outcome = await record_activity(
+                uow, user, Activity.REVIEW_REQUESTED, now, reference=f"review:{number}"
+            )
+            await uow.commit()
+        assert [badge.slug for badge in outcome.badges] == (
+            ["review-rookie"] if number == 0 else []
+        )
+    async with dojo.services.uow_factory() as uow:
+        owned = await uow.session.scalar(
+            select(func.count())
+            .select_from(UserAchievement)
+            .where(UserAchievement.user_id == user_id)
+        )
+    assert owned == 1
+
+
+async def test_concurrent_awards_keep_xp_equal_to_the_ledger(dojo: Dojo) -> None:
+    user_id = await _learner(dojo)
+    now = dojo.services.clock.now()
+
+    async def award(number: int) -> None:
+        async with dojo.services.uow_factory() as uow:
+            await uow.xp.award(user_id, "admin_grant", f"grant:{number}", 7, now)
+            await uow.commit()
+
+    await asyncio.gather(*(award(number % 15) for number in range(30)))
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.session.get(User, user_id)
+        assert user is not None
+        assert user.xp == await uow.xp.ledger_sum(user_id) == 30 + 15 * 7
+
+
+async def test_streak_and_daily_bonus_follow_local_days(dojo: Dojo) -> None:
+    chat = ChatDriver(dojo.router, "kenji")
+    await chat.say("/start data junior Asia/Tokyo")
+    clock = dojo.services.clock
+    clock.advance(hours=14)  # 00:00 next day in Tokyo
+    await chat.say("/start")
+    assert "Streak: 1" in await chat.say("/profile")  # read-only commands keep no streak
+    await chat.say("/start")
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.by_account("console", "kenji")
+        assert user is not None
+        now = clock.now()
+        await record_activity(uow, user, Activity.REPORT_GENERATED, now, reference="r1")
+        await uow.commit()
+        assert user.streak_current == 2
+        clock.advance(days=1, hours=1)
+        await record_activity(uow, user, Activity.REPORT_GENERATED, clock.now(), reference="r2")
+        await uow.commit()
+        assert user.streak_current == 3
+        assert user.xp == await uow.xp.ledger_sum(user.id)
+
+
+async def test_redelivered_event_is_processed_once(dojo: Dojo) -> None:
+    chat = ChatDriver(dojo.router, "lin")
+    first = await chat.send(chat.incoming("/start devops senior UTC", event_id="tg-1"))
+    again = await chat.send(chat.incoming("/start devops senior UTC", event_id="tg-1"))
+    assert first and again == []
+    dojo.services.clock.advance(minutes=1)
+    assert "30 XP" in await chat.say("/profile")
+
+
+async def test_forget_deletes_everything(dojo: Dojo) -> None:
+    chat = ChatDriver(dojo.router, "mia")
+    await chat.say("/start mobile student UTC")
+    await chat.say("/forget")
+    answer = await chat.press("Yes")
+    assert "deleted" in answer
+    async with dojo.services.uow_factory() as uow:
+        assert await uow.users.by_account("console", "mia") is None
+        left = await uow.session.scalar(text("SELECT count(*) FROM xp_ledger"))
+    assert left == 0
