@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="chat with Dojo in the terminal")
     console.add_argument("--user", default=None, help="your name in the console (default: $USER)")
     commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    commands.add_parser("health", help="exit 0 if the database answers (container healthcheck)")
     admin = commands.add_parser("admin", help="operator commands at the shell")
     from bot.admin_cli import add_admin_commands
 
@@ -56,6 +57,24 @@ async def _console(settings: Settings, user: str) -> None:
         await dojo.close()
 
 
+async def _health(settings: Settings) -> int:
+    from sqlalchemy import text
+
+    from core.db.engine import create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        async with asyncio.timeout(5), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means unhealthy; say which
+        print(f"dojo: unhealthy: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print("ok")
+    return 0
+
+
 async def _run(settings: Settings) -> None:
     from bot.runner import run_platforms
 
@@ -84,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
 
             asyncio.run(upgrade(settings.database_url))
             print("Database is at the latest schema revision.")
+        elif args.command == "health":
+            return asyncio.run(_health(settings))
         elif args.command == "console":
             asyncio.run(_console(settings, args.user or _default_user()))
         elif args.command == "run":
