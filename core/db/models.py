@@ -271,9 +271,13 @@ class QuizReviewSchedule(Base):
 
 class CodeReview(Base):
     __tablename__ = "code_reviews"
+    __table_args__ = (Index("idx_code_reviews_user_chat_status", "user_id", "chat_key", "status"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(_fk("users"), index=True)
+    # Where a `/review` without code waits for its code (platform:chat id), and until when.
+    chat_key: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(30))
     code: Mapped[str] = mapped_column(Text)
     score: Mapped[int | None] = mapped_column(Integer)
@@ -282,7 +286,8 @@ class CodeReview(Base):
     suggestion: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
     model: Mapped[str] = mapped_column(String(60))  # model name or "offline"
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|completed|failed
+    # awaiting_code | completed | failed | cancelled | expired
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
