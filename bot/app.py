@@ -15,6 +15,7 @@ from core.context import Services
 from core.db.engine import create_engine, is_sqlite
 from core.db.migrate import upgrade
 from core.db.uow import UnitOfWorkFactory
+from core.features.quiz import handlers as quiz_handlers
 from core.ports import LLM, Clock, SystemClock
 from core.router import Router
 
@@ -37,7 +38,7 @@ class Dojo:
 
 def feature_modules() -> tuple[ModuleType, ...]:
     """Feature modules beyond the foundation; each issue's features add themselves here."""
-    return ()
+    return (quiz_handlers,)
 
 
 def build_llm(settings: Settings) -> LLM | None:

@@ -1,0 +1,95 @@
+"""Answering a quiz question by poll or button: checked, marked once, explained, rescheduled."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.context import Context
+from core.db.models import QuizAnswer, QuizQuestion, QuizSession
+from core.errors import UserError
+from core.features.quiz import store
+from core.features.quiz.render import question_reply, score_of, summary, verdict
+from core.messages import Reply
+from core.rules.xp import Activity
+from core.text import Doc
+
+QUIZ_EXPIRY = timedelta(hours=24)
+NEW_QUIZ = "Start a new one with /quiz."
+
+
+def _parse(args: tuple[str, ...]) -> tuple[int, int, int]:
+    if len(args) != 3 or not all(arg.isdigit() and len(arg) <= 12 for arg in args):
+        raise UserError(f"That answer button is not valid any more. {NEW_QUIZ}")
+    quiz_id, index, option = (int(arg) for arg in args)
+    return quiz_id, index, option
+
+
+async def _owned_quiz(context: Context, quiz_id: int) -> QuizSession:
+    quiz = await context.uow.session.get(QuizSession, quiz_id)
+    if quiz is None:
+        raise UserError(f"That quiz no longer exists. {NEW_QUIZ}")
+    if quiz.user_id != context.user.id:
+        raise UserError("That quiz belongs to someone else: start your own with /quiz.")
+    if quiz.status == "completed":
+        raise UserError(f"That quiz is finished ({score_of(quiz)}%). {NEW_QUIZ}")
+    if quiz.status != "active":
+        raise UserError(f"That quiz was closed, so its buttons no longer count. {NEW_QUIZ}")
+    return quiz
+
+
+async def answer_question(context: Context) -> list[Reply]:
+    action = context.incoming.action
+    assert action is not None
+    quiz_id, index, option = _parse(action.args)
+    quiz = await _owned_quiz(context, quiz_id)
+    if context.now - quiz.updated_at > QUIZ_EXPIRY:
+        quiz.status, quiz.updated_at = "abandoned", context.now
+        return [Reply(Doc.of(f"That quiz expired after a day without answers. {NEW_QUIZ}"))]
+    total = len(quiz.question_ids)
+    if index >= total:
+        raise UserError(f"That answer button is not valid any more. {NEW_QUIZ}")
+    if index < quiz.current_index:
+        raise UserError(f"You already answered question {index + 1}; it counts once.")
+    if index > quiz.current_index:
+        raise UserError(f"Answer question {quiz.current_index + 1} first.")
+    question = await context.uow.session.get(QuizQuestion, quiz.question_ids[index])
+    if question is None:
+        raise UserError(f"That question was removed from the bank. {NEW_QUIZ}")
+    if not 0 <= option < len(question.options):
+        raise UserError("That is not one of the options: pick one of the numbered answers.")
+    correct = option == question.correct_index
+    asked_at = quiz.updated_at
+    if not await store.claim_answer(context.uow, quiz, index, correct):
+        raise UserError(f"You already answered question {index + 1}; it counts once.")
+    context.uow.session.add(
+        QuizAnswer(
+            session_id=quiz.id,
+            question_id=question.id,
+            selected_index=option,
+            correct=correct,
+            time_taken_ms=int((context.now - asked_at).total_seconds() * 1000),
+            answered_at=context.now,
+        )
+    )
+    quiz.updated_at = context.now
+    await store.reschedule(context.uow, context.user.id, question.id, correct, context.now)
+    marked = verdict(question, option, correct)
+    if quiz.current_index < total:
+        upcoming = await context.uow.session.get(QuizQuestion, quiz.question_ids[index + 1])
+        assert upcoming is not None
+        return [question_reply(quiz, index + 1, upcoming, marked)]
+    return await _finish(context, quiz, marked)
+
+
+async def _finish(context: Context, quiz: QuizSession, marked: Doc) -> list[Reply]:
+    quiz.status, quiz.completed_at = "completed", context.now
+    percent = score_of(quiz)
+    outcome, announced = await context.record(
+        Activity.QUIZ_COMPLETED,
+        reference=f"quiz:{quiz.id}",
+        score=percent,
+        context=("quiz", str(quiz.id)),
+        meta={"topic": quiz.topic, "questions": len(quiz.question_ids)},
+    )
+    missed = len(quiz.question_ids) - quiz.correct_count
+    return [Reply(Doc.lines(marked, "", summary(quiz, outcome, missed))), *announced]

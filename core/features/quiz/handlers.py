@@ -1,0 +1,25 @@
+"""The quiz's registered entry points: `/quiz` and the answer action (poll or button)."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.features.quiz.answer import answer_question
+from core.features.quiz.render import ANSWER_ACTION
+from core.features.quiz.start import start_quiz
+from core.messages import Reply
+from core.registry import action, command
+
+
+@command(
+    "quiz",
+    "A multiple-choice quiz; missed questions come back later",
+    usage="/quiz [topic] [n] · /quiz due",
+    slow=True,
+)
+async def quiz(context: Context) -> list[Reply]:
+    return await start_quiz(context)
+
+
+@action(ANSWER_ACTION)
+async def quiz_answer(context: Context) -> list[Reply]:
+    return await answer_question(context)

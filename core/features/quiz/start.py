@@ -1,0 +1,147 @@
+"""Starting a quiz: arguments, question choice (generated online, else the bank) and the session."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from core.context import Context
+from core.db.models import QuizSession
+from core.errors import UserError
+from core.features.quiz import store
+from core.features.quiz.bank import BankSync, upsert_questions
+from core.features.quiz.generate import generation_request, valid_generated
+from core.features.quiz.render import question_reply
+from core.features.quiz.topics import DUE, MIXED, resolve_topic
+from core.messages import Reply
+from core.ports import LLMUnavailable
+from core.text import Doc, bold, italic
+
+DEFAULT_COUNT = 5
+MAX_COUNT = 20
+USAGE = "Usage: /quiz [topic] [n], for example /quiz sql 5, /quiz random 10 or /quiz due."
+_NUMBER = re.compile(r"^[+-]?\d+$")
+_LEVEL_TO_DIFFICULTY = {"student": "junior", "junior": "junior", "mid": "mid", "senior": "senior"}
+
+
+@dataclass(frozen=True)
+class QuizRequest:
+    topic: str  # a topic, MIXED or DUE
+    count: int
+
+
+def parse_request(args: tuple[str, ...]) -> QuizRequest:
+    numbers = [word for word in args if _NUMBER.match(word)]
+    words = [word for word in args if not _NUMBER.match(word)]
+    if len(numbers) > 1:
+        raise UserError(f"Give one number of questions, not {len(numbers)}. {USAGE}")
+    count = int(numbers[0]) if numbers else DEFAULT_COUNT
+    if not 1 <= count <= MAX_COUNT:
+        raise UserError(f"A quiz has 1 to {MAX_COUNT} questions, not {numbers[0][:10]}. {USAGE}")
+    if [word.lower() for word in words] == [DUE]:
+        return QuizRequest(DUE, count)
+    return QuizRequest(resolve_topic(words), count)
+
+
+def bank_of(context: Context) -> BankSync:
+    """The process's bank loader, created on first use (reading the files once)."""
+    bank = context.services.extras.get("quiz_bank")
+    if not isinstance(bank, BankSync):
+        bank = BankSync.from_files()
+        context.services.extras["quiz_bank"] = bank
+    return bank
+
+
+async def _generated_ids(context: Context, request: QuizRequest) -> tuple[list[int], str | None]:
+    """Ids of freshly generated questions, and a note when the learner is offline."""
+    gateway = context.services.ai
+    if gateway is None:
+        return [], "Offline mode: questions from the bundled bank."
+    allowance = await gateway.allowance(context.uow, context.user.id)
+    if not allowance.online:
+        if allowance.reason == "over-budget":
+            return [], "Your AI budget for this month is used up, so this quiz is offline."
+        return [], "Offline mode: questions from the bundled bank."
+    config = context.services.config
+    difficulty = _LEVEL_TO_DIFFICULTY.get(context.user.experience_level or "", "junior")
+    llm_request = generation_request(
+        request.topic, request.count, difficulty, config.generation_model, context.user.track
+    )
+    await context.checkpoint()
+    try:
+        result = await gateway.complete(context.user.id, llm_request)
+    except LLMUnavailable:
+        return [], "The question writer is unavailable, so this quiz is offline (bundled bank)."
+    questions = valid_generated(result.data, request.topic, request.count)
+    if not questions:
+        return [], "The generated questions did not pass checks, so this quiz is offline."
+    await upsert_questions(context.uow, questions, "generated", context.now)
+    ids = await store.ids_for_external(context.uow, [q.external_id for q in questions])
+    return ids, None
+
+
+async def _close_open_quizzes(context: Context) -> bool:
+    closed = False
+    for quiz in await store.active_sessions(context.uow, context.user.id, context.chat_key):
+        quiz.status, quiz.updated_at = "abandoned", context.now
+        closed = True
+    return closed
+
+
+async def start_quiz(context: Context) -> list[Reply]:
+    request = parse_request(context.incoming.args)
+    await bank_of(context).ensure(context.uow, context.now)
+    user_id = context.user.id
+    note: str | None = None
+    if request.topic == DUE:
+        ids = await store.due_questions(context.uow, user_id, context.now, request.count)
+        if not ids:
+            return [Reply(await _nothing_due(context))]
+    else:
+        ids, note = await _generated_ids(context, request)
+        rng = random.Random()
+        if len(ids) < request.count:
+            more = await store.pick_questions(
+                context.uow, user_id, request.topic, request.count + len(ids), rng
+            )
+            ids += [qid for qid in more if qid not in ids][: request.count - len(ids)]
+    if not ids:
+        raise UserError("There are no questions on that topic yet. Try /quiz random.")
+    replaced = await _close_open_quizzes(context)
+    quiz = QuizSession(
+        user_id=user_id,
+        chat_key=context.chat_key,
+        topic=request.topic,
+        question_ids=ids,
+        current_index=0,
+        correct_count=0,
+        status="active",
+        mode="offline" if note or request.topic == DUE else "online",
+        created_at=context.now,
+        updated_at=context.now,
+    )
+    context.uow.session.add(quiz)
+    await context.uow.session.flush()
+    questions = await store.questions_by_id(context.uow, ids[:1])
+    title = "your due reviews" if request.topic == DUE else request.topic
+    if request.topic == MIXED:
+        title = "mixed topics"
+    intro: list[object] = [("🧩 ", bold(f"Quiz: {title}"), f" · {len(ids)} questions")]
+    if replaced:
+        intro.append("Your unfinished quiz in this chat was closed.")
+    if note:
+        intro.append(italic(note))
+    lead = Doc.lines(*intro)  # type: ignore[arg-type]
+    return [question_reply(quiz, 0, questions[ids[0]], lead)]
+
+
+async def _nothing_due(context: Context) -> Doc:
+    scheduled, earliest = await store.next_due(context.uow, context.user.id)
+    if not scheduled or earliest is None:
+        return Doc.of("Nothing to review: missed quiz questions come back here. Try /quiz.")
+    minutes = max(1, int((earliest - context.now).total_seconds() // 60))
+    wait = f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
+    if minutes >= 48 * 60:
+        wait = f"{minutes // 1440} days"
+    return Doc.of(f"Nothing due yet: {scheduled} scheduled, the next in about {wait}.")
