@@ -42,7 +42,16 @@ def feature_modules() -> tuple[ModuleType, ...]:
 
 
 def build_llm(settings: Settings) -> LLM | None:
-    return None
+    """Claude when ANTHROPIC_API_KEY is set; None means offline mode everywhere."""
+    if not settings.anthropic_api_key:
+        return None
+    from adapters.anthropic import AnthropicLLM
+
+    return AnthropicLLM(
+        api_key=settings.anthropic_api_key,
+        model=settings.model,
+        base_url=settings.anthropic_base_url,
+    )
 
 
 async def _check_database(engine: AsyncEngine, url: str) -> None:

@@ -71,6 +71,10 @@ class LLMRequest:
     model: str | None = None
     # Cache the conversation so far (multi-turn interviews).
     cache_conversation: bool = False
+    # Tools declared besides the forced one, as (name, schema). Tools lead the cached prefix, so
+    # a conversation that switches tools (questions, then the report) declares all of them on
+    # every call to keep that prefix byte-identical.
+    extra_tools: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Local fakes of outside services (loopback only), shared by every test layer."""
