@@ -1,0 +1,28 @@
+"""The jobs by name: what the scheduler runs and what `dojo admin run-job NAME` accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from core.db.uow import UnitOfWorkFactory
+from core.jobs.delivery import JobReport
+from core.jobs.housekeeping import housekeep
+from core.jobs.reminders import send_reminders
+from core.jobs.weekly import post_weekly_leaderboards
+from core.ports import Notifier
+
+Job = Callable[[UnitOfWorkFactory, Notifier, datetime], Awaitable[JobReport]]
+
+JOBS: dict[str, Job] = {
+    "streak_reminders": send_reminders,
+    "weekly_leaderboard": post_weekly_leaderboards,
+    "housekeeping": housekeep,
+}
+
+
+def job_named(name: str) -> Job:
+    found = JOBS.get(name.strip().lower().replace("-", "_"))
+    if found is None:
+        raise KeyError(f"unknown job {name!r}; jobs: {', '.join(sorted(JOBS))}")
+    return found

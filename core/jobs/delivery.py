@@ -1,0 +1,107 @@
+"""Sending one claimed message through the Notifier port, and what a job run reports.
+
+A refused target (blocked bot, deleted channel) is a DeliveryError: logged as a warning, its
+claim marked failed, and the job moves on. Any other error is treated as transient: the claim
+is released so a later tick retries, and the job still moves on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from core.db.uow import UnitOfWorkFactory
+from core.jobs import runs
+from core.messages import Reply, SendTarget
+from core.ports import DeliveryError, Notifier
+
+log = logging.getLogger(__name__)
+
+# Where bot/app.py puts the platform-routing notifier for handlers (channel checks).
+NOTIFIER_EXTRA = "notifier"
+
+
+class Sent(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"  # refused for good
+    RETRY = "retry"  # transient; released for a later tick
+    TAKEN = "taken"  # another run already owns it
+
+
+@dataclass
+class JobReport:
+    job: str
+    run_key: str
+    ran: bool = True
+    sent: int = 0
+    failed: int = 0
+    retry: int = 0
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, outcome: Sent) -> None:
+        if outcome is Sent.SENT:
+            self.sent += 1
+        elif outcome is Sent.FAILED:
+            self.failed += 1
+        elif outcome is Sent.RETRY:
+            self.retry += 1
+        else:
+            self.skipped += 1
+
+    def summary(self) -> str:
+        if not self.ran:
+            return f"{self.job} [{self.run_key}]: already run by another process"
+        text = (
+            f"{self.job} [{self.run_key}]: sent {self.sent}, failed {self.failed}, "
+            f"retry later {self.retry}, skipped {self.skipped}"
+        )
+        return "; ".join([text, *self.notes])
+
+
+def notifier_of(extras: dict[str, Any]) -> Notifier | None:
+    found = extras.get(NOTIFIER_EXTRA)
+    return found if found is not None else None
+
+
+def can_deliver(notifier: Notifier, platform: str) -> bool:
+    """Whether some adapter can send on `platform` (a notifier without `supports` says yes)."""
+    supports = getattr(notifier, "supports", None)
+    return True if supports is None else bool(supports(platform))
+
+
+async def deliver_once(
+    uow_factory: UnitOfWorkFactory,
+    notifier: Notifier,
+    *,
+    job: str,
+    key: str,
+    target: SendTarget,
+    replies: Sequence[Reply],
+    now: datetime,
+) -> Sent:
+    """Claim (job, key), send, and record the result; at most one run ever sends it."""
+    async with uow_factory() as uow:
+        if not await runs.claim(uow, job, key, now):
+            return Sent.TAKEN
+    try:
+        await notifier.send(target, replies)
+    except DeliveryError as error:
+        log.warning("%s: cannot deliver to %s:%s: %s", job, target.platform, target.chat_id, error)
+        async with uow_factory() as uow:
+            await runs.finish(uow, job, key, now, runs.FAILED)
+        return Sent.FAILED
+    except Exception as error:
+        log.warning(
+            "%s: send to %s:%s failed, will retry: %r", job, target.platform, target.chat_id, error
+        )
+        async with uow_factory() as uow:
+            await runs.release(uow, job, key)
+        return Sent.RETRY
+    async with uow_factory() as uow:
+        await runs.finish(uow, job, key, now)
+    return Sent.SENT

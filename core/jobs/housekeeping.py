@@ -1,0 +1,79 @@
+"""Hourly tidying: idle interviews abandoned, link codes expired, old bookkeeping pruned.
+
+None of it is urgent, so a missed hour is simply caught by the next; the run key (hour) keeps
+two processes from doing the same sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_
+
+from core.db.models import JobRun, LinkCode, ProcessedEvent
+from core.db.uow import UnitOfWorkFactory
+from core.jobs import runs
+from core.jobs.delivery import JobReport
+from core.ports import Notifier
+
+log = logging.getLogger(__name__)
+
+JOB = "housekeeping"
+# Platforms redeliver within hours (Telegram keeps updates for 24 h): a week is ample.
+EVENTS_KEPT = timedelta(days=7)
+# Expired codes stay a day, so a late `/link CODE` hears "expired" rather than "unknown".
+CODES_KEPT = timedelta(days=1)
+# Claims outlive every window they guard (reminders: a day; weekly posts: two days).
+RUNS_KEPT = timedelta(days=35)
+
+Sweeper = Callable[[UnitOfWorkFactory, datetime], Awaitable[Any]]
+
+
+def _interview_sweeper() -> Sweeper | None:
+    """The interview feature's own idle sweep, when that feature is installed."""
+    try:
+        from core.features.interview import abandon_idle_interviews
+    except ImportError:
+        return None
+    return abandon_idle_interviews  # type: ignore[no-any-return]
+
+
+async def housekeep(
+    uow_factory: UnitOfWorkFactory, notifier: Notifier | None, now: datetime
+) -> JobReport:
+    report = JobReport(JOB, now.astimezone(UTC).strftime("%Y-%m-%dT%H"))
+    async with uow_factory() as uow:
+        if not await runs.claim(uow, JOB, report.run_key, now):
+            report.ran = False
+            return report
+    sweeper = _interview_sweeper()
+    if sweeper is not None:
+        try:
+            abandoned = await sweeper(uow_factory, now)
+            report.notes.append(f"idle interviews abandoned: {abandoned}")
+        except Exception:
+            log.exception("housekeeping: abandoning idle interviews failed")
+            report.notes.append("idle interviews: failed (see log)")
+    async with uow_factory() as uow:
+        codes = await uow.session.execute(
+            delete(LinkCode).where(
+                or_(LinkCode.expires_at < now - CODES_KEPT, LinkCode.used_at < now - CODES_KEPT)
+            )
+        )
+        events = await uow.session.execute(
+            delete(ProcessedEvent).where(ProcessedEvent.created_at < now - EVENTS_KEPT)
+        )
+        claims = await uow.session.execute(
+            delete(JobRun).where(JobRun.started_at < now - RUNS_KEPT)
+        )
+        await uow.commit()
+    report.notes.append(
+        f"link codes removed: {codes.rowcount}, processed events pruned: {events.rowcount}, "  # type: ignore[attr-defined]
+        f"job claims pruned: {claims.rowcount}"  # type: ignore[attr-defined]
+    )
+    async with uow_factory() as uow:
+        await runs.finish(uow, JOB, report.run_key, now)
+    return report
