@@ -1,0 +1,140 @@
+"""Finding the code in a message: a fenced block, a text file, or text that plainly is code.
+
+Also decides the language (argument, fence tag, file name, then a guess) and refuses what is
+not reviewable: nothing, too much, or binary data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.errors import UserError
+from core.messages import Attachment
+
+MAX_CODE_CHARS = 20_000
+MAX_NOTE_CHARS = 500
+_FENCE = re.compile(r"```([^\n`]*)\n?(.*?)(?:```|\Z)", re.DOTALL)
+_LANGUAGE = re.compile(r"^[a-z0-9+#.\-]{1,20}$")
+ALIASES = {
+    "py": "python",
+    "python3": "python",
+    "py3": "python",
+    "js": "javascript",
+    "node": "javascript",
+    "jsx": "javascript",
+    "mjs": "javascript",
+    "ts": "typescript",
+    "tsx": "typescript",
+    "golang": "go",
+    "rs": "rust",
+    "c++": "cpp",
+    "cc": "cpp",
+    "cxx": "cpp",
+    "hpp": "cpp",
+    "h": "c",
+    "cs": "csharp",
+    "c#": "csharp",
+    "rb": "ruby",
+    "kt": "kotlin",
+    "kts": "kotlin",
+    "sh": "shell",
+    "bash": "shell",
+    "zsh": "shell",
+    "yml": "yaml",
+}
+_GUESSES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("python", re.compile(r"^\s*(def |class \w+.*:|import \w|from \w[\w.]* import )", re.M)),
+    ("go", re.compile(r"^\s*(package \w+|func \w*\(|func \(\w)", re.M)),
+    ("rust", re.compile(r"^\s*(fn \w+|let mut |impl\b|use std::)", re.M)),
+    ("java", re.compile(r"\b(public|private) (static )?(class|void|int|String)\b")),
+    ("typescript", re.compile(r"^\s*(interface \w+|type \w+ =)|:\s*(string|number)\b", re.M)),
+    ("javascript", re.compile(r"\b(function\s*\w*\(|const \w+ =|let \w+ =|=>|console\.log)")),
+    ("cpp", re.compile(r"#include\s*<|std::")),
+    ("sql", re.compile(r"^\s*(SELECT|INSERT|UPDATE|CREATE TABLE)\b", re.M | re.I)),
+)
+_CODE_HINT = re.compile(r"[;{}()=\[\]]|^\s{2,}\S|\b(def|return|function|class|import)\b", re.M)
+
+
+@dataclass(frozen=True)
+class Submission:
+    code: str
+    language: str
+    note: str = ""  # the learner's own words around the code (data, never instructions)
+
+
+def normalise_language(value: str) -> str | None:
+    word = value.strip().lower().lstrip(".")
+    word = ALIASES.get(word, word)
+    return word if _LANGUAGE.match(word) else None
+
+
+def guess_language(code: str) -> str:
+    for language, pattern in _GUESSES:
+        if pattern.search(code):
+            return language
+    return "text"
+
+
+def looks_like_code(text: str) -> bool:
+    """A fence, or several lines with code punctuation: enough to treat a message as code."""
+    if "```" in text:
+        return True
+    lines = [line for line in text.splitlines() if line.strip()]
+    return len(lines) >= 2 and len(_CODE_HINT.findall(text)) >= 2
+
+
+def _check(code: str) -> str:
+    if not code.strip():
+        raise UserError(
+            "There is no code to review. Paste it in a fenced block: ```python then your code "
+            "then ```."
+        )
+    if len(code) > MAX_CODE_CHARS:
+        raise UserError(
+            f"That code is {len(code):,} characters; I review up to {MAX_CODE_CHARS:,}. "
+            "Send the part you most want reviewed."
+        )
+    control = sum(
+        1 for char in code if (ord(char) < 32 and char not in "\t\n\r") or char == "\ufffd"
+    )
+    if "\x00" in code or control > max(2, len(code) // 100):
+        raise UserError("That looks like binary data, not source code: send the code as text.")
+    return code.strip("\n")
+
+
+def _from_attachment(attachments: tuple[Attachment, ...]) -> tuple[str, str] | None:
+    for attachment in attachments:
+        if len(attachment.data) > MAX_CODE_CHARS * 4:
+            raise UserError(f"That file is too big; I review up to {MAX_CODE_CHARS:,} characters.")
+        text = attachment.data.decode("utf-8", errors="replace")
+        suffix = attachment.filename.rpartition(".")[2] if "." in attachment.filename else ""
+        return text, suffix
+    return None
+
+
+def extract(
+    text: str, language_arg: str | None, attachments: tuple[Attachment, ...] = ()
+) -> Submission | None:
+    """The submission in a message, or None when it holds no code at all."""
+    match = _FENCE.search(text)
+    tag = ""
+    if match is not None:
+        tag, code = match.group(1).strip(), match.group(2)
+        note = (text[: match.start()] + " " + text[match.end() :]).strip()
+    elif attachments:
+        found = _from_attachment(attachments)
+        assert found is not None
+        code, tag = found
+        note = text.strip()
+    elif looks_like_code(text):
+        code, note = text, ""
+    else:
+        return None
+    code = _check(code)
+    language = (
+        normalise_language(language_arg or "")
+        or normalise_language(tag.split()[0] if tag else "")
+        or guess_language(code)
+    )
+    return Submission(code, language, note[:MAX_NOTE_CHARS])

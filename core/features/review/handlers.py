@@ -1,0 +1,113 @@
+"""`/review [language]` with code now or in the next message, and `/review cancel`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.context import Context
+from core.db.models import CodeReview, InterviewSession
+from core.features.review.extract import MAX_CODE_CHARS, extract, looks_like_code
+from core.features.review.service import AWAIT_FOR, AWAITING, awaiting, run_review
+from core.messages import Reply, reply
+from core.parsing import parse_command
+from core.registry import command, text_handler
+from core.text import code
+
+USAGE = "/review [language], then your code in a fenced block"
+
+
+def _language_arg(args: tuple[str, ...]) -> str | None:
+    if not args or args[0].startswith("```"):
+        return None
+    return args[0]
+
+
+@command("review", "A code review: score, findings by line, one improvement", USAGE, slow=True)
+async def review(context: Context) -> list[Reply]:
+    incoming = context.incoming
+    if incoming.args[:1] == ("cancel",):
+        pending = await awaiting(context)
+        if pending is None:
+            return [reply("There is no review waiting for code here.")]
+        pending.status = "cancelled"
+        return [reply("Review request cancelled.")]
+    parsed = parse_command(incoming.text)
+    language = _language_arg(incoming.args)
+    rest = parsed.rest if parsed else ""
+    if language and rest.startswith(language):
+        rest = rest[len(language) :]
+    submission = extract(rest, language, incoming.attachments)
+    if submission is not None:
+        return await run_review(context, submission, await awaiting(context))
+    await awaiting(context)  # closes expired requests
+    for row in await _all_awaiting(context):
+        row.status = "cancelled"
+    context.uow.session.add(
+        CodeReview(
+            user_id=context.user.id,
+            chat_key=context.chat_key,
+            language=(language or "")[:30],
+            code="",
+            findings=[],
+            model="",
+            status=AWAITING,
+            expires_at=context.now + AWAIT_FOR,
+            created_at=context.now,
+        )
+    )
+    fence = f"```{language or 'python'}"
+    return [
+        reply(
+            "Send the code to review in your next message, in a fenced block: ",
+            code(fence),
+            f", the code, then ```. Up to {MAX_CODE_CHARS:,} characters; it is never run. "
+            "/review cancel to stop.",
+        )
+    ]
+
+
+async def _all_awaiting(context: Context) -> list[CodeReview]:
+    rows = await context.uow.session.scalars(
+        select(CodeReview).where(
+            CodeReview.user_id == context.user.id,
+            CodeReview.chat_key == context.chat_key,
+            CodeReview.status == AWAITING,
+        )
+    )
+    return list(rows.all())
+
+
+async def _interview_active(context: Context) -> bool:
+    found = await context.uow.session.scalar(
+        select(InterviewSession.id).where(
+            InterviewSession.user_id == context.user.id,
+            InterviewSession.chat_key == context.chat_key,
+            InterviewSession.status == "active",
+        )
+    )
+    return found is not None
+
+
+@text_handler("review-code", priority=30)
+async def code_after_review(context: Context) -> list[Reply] | None:
+    """The message after `/review`: the code. Other messages pass on (to an interview, say)."""
+    incoming = context.incoming
+    if not incoming.text.strip() and not incoming.attachments:
+        return None
+    pending = await awaiting(context)
+    if pending is None:
+        return None
+    has_code = looks_like_code(incoming.text) or bool(incoming.attachments)
+    if not has_code and (await _interview_active(context) or not incoming.addressed):
+        return None
+    submission = extract(incoming.text, pending.language or None, incoming.attachments)
+    if submission is None:
+        pending.status = "cancelled"
+        return [reply(NO_CODE)]
+    return await run_review(context, submission, pending)
+
+
+NO_CODE = (
+    "That message has no code, so I cancelled the review request. Send /review again with your "
+    "code in a fenced block (```python ... ```)."
+)

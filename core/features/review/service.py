@@ -1,0 +1,114 @@
+"""Running one review: the model when the learner is online, else (or on failure) offline.
+
+Nothing is stored before the model answers: the review row and its XP are written together
+after the slow part, so a crash or refusal leaves no half-written review and awards nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.context import Context
+from core.db.models import CodeReview
+from core.features.review.extract import Submission
+from core.features.review.findings import ReviewResult
+from core.features.review.offline import offline_review
+from core.features.review.prompt import parse_review, review_request
+from core.features.review.render import review_reply
+from core.messages import Reply
+from core.ports import LLMUnavailable
+from core.rules.xp import Activity
+
+AWAITING = "awaiting_code"
+AWAIT_FOR = timedelta(minutes=30)
+
+
+async def _online_review(context: Context, submission: Submission) -> ReviewResult | str:
+    """The model's review, or the reason the review goes offline."""
+    gateway = context.services.ai
+    if gateway is None:
+        return "no-key"
+    allowance = await gateway.allowance(context.uow, context.user.id)
+    if not allowance.online:
+        return allowance.reason or "no-key"
+    model = context.services.config.model
+    await context.checkpoint()
+    try:
+        answer = await gateway.complete(context.user.id, review_request(submission, model))
+    except LLMUnavailable:
+        return "unavailable"
+    line_count = submission.code.count("\n") + 1
+    parsed = parse_review(answer.data, line_count, model)
+    return parsed if parsed is not None else "malformed"
+
+
+_NOTES = {
+    "no-key": (),
+    "over-budget": ("Your AI budget for this month is used up, so this review is offline.",),
+    "unavailable": ("The AI reviewer is unavailable right now, so this review is offline.",),
+    "malformed": ("The AI reviewer's answer was unusable, so this review is offline.",),
+}
+
+
+async def awaiting(context: Context) -> CodeReview | None:
+    """The learner's live `/review` waiting for code in this chat; expired ones are closed."""
+    rows = await context.uow.session.scalars(
+        select(CodeReview)
+        .where(
+            CodeReview.user_id == context.user.id,
+            CodeReview.chat_key == context.chat_key,
+            CodeReview.status == AWAITING,
+        )
+        .order_by(CodeReview.id.desc())
+    )
+    live: CodeReview | None = None
+    for row in rows:
+        if live is None and row.expires_at is not None and row.expires_at > context.now:
+            live = row
+        else:
+            row.status = "expired"
+    return live
+
+
+async def run_review(
+    context: Context, submission: Submission, pending: CodeReview | None
+) -> list[Reply]:
+    pending_id = pending.id if pending is not None else None
+    outcome = await _online_review(context, submission)
+    result = outcome if isinstance(outcome, ReviewResult) else None
+    if result is None:
+        result = offline_review(submission.code, submission.language, _NOTES[str(outcome)])
+    row = await context.uow.session.get(CodeReview, pending_id) if pending_id else None
+    if row is None or row.status != AWAITING:
+        row = CodeReview(user_id=context.user.id, chat_key=context.chat_key)
+        context.uow.session.add(row)
+    row.language = submission.language
+    row.code = submission.code
+    row.score = result.score
+    row.approved = result.approved
+    row.findings = [
+        {"line": f.line, "severity": f.severity, "message": f.message} for f in result.findings
+    ]
+    row.suggestion = result.suggestion
+    row.summary = result.summary
+    row.model = result.model
+    row.status = "completed"
+    row.expires_at = None
+    row.created_at = context.now
+    await context.uow.session.flush()
+    reference = f"review:{row.id}"
+    link = ("code_review", str(row.id))
+    requested, first = await context.record(
+        Activity.REVIEW_REQUESTED, reference=reference, context=link
+    )
+    completed, second = await context.record(
+        Activity.REVIEW_COMPLETED,
+        reference=reference,
+        score=result.score,
+        context=link,
+        meta={"language": submission.language, "model": result.model},
+    )
+    gained = requested.xp_gained + completed.xp_gained
+    return [review_reply(result, submission.language, gained), *first, *second]
