@@ -1,0 +1,222 @@
+"""One update, start to finish: translate, ask the core, deliver the replies.
+
+Everything Telegram-specific about a conversation lives here: callback queries are answered at
+once (Telegram shows a spinner until they are), slow commands show "typing", moderators are
+looked up for group commands, personal activities started in a group move to a private chat
+through a deep link, and private replies that cannot reach the learner fall back to one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+
+from telegram import Bot, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from adapters.telegram.deeplink import encode_payload, start_link
+from adapters.telegram.html import render_html
+from adapters.telegram.moderators import AdminCache
+from adapters.telegram.polls import PollLinks
+from adapters.telegram.render import TextOut, link_keyboard
+from adapters.telegram.send import Sender, is_gone
+from adapters.telegram.translate import BotIdentity, Notice, PollVote, translate
+from core import codec
+from core.messages import (
+    Attachment,
+    ChatKind,
+    ChatRef,
+    CommunityRef,
+    Incoming,
+    Platform,
+    Reply,
+    ReplyKind,
+)
+from core.router import Router
+from core.text import Doc
+
+log = logging.getLogger(__name__)
+
+# Personal, multi-step activities: started in a group, they continue in a private chat.
+CONTINUE_IN_PRIVATE = frozenset({"interview", "review"})
+MAX_DOCUMENT_BYTES = 256 * 1024
+TYPING_EVERY_SECONDS = 4.0
+_RECENT_UPDATES = 10_000
+
+
+class UpdateHandler:
+    def __init__(self, router: Router, sender: Sender, admins: AdminCache, polls: PollLinks):
+        self.router = router
+        self.sender = sender
+        self.admins = admins
+        self.polls = polls
+        self._recent: OrderedDict[int, None] = OrderedDict()
+
+    @property
+    def bot(self) -> Bot:
+        return self.sender.bot
+
+    def _seen(self, update_id: int) -> bool:
+        """Cheap in-memory guard; the database's processed_events stays the real guarantee."""
+        if update_id in self._recent:
+            return True
+        self._recent[update_id] = None
+        if len(self._recent) > _RECENT_UPDATES:
+            self._recent.popitem(last=False)
+        return False
+
+    async def __call__(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update) or self._seen(update.update_id):
+            return
+        identity = BotIdentity(self.bot.id, self.bot.username)
+        translated = translate(update, identity)
+        if update.callback_query is not None:
+            toast = translated.text if isinstance(translated, Notice) else None
+            await self._answer_callback(update, toast)
+        if isinstance(translated, Notice):
+            if translated.chat_id is not None:
+                await self._deliver_safely(translated.chat_id, [_plain_reply(translated.text)])
+            return
+        if isinstance(translated, PollVote):
+            translated = await self._poll_incoming(translated)
+        if translated is None:
+            return
+        translated = await self._with_attachments(update, translated)
+        await self.handle(translated)
+
+    async def handle(self, incoming: Incoming) -> None:
+        chat_id = int(incoming.chat.id)
+        group = not incoming.chat.is_private
+        if group and incoming.command in CONTINUE_IN_PRIVATE:
+            await self._continue_in_private(chat_id, incoming)
+            return
+        if group and (incoming.command or incoming.action):
+            is_admin = await self.admins.is_admin(chat_id, int(incoming.user.id))
+            incoming = dataclasses.replace(incoming, is_admin=is_admin)
+        slow = bool(getattr(self.router.spec_for(incoming), "slow", False))
+        async with self._typing(chat_id, slow):
+            replies = await self.router.handle(incoming)
+        await self._deliver(incoming, replies)
+
+    async def _deliver(self, incoming: Incoming, replies: list[Reply]) -> None:
+        chat_id = int(incoming.chat.id)
+        group_title = incoming.community.name if incoming.community else None
+        for reply in replies:
+            if reply.kind is ReplyKind.PRIVATE and not incoming.chat.is_private:
+                await self._send_privately(chat_id, int(incoming.user.id), reply)
+            else:
+                await self._deliver_safely(chat_id, [reply], group_title)
+
+    async def _deliver_safely(
+        self, chat_id: int, replies: list[Reply], group_title: str | None = None
+    ) -> None:
+        try:
+            await self.sender.send_replies(chat_id, replies, group_title)
+        except TelegramError as error:
+            log.info("chat %s cannot receive messages: %s", chat_id, error)
+
+    async def _send_privately(self, group_id: int, user_id: int, reply: Reply) -> None:
+        try:
+            await self.sender.send_replies(user_id, [reply])
+        except TelegramError as error:
+            if not is_gone(error):
+                raise
+            note = "I can only send you that in a private chat. Open one with me and try again:"
+            button = link_keyboard("💬 Open private chat", start_link(self.bot.username))
+            await self.sender.send_one(group_id, TextOut(render_html(Doc.of(note)), button))
+
+    async def _continue_in_private(self, chat_id: int, incoming: Incoming) -> None:
+        assert incoming.command is not None
+        payload = encode_payload(incoming.command, incoming.args)
+        url = start_link(self.bot.username, payload)
+        text = f"/{incoming.command} is personal, so let's continue in a private chat."
+        button = link_keyboard(f"▶️ Continue /{incoming.command} in private", url)
+        await self.sender.send_one(chat_id, TextOut(render_html(Doc.of(text)), button))
+
+    async def _answer_callback(self, update: Update, toast: str | None) -> None:
+        query = update.callback_query
+        assert query is not None
+        try:
+            await query.answer(toast[:200] if toast else None)
+        except TelegramError as error:
+            log.info("callback query %s could not be answered: %s", query.id, error)
+
+    async def _poll_incoming(self, vote: PollVote) -> Incoming | None:
+        data = await self.polls.answer_data(vote.poll_id)
+        if data is None:
+            log.info("answer to unknown poll %s ignored", vote.poll_id)
+            return None
+        try:
+            action = codec.decode(f"{data}:{vote.option}")
+        except codec.CodecError:
+            return None
+        place = self.polls.place(vote.poll_id)
+        chat = ChatRef(Platform.TELEGRAM, vote.user.id, ChatKind.PRIVATE)
+        community = None
+        if place is not None and place.chat_title is not None:
+            chat = ChatRef(Platform.TELEGRAM, str(place.chat_id), ChatKind.GROUP)
+            community = CommunityRef(Platform.TELEGRAM, str(place.chat_id), place.chat_title)
+        incoming = Incoming(
+            platform=Platform.TELEGRAM,
+            user=vote.user,
+            chat=chat,
+            action=action,
+            community=community,
+            event_id=vote.event_id,
+        )
+        if place is not None and place.full_explanation:
+            replies = await self.router.handle(incoming)
+            shown = "\n".join(reply.text.plain for reply in replies)
+            if replies and place.full_explanation not in shown:
+                replies.append(_plain_reply(f"💡 {place.full_explanation}"))
+            await self._deliver(incoming, replies)
+            return None
+        return incoming
+
+    async def _with_attachments(self, update: Update, incoming: Incoming) -> Incoming:
+        """A small document (code to review) is fetched from `<root>/file/bot<token>/`."""
+        message = update.message
+        if message is None or message.document is None:
+            return incoming
+        document = message.document
+        if document.file_size is not None and document.file_size > MAX_DOCUMENT_BYTES:
+            return incoming
+        try:
+            file = await document.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as error:
+            log.info("could not fetch document %s: %s", document.file_id, error)
+            return incoming
+        name = document.file_name or "file"
+        attachment = Attachment(name, data[:MAX_DOCUMENT_BYTES], document.mime_type or "")
+        return dataclasses.replace(incoming, attachments=(attachment,))
+
+    @contextlib.asynccontextmanager
+    async def _typing(self, chat_id: int, slow: bool) -> AsyncIterator[None]:
+        if not slow:
+            yield
+            return
+        task = asyncio.create_task(self._keep_typing(chat_id))
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    async def _keep_typing(self, chat_id: int) -> None:
+        while True:
+            try:
+                await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except TelegramError as error:
+                log.info("typing action failed in %s: %s", chat_id, error)
+                return
+            await asyncio.sleep(TYPING_EVERY_SECONDS)
+
+
+def _plain_reply(text: str) -> Reply:
+    return Reply(Doc.of(text))
