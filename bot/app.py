@@ -16,6 +16,7 @@ from core.db.engine import create_engine, is_sqlite
 from core.db.migrate import upgrade
 from core.db.uow import UnitOfWorkFactory
 from core.features.quiz import handlers as quiz_handlers
+from core.features.report import handlers as report_handlers
 from core.features.review import handlers as review_handlers
 from core.ports import LLM, Clock, SystemClock
 from core.router import Router
@@ -39,7 +40,7 @@ class Dojo:
 
 def feature_modules() -> tuple[ModuleType, ...]:
     """Feature modules beyond the foundation; each issue's features add themselves here."""
-    return (quiz_handlers, review_handlers)
+    return (quiz_handlers, review_handlers, report_handlers)
 
 
 def build_llm(settings: Settings) -> LLM | None:
