@@ -8,6 +8,7 @@ from types import ModuleType
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.notifiers import MultiNotifier
 from bot.settings import Settings
 from core.ai.gateway import AiGateway
 from core.commands import build_registry
@@ -15,10 +16,15 @@ from core.context import Services
 from core.db.engine import create_engine, is_sqlite
 from core.db.migrate import upgrade
 from core.db.uow import UnitOfWorkFactory
+from core.db.write_gate import WriteGate
+from core.features import link
+from core.features.admin import command as admin_command
 from core.features.quiz import handlers as quiz_handlers
 from core.features.report import handlers as report_handlers
 from core.features.review import handlers as review_handlers
-from core.ports import LLM, Clock, SystemClock
+from core.jobs import shortcuts
+from core.jobs.delivery import NOTIFIER_EXTRA
+from core.ports import LLM, Clock, Notifier, SystemClock
 from core.router import Router
 
 
@@ -33,6 +39,13 @@ class Dojo:
     services: Services
     router: Router
     closers: list[object] = field(default_factory=list)
+    # Each running adapter registers its Notifier here by platform name; jobs and
+    # announcements reach every platform through `notifier`, which routes by target.
+    notifiers: dict[str, Notifier] = field(default_factory=dict)
+
+    @property
+    def notifier(self) -> MultiNotifier:
+        return MultiNotifier(self.notifiers)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -40,7 +53,7 @@ class Dojo:
 
 def feature_modules() -> tuple[ModuleType, ...]:
     """Feature modules beyond the foundation; each issue's features add themselves here."""
-    return (quiz_handlers, review_handlers, report_handlers)
+    return (quiz_handlers, review_handlers, report_handlers, admin_command, link, shortcuts)
 
 
 def build_llm(settings: Settings) -> LLM | None:
@@ -91,6 +104,9 @@ async def build(
         uow_factory=uow_factory,
         llm=llm,
         ai=AiGateway(llm, config, uow_factory, clock),
+        write_gate=WriteGate() if is_sqlite(url) else None,
     )
+    notifiers: dict[str, Notifier] = {}
+    services.extras[NOTIFIER_EXTRA] = MultiNotifier(notifiers)
     router = Router(services, build_registry(feature_modules()))
-    return Dojo(settings, engine, services, router)
+    return Dojo(settings, engine, services, router, notifiers=notifiers)

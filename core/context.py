@@ -10,6 +10,7 @@ from core.ai.gateway import AiGateway
 from core.config import CoreConfig
 from core.db.models import Community, PlatformAccount, User
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
+from core.db.write_gate import GateHold, WriteGate
 from core.messages import Incoming, Reply
 from core.ports import LLM, Clock
 from core.progress import Outcome, announcements, record_activity
@@ -29,6 +30,8 @@ class Services:
     registry: Registry | None = None
     # Feature-owned singletons (question banks, budget policy) keyed by feature name.
     extras: dict[str, Any] = field(default_factory=dict)
+    # SQLite allows one writer: events queue here in-process instead of polling a busy file.
+    write_gate: WriteGate | None = None
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Context:
     community: Community | None
     is_admin: bool
     now: datetime
+    gate: GateHold | None = None
 
     @property
     def chat_key(self) -> str:
@@ -51,8 +55,13 @@ class Context:
         return self.incoming.user.key
 
     async def checkpoint(self) -> None:
-        """Commit what is written so far, so no transaction stays open across slow work."""
+        """Commit what is written so far, so no transaction stays open across slow work.
+
+        Also lets other events through the SQLite write gate while this one waits on the model.
+        """
         await self.uow.commit()
+        if self.gate is not None:
+            self.gate.release()
 
     async def record(
         self,

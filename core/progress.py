@@ -32,6 +32,7 @@ class Outcome:
     level_after: int = 1
     badges: list[Achievement] = field(default_factory=list)
     streak: int = 0
+    streak_moved: bool = False
     freezes_used: int = 0
 
     @property
@@ -72,7 +73,7 @@ async def record_activity(
     )
     if activity not in _NOT_PRACTICE:
         await _advance_streak(uow, user, now, outcome, community_id)
-    await _unlock_badges(uow, user, now, outcome, community_id)
+    await _unlock_badges(uow, user, activity, now, outcome, community_id)
     new_level = level_for(user.xp)
     if new_level != user.level:
         user.level = new_level
@@ -96,6 +97,7 @@ async def _advance_streak(
     user.last_active_date = update.state.last_active
     user.streak_freezes = update.state.freezes
     outcome.streak = user.streak_current
+    outcome.streak_moved = True
     outcome.freezes_used = update.freezes_used
     daily = xp_for(Activity.DAILY_FIRST)
     if (
@@ -107,23 +109,44 @@ async def _advance_streak(
         outcome.xp_gained += daily
 
 
+def _relevant(criteria: dict[str, Any], activity: Activity, outcome: Outcome) -> bool:
+    """Only badges this activity could have changed need checking (keeps chat messages cheap)."""
+    if "streak" in criteria:
+        return outcome.streak_moved
+    if "level" in criteria:
+        return True
+    return criteria.get("event") == str(activity)
+
+
 async def _unlock_badges(
-    uow: UnitOfWork, user: User, now: datetime, outcome: Outcome, community_id: int | None
+    uow: UnitOfWork,
+    user: User,
+    activity: Activity,
+    now: datetime,
+    outcome: Outcome,
+    community_id: int | None,
 ) -> None:
-    catalogue = {badge.slug: badge for badge in await uow.achievements.catalogue()}
+    catalogue = await uow.achievements.catalogue_criteria()
+    candidates = {
+        slug: entry for slug, entry in catalogue.items() if _relevant(entry[1], activity, outcome)
+    }
+    if not candidates:
+        return
     owned_ids = await uow.achievements.owned_ids(user.id)
-    owned = {slug for slug, badge in catalogue.items() if badge.id in owned_ids}
+    candidates = {slug: entry for slug, entry in candidates.items() if entry[0] not in owned_ids}
     counts: dict[CountKey, int] = {}
-    for slug, badge in catalogue.items():
-        key = count_key(badge.criteria)
-        if slug not in owned and key is not None and key not in counts:
+    for _id, criteria in candidates.values():
+        key = count_key(criteria)
+        if key is not None and key not in counts:
             counts[key] = await uow.activity.count(user.id, key[0], key[1])
     standing = Standing(counts, user.streak_current, level_for(user.xp))
-    criteria = {slug: badge.criteria for slug, badge in catalogue.items()}
-    for slug in badges_earned(criteria, owned, standing):
-        badge = catalogue[slug]
-        if not await uow.achievements.unlock(user.id, badge.id, now):
+    earned = badges_earned({slug: entry[1] for slug, entry in candidates.items()}, set(), standing)
+    for slug in earned:
+        badge_id = candidates[slug][0]
+        if not await uow.achievements.unlock(user.id, badge_id, now):
             continue
+        badge = await uow.session.get(Achievement, badge_id)
+        assert badge is not None
         outcome.badges.append(badge)
         if (
             badge.xp_reward

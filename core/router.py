@@ -13,8 +13,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from core.context import Context, Services
+from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
-from core.messages import Incoming, Reply, reply
+from core.jobs.delivery import notifier_of
+from core.messages import ChatKind, Incoming, Platform, Reply, ReplyKind, SendTarget, reply
 from core.registry import Handler, Registry
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ class Router:
                 )
             ]
         try:
-            return await self._handle(incoming)
+            return await self._announce(incoming, await self._handle(incoming))
         except (OperationalError, PoolTimeoutError, ConnectionError, OSError) as error:
             log.warning("database unavailable: %s", error)
             return [reply(UNAVAILABLE)]
@@ -67,6 +69,13 @@ class Router:
             return [reply(CRASHED)]
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
+        gate = self.services.write_gate
+        if gate is None:
+            return await self._handle_in_gate(incoming, None)
+        async with gate.hold() as hold:
+            return await self._handle_in_gate(incoming, hold)
+
+    async def _handle_in_gate(self, incoming: Incoming, gate: GateHold | None) -> list[Reply]:
         now = self.services.clock.now()
         async with self.services.uow_factory() as uow:
             if incoming.event_id and not await uow.events.claim(
@@ -95,6 +104,7 @@ class Router:
                 community=community,
                 is_admin=incoming.is_admin or self.is_operator(incoming),
                 now=now,
+                gate=gate,
             )
             try:
                 replies = await self._dispatch(context)
@@ -111,6 +121,28 @@ class Router:
                 log.exception("handler failed for %r", incoming.command or incoming.action)
                 await uow.rollback()
                 return [reply(CRASHED)]
+
+    async def _announce(self, incoming: Incoming, replies: list[Reply]) -> list[Reply]:
+        """Level-ups and badges go to the community's announcement channel when one is set
+        (and reachable); otherwise they stay with the answer, where they happened. Runs after
+        the handler's transaction, so no write is held open while the platform paces us."""
+        announced = [item for item in replies if item.kind is ReplyKind.ANNOUNCEMENT]
+        notifier = notifier_of(self.services.extras)
+        if not announced or notifier is None or incoming.community is None:
+            return replies
+        ref = incoming.community
+        async with self.services.uow_factory() as uow:
+            community = await uow.communities.by_ref(ref.platform, ref.id)
+        channel = (community.settings or {}).get("announce_channel") if community else None
+        if not channel:
+            return replies
+        target = SendTarget(Platform(ref.platform), str(channel), ChatKind.CHANNEL)
+        try:
+            await notifier.send(target, announced)
+        except Exception as error:  # a deleted channel must not cost the learner the answer
+            log.warning("announcement channel %s unusable, announcing in place: %s", channel, error)
+            return replies
+        return [item for item in replies if item.kind is not ReplyKind.ANNOUNCEMENT]
 
     async def _audit_refusal(self, context: Context, error: NotAllowed) -> None:
         incoming = context.incoming

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -49,15 +50,29 @@ class UserRepository:
         return None if account is None else await self.get(account.user_id)
 
     async def ensure(self, ref: UserRef, now: datetime) -> tuple[User, PlatformAccount]:
-        """The learner behind a platform identity, created on first contact."""
+        """The learner behind a platform identity, created on first contact.
+
+        Two first messages racing (two processes, or a double tap) both try to create the
+        account; the loser's savepoint rolls back and it reads the winner's row.
+        """
         name = (ref.display_name or ref.id)[:MAX_NAME]
         account = await self.account(ref.platform, ref.id)
-        if account is not None:
-            user = await self.get(account.user_id)
-            if user is not None:
-                if account.display_name != name:
-                    account.display_name = name
-                return user, account
+        if account is None:
+            try:
+                async with self.session.begin_nested():
+                    account = await self._create(ref, name, now)
+            except IntegrityError:
+                account = await self.account(ref.platform, ref.id)
+                if account is None:
+                    raise
+        user = await self.get(account.user_id)
+        if user is None:
+            raise LookupError(f"account {ref.key} points at no user")
+        if account.display_name != name:
+            account.display_name = name
+        return user, account
+
+    async def _create(self, ref: UserRef, name: str, now: datetime) -> PlatformAccount:
         user = User(display_name=name, created_at=now, updated_at=now, xp=0, level=1)
         self.session.add(user)
         await self.session.flush()
@@ -70,7 +85,7 @@ class UserRepository:
         )
         self.session.add(account)
         await self.session.flush()
-        return user, account
+        return account
 
     async def accounts_of(self, user_id: int) -> Sequence[PlatformAccount]:
         rows = await self.session.scalars(
@@ -196,11 +211,22 @@ class ActivityRepository:
 
 
 class AchievementRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: dict[str, Any] | None = None) -> None:
         self.session = session
+        self._cache = cache if cache is not None else {}
 
     async def catalogue(self) -> Sequence[Achievement]:
         return (await self.session.scalars(select(Achievement).order_by(Achievement.id))).all()
+
+    async def catalogue_criteria(self) -> dict[str, tuple[int, dict[str, Any]]]:
+        """slug -> (id, criteria); the catalogue only changes by migration, so it is cached."""
+        if not self._cache.get("criteria"):
+            rows = await self.session.execute(
+                select(Achievement.slug, Achievement.id, Achievement.criteria)
+            )
+            self._cache["criteria"] = {slug: (id_, criteria) for slug, id_, criteria in rows.all()}
+        cached: dict[str, tuple[int, dict[str, Any]]] = self._cache["criteria"]
+        return cached
 
     async def by_slug(self, slug: str) -> Achievement | None:
         return await self.session.scalar(select(Achievement).where(Achievement.slug == slug))
@@ -258,15 +284,21 @@ class CommunityRepository:
     async def ensure(self, ref: CommunityRef, now: datetime) -> Community:
         community = await self.by_ref(ref.platform, ref.id)
         if community is None:
-            community = Community(
-                platform=str(ref.platform),
-                external_id=ref.id,
-                name=ref.name[:200],
-                settings={},
-                created_at=now,
+            await insert_ignore(
+                self.session,
+                Community,
+                {
+                    "platform": str(ref.platform),
+                    "external_id": ref.id,
+                    "name": ref.name[:200],
+                    "time_zone": "UTC",
+                    "settings": {},
+                    "created_at": now,
+                },
+                ["platform", "external_id"],
             )
-            self.session.add(community)
-            await self.session.flush()
+            community = await self.by_ref(ref.platform, ref.id)
+            assert community is not None
         elif ref.name and community.name != ref.name[:200]:
             community.name = ref.name[:200]
         return community

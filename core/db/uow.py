@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,12 +21,12 @@ from core.db.repositories import (
 class UnitOfWork:
     """Commit is explicit; leaving the block without committing rolls back."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: dict[str, Any] | None = None) -> None:
         self.session = session
         self.users = UserRepository(session)
         self.xp = XpRepository(session)
         self.activity = ActivityRepository(session)
-        self.achievements = AchievementRepository(session)
+        self.achievements = AchievementRepository(session, cache)
         self.communities = CommunityRepository(session)
         self.events = EventRepository(session)
         self.audit = AuditRepository(session)
@@ -59,6 +60,8 @@ class UnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        # Per-engine cache of data that only migrations change (the badge catalogue).
+        self.cache: dict[str, Any] = {}
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions())
+        return UnitOfWork(self._sessions(), self.cache)

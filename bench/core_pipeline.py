@@ -1,0 +1,156 @@
+"""Core pipeline: a mixed workload from 1,000 learners through the router.
+
+Prints events/s and p50/p99 latency on SQLite and (with DOJO_TEST_POSTGRES_URL) PostgreSQL, next
+to the raw single-row commit rate of the same database measured in the same run.
+Targets: events/s >= 1.0x the raw commit rate; p99 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bench.report import emit, percentile
+from bot.app import build
+from bot.settings import Settings
+from core.db.engine import create_engine
+from core.db.migrate import upgrade
+from core.messages import ChatKind, ChatRef, CommunityRef, Incoming, Platform, UserRef
+from core.parsing import parse_command
+from core.ports import FixedClock
+
+LEARNERS = int(os.environ.get("BENCH_LEARNERS", "1000"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "6000"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
+RAW_COMMITS = 2000
+GROUPS = 20
+
+
+async def raw_commit_rate(url: str) -> float:
+    """Sequential one-row INSERT + COMMIT transactions through the same driver."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(
+                text("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY)")
+            )
+            await connection.commit()
+            started = time.perf_counter()
+            for _ in range(RAW_COMMITS):
+                await connection.execute(
+                    text("INSERT INTO bench_raw (id) VALUES (:id)"), {"id": uuid.uuid4().hex}
+                )
+                await connection.commit()
+            return RAW_COMMITS / (time.perf_counter() - started)
+    finally:
+        await engine.dispose()
+
+
+def message(user: int, text_: str, clock: FixedClock) -> Incoming:
+    parsed = parse_command(text_)
+    group = user % GROUPS
+    return Incoming(
+        platform=Platform.TELEGRAM,
+        user=UserRef(Platform.TELEGRAM, str(user), f"learner{user}"),
+        chat=ChatRef(Platform.TELEGRAM, f"-{group}", ChatKind.GROUP),
+        text=text_,
+        command=parsed.name if parsed else None,
+        args=parsed.args if parsed else (),
+        community=CommunityRef(Platform.TELEGRAM, f"-{group}", f"group {group}"),
+        event_id=uuid.uuid4().hex,
+        addressed=parsed is not None,
+        received_at=clock.now(),
+    )
+
+
+def workload(rng: random.Random) -> list[tuple[int, str]]:
+    events = []
+    for number in range(EVENTS):
+        user = rng.randrange(LEARNERS)
+        roll = rng.random()
+        if roll < 0.6:
+            events.append((user, f"chat message {number} about hash maps and indexes"))
+        elif roll < 0.8:
+            events.append((user, "/profile"))
+        else:
+            events.append((user, "/leaderboard"))
+    return events
+
+
+async def run_backend(label: str, url: str) -> None:
+    await upgrade(url)
+    raw = await raw_commit_rate(url)
+    emit("core_pipeline", f"{label}: raw single-row commits/s", raw, "commits/s")
+    clock = FixedClock(datetime(2026, 11, 23, 12, tzinfo=UTC))
+    settings = Settings(_env_file=None, DATABASE_URL=url)  # type: ignore[call-arg]
+    dojo = await build(settings, clock=clock, migrate_sqlite=False)
+    try:
+        router = dojo.router
+        semaphore = asyncio.Semaphore(CONCURRENCY)
+
+        async def onboard(user: int) -> None:
+            async with semaphore:
+                await router.handle(message(user, "/start backend mid UTC", clock))
+
+        await asyncio.gather(*(onboard(user) for user in range(LEARNERS)))
+        latencies: list[float] = []
+
+        async def one(user: int, text_: str) -> None:
+            async with semaphore:
+                started = time.perf_counter()
+                await router.handle(message(user, text_, clock))
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        events = workload(random.Random(7))
+        clock.advance(minutes=5)
+        started = time.perf_counter()
+        await asyncio.gather(*(one(user, text_) for user, text_ in events))
+        elapsed = time.perf_counter() - started
+    finally:
+        await dojo.close()
+    rate = len(events) / elapsed
+    emit(
+        "core_pipeline",
+        f"{label}: events/s",
+        rate,
+        "events/s",
+        target=f">= {raw:,.0f} (1.0x raw)",
+        met=rate >= raw,
+    )
+    emit("core_pipeline", f"{label}: p50 latency", percentile(latencies, 0.5), "ms")
+    p99 = percentile(latencies, 0.99)
+    emit("core_pipeline", f"{label}: p99 latency", p99, "ms", target="< 50 ms", met=p99 < 50)
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        await run_backend("sqlite", f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
+    admin_url = os.environ.get("DOJO_TEST_POSTGRES_URL")
+    if not admin_url:
+        print("PostgreSQL skipped: set DOJO_TEST_POSTGRES_URL (make bench starts a server)")
+        return
+    import asyncpg
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    plain = admin_url.replace("postgresql+asyncpg", "postgresql")
+    connection = await asyncpg.connect(plain)
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    await connection.close()
+    try:
+        await run_backend("postgres", admin_url.rpartition("/")[0] + f"/{name}")
+    finally:
+        connection = await asyncpg.connect(plain)
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
