@@ -1,31 +1,137 @@
-"""`dojo admin ...`: operator commands at the shell."""
+"""`dojo admin ...`: operator commands at the shell.
+
+The moderator subcommands are the chat's `/admin` ones, run through the same core code as an
+operator (audited as `shell:<login>`); community settings name the community with
+`--community platform:id`. `run-job` runs a scheduled job once, as if the clock read `--at`,
+sending through the adapters whose tokens are set, without the bot running.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
+from datetime import UTC, datetime
 
 from bot.settings import Settings
+from core.features.admin.command import SUBCOMMANDS
+
+MIRRORED = tuple(SUBCOMMANDS)
 
 
 def add_admin_commands(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="admin_command", required=True)
-    stats = actions.add_parser("stats", help="learners, activity and XP in the database")
-    stats.set_defaults(admin_command="stats")
+    job = actions.add_parser("run-job", help="run a scheduled job once (e.g. weekly_leaderboard)")
+    job.add_argument("name", help="streak_reminders, weekly_leaderboard or housekeeping")
+    job.add_argument("--at", default=None, help="act as if the clock read this ISO 8601 time")
+    job.add_argument("--dry-run", action="store_true", help="print the messages instead")
+    actions.add_parser("jobs", help="list the scheduled jobs")
+    for name in MIRRORED:
+        mirrored = actions.add_parser(name, help=f"/admin {name} at the shell")
+        mirrored.add_argument("words", nargs=argparse.REMAINDER)
+
+
+def _operator() -> str:
+    try:
+        return f"shell:{getpass.getuser() or 'operator'}"
+    except Exception:  # no login name in some containers
+        return "shell:operator"
+
+
+def _pop_option(words: list[str], option: str) -> str | None:
+    for index, item in enumerate(words):
+        if item == option and index + 1 < len(words):
+            value = words[index + 1]
+            del words[index : index + 2]
+            return value
+        if item.startswith(option + "="):
+            del words[index]
+            return item.split("=", 1)[1]
+    return None
+
+
+def parse_at(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def run_admin(settings: Settings, args: argparse.Namespace) -> int:
-    from sqlalchemy import func, select
+    if args.admin_command == "jobs":
+        from bot.scheduler import SCHEDULES
 
+        for schedule in SCHEDULES:
+            cron = " ".join(f"{key}={value}" for key, value in schedule.cron.items())
+            print(f"{schedule.job:<20} every tick at {cron} (UTC)")
+        return 0
+    if args.admin_command == "run-job":
+        return await _run_job(settings, args)
+    return await _mirrored(settings, args.admin_command, list(args.words))
+
+
+async def _run_job(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build
-    from core.db.models import ActivityLog, User
+    from bot.notifiers import standalone_notifiers
+    from bot.scheduler import run_job
+    from core.jobs.catalogue import job_named
+    from core.ports import FixedClock, SystemClock
 
+    try:
+        job_named(args.name)
+        at = parse_at(args.at)
+    except (KeyError, ValueError) as error:
+        print(f"dojo: {error.args[0] if error.args else error}", file=sys.stderr)
+        return 2
+    dojo = await build(settings, clock=FixedClock(at) if at else SystemClock())
+    try:
+        async with standalone_notifiers(dojo, dry_run=args.dry_run) as notifier:
+            dojo.notifiers.update(notifier.notifiers)
+            report = await run_job(dojo, args.name, notifier, at)
+        print(report.summary())
+    finally:
+        await dojo.close()
+    return 0
+
+
+async def _mirrored(settings: Settings, name: str, words: list[str]) -> int:
+    from adapters.console.render import render_reply
+    from bot.app import build
+    from bot.notifiers import standalone_notifiers
+    from core.errors import UserError
+    from core.features.admin.command import run_admin as run_subcommand
+    from core.features.admin.common import AdminCall
+
+    community_ref = _pop_option(words, "--community")
     dojo = await build(settings)
     try:
-        async with dojo.services.uow_factory() as uow:
-            learners = await uow.session.scalar(select(func.count()).select_from(User))
-            activities = await uow.session.scalar(select(func.count()).select_from(ActivityLog))
-            total_xp = await uow.session.scalar(select(func.coalesce(func.sum(User.xp), 0)))
-        print(f"learners: {learners}  activities: {activities}  total XP: {total_xp}")
+        async with standalone_notifiers(dojo, dry_run=name != "channel") as notifier:
+            dojo.notifiers.update(notifier.notifiers)
+            async with dojo.services.uow_factory() as uow:
+                community = None
+                if community_ref:
+                    platform, _, external = community_ref.partition(":")
+                    community = await uow.communities.by_ref(platform, external)
+                    if community is None:
+                        print(f"dojo: no community {community_ref!r}", file=sys.stderr)
+                        return 1
+                call = AdminCall(
+                    uow=uow,
+                    services=dojo.services,
+                    actor=_operator(),
+                    now=dojo.services.clock.now(),
+                    community=community,
+                    args=tuple(words),
+                    operator=True,
+                )
+                try:
+                    replies = await run_subcommand(call, name)
+                except UserError as error:
+                    print(f"dojo: {error.message}", file=sys.stderr)
+                    return 1
+                await uow.commit()
+        for item in replies:
+            print(render_reply(item))
     finally:
         await dojo.close()
     return 0

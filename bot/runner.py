@@ -21,7 +21,15 @@ async def run_platforms(settings: Settings) -> None:
         if not tasks:
             log.warning("no platform adapter could start")
             return
-        await asyncio.gather(*tasks)
+        from bot.scheduler import build_scheduler
+
+        # Adapters registered their notifiers while starting; jobs reach them all through one.
+        scheduler = build_scheduler(dojo, dojo.notifier)
+        scheduler.start()
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            scheduler.shutdown(wait=False)
     finally:
         for task in tasks:
             task.cancel()

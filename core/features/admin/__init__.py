@@ -1,0 +1,1 @@
+"""Moderator tools: one `/admin <subcommand>` command, mirrored by `dojo admin` at the shell."""

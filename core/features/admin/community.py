@@ -1,0 +1,92 @@
+"""Community settings: where announcements and the weekly board go, and chat XP."""
+
+from __future__ import annotations
+
+import re
+
+from core.errors import UserError
+from core.features.admin.common import AdminCall, audit, word
+from core.jobs.delivery import notifier_of
+from core.messages import ChatKind, Platform, Reply, SendTarget, reply
+from core.ports import DeliveryError
+
+CHANNEL_USAGE = "/admin channel announce|leaderboard <channel id>|here|off"
+CHAT_XP_USAGE = "/admin chatxp on|off"
+_KINDS = {"announce": "announce_channel", "leaderboard": "leaderboard_channel"}
+_CHANNEL = re.compile(r"^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")
+_DISCORD_MENTION = re.compile(r"^<#(\d{1,20})>$")
+
+
+def _community(call: AdminCall) -> None:
+    if call.community is None:
+        raise UserError(
+            "This setting belongs to a group or server: use it there "
+            "(at the shell, add --community platform:id)."
+        )
+
+
+def _channel_id(call: AdminCall, value: str) -> str | None:
+    if value.lower() == "off":
+        return None
+    if value.lower() == "here":
+        if not call.chat_id:
+            raise UserError("'here' only works in a chat; give the channel id instead.")
+        return call.chat_id
+    mention = _DISCORD_MENTION.match(value)
+    if mention:
+        return mention.group(1)
+    if not _CHANNEL.match(value):
+        raise UserError(
+            f"'{value[:40]}' is not a channel id. Use a numeric id (-1001234567890), "
+            "@channelname, a #channel mention, here or off."
+        )
+    return value
+
+
+async def channel(call: AdminCall) -> list[Reply]:
+    _community(call)
+    assert call.community is not None
+    kind = word(call, 0, "announce or leaderboard", CHANNEL_USAGE).lower()
+    if kind not in _KINDS:
+        raise UserError(f"'{kind[:20]}' should be announce or leaderboard. Usage: {CHANNEL_USAGE}")
+    chosen = _channel_id(call, word(call, 1, "channel", CHANNEL_USAGE))
+    what = "level-ups and badges" if kind == "announce" else "the weekly leaderboard"
+    if chosen is not None:
+        await _check_can_post(call, chosen, what)
+    settings = dict(call.community.settings or {})
+    if chosen is None:
+        settings.pop(_KINDS[kind], None)
+    else:
+        settings[_KINDS[kind]] = chosen
+    call.community.settings = settings  # a new dict, so the JSON column is saved
+    await audit(call, f"channel.{kind}", chosen or "off")
+    if chosen is None:
+        return [reply(f"✅ No {kind} channel any more: {what} go where they happen.")]
+    return [reply(f"✅ {what.capitalize()} will be posted in channel {chosen}.")]
+
+
+async def _check_can_post(call: AdminCall, chat_id: str, what: str) -> None:
+    """Post a short hello there first: a channel the bot cannot write to is refused now."""
+    notifier = notifier_of(call.services.extras)
+    assert call.community is not None
+    if notifier is None:
+        return
+    target = SendTarget(Platform(call.community.platform), chat_id, ChatKind.CHANNEL)
+    try:
+        await notifier.send(target, [reply(f"📣 Dojo will post {what} here.")])
+    except DeliveryError as error:
+        raise UserError(
+            f"I can't post in {chat_id}: {str(error)[:120]}. Check the id and that I may "
+            "write there; nothing was changed."
+        ) from None
+
+
+async def chat_xp(call: AdminCall) -> list[Reply]:
+    _community(call)
+    assert call.community is not None
+    value = word(call, 0, "on or off", CHAT_XP_USAGE).lower()
+    if value not in ("on", "off"):
+        raise UserError(f"'{value[:20]}' should be on or off. Usage: {CHAT_XP_USAGE}")
+    call.community.settings = {**(call.community.settings or {}), "chat_xp": value == "on"}
+    await audit(call, "chatxp", value)
+    return [reply(f"✅ Chat XP is {value} in this community.")]
