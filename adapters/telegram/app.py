@@ -12,7 +12,7 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from telegram import (
@@ -46,11 +46,13 @@ class TelegramOptions:
     base_url: str = "https://api.telegram.org"
     webhook_url: str | None = None
     webhook_port: int = 8443
-    webhook_listen: str = "0.0.0.0"  # noqa: S104 - Telegram reaches the webhook from outside
-    limits: FloodLimits = FloodLimits()
+    webhook_listen: str = "0.0.0.0"
+    limits: FloodLimits = field(default_factory=FloodLimits)
     # Long-poll wait (seconds): how long getUpdates holds the connection when idle.
     poll_timeout: float = 30.0
     max_concurrent_updates: int = 256
+    # Quizzes as native quiz polls; False sends numbered buttons instead.
+    native_polls: bool = True
 
 
 def api_urls(base_url: str) -> tuple[str, str]:
@@ -95,7 +97,7 @@ class TelegramAdapter:
         )
         services: Services = router.services
         self.polls = PollLinks(services.uow_factory)
-        self.sender = Sender(self.application.bot, self.polls, services.clock)
+        self.sender = Sender(self.application.bot, self.polls, services.clock, options.native_polls)
         self.admins = AdminCache(self.application.bot)
         self.handler = UpdateHandler(router, self.sender, self.admins, self.polls)
         self.application.add_handler(TypeHandler(Update, self.handler))

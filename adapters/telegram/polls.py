@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.db.models import PollLink
-from core.db.upsert import insert_ignore
 from core.db.uow import UnitOfWorkFactory
+from core.db.upsert import insert_ignore
 from core.messages import Platform
 
 _MEMORY = 4096

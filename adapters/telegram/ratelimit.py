@@ -38,7 +38,8 @@ class FloodLimits:
 
 
 class FloodControl(BaseRateLimiter[int]):
-    def __init__(self, limits: FloodLimits = FloodLimits()) -> None:
+    def __init__(self, limits: FloodLimits | None = None) -> None:
+        limits = limits or FloodLimits()
         scale = limits.time_scale
         on = limits.enabled
         self._limits = limits

@@ -93,8 +93,8 @@ def _poll_fits(poll: QuizPoll) -> bool:
     )
 
 
-def render_poll(poll: QuizPoll) -> list[Outgoing]:
-    if not _poll_fits(poll):
+def render_poll(poll: QuizPoll, native: bool = True) -> list[Outgoing]:
+    if not native or not _poll_fits(poll):
         return _poll_as_buttons(poll)
     explanation = poll.explanation.strip()
     short = shorten(explanation, EXPLANATION_LIMIT)
@@ -141,7 +141,7 @@ def _caption(text: str) -> str | None:
     return render_html(Doc.of(text))
 
 
-def render_reply(reply: Reply) -> list[Outgoing]:
+def render_reply(reply: Reply, native_polls: bool = True) -> list[Outgoing]:
     """The calls for one reply, in order; buttons ride on the last message that can carry them."""
     markup = keyboard(reply.buttons)
     edit_of = int(reply.edit_of) if reply.edit_of and reply.edit_of.isdigit() else None
@@ -149,7 +149,7 @@ def render_reply(reply: Reply) -> list[Outgoing]:
     if reply.text:
         outs.extend(_texts(reply.text, None, edit_of))
     if reply.poll is not None:
-        outs.extend(render_poll(reply.poll))
+        outs.extend(render_poll(reply.poll, native_polls))
     if reply.image is not None:
         caption = _caption(reply.image.caption)
         outs.append(FileOut(reply.image.data, reply.image.filename, caption or "", is_photo=True))

@@ -33,17 +33,19 @@ def is_gone(error: TelegramError) -> bool:
 
 
 class Sender:
-    def __init__(self, bot: Bot, polls: PollLinks, clock: Clock) -> None:
+    def __init__(self, bot: Bot, polls: PollLinks, clock: Clock, native_polls: bool = True) -> None:
         self.bot = bot
         self.polls = polls
         self.clock = clock
+        # False renders quizzes as numbered buttons everywhere (the fallback form).
+        self.native_polls = native_polls
 
     async def send_replies(
         self, chat_id: int, replies: Sequence[Reply], group_title: str | None = None
     ) -> list[Message]:
         sent: list[Message] = []
         for reply in replies:
-            for out in render_reply(reply):
+            for out in render_reply(reply, self.native_polls):
                 message = await self.send_one(chat_id, out, group_title)
                 if message is not None:
                     sent.append(message)
@@ -98,7 +100,7 @@ class Sender:
             list(out.options),
             is_anonymous=False,
             type=Poll.QUIZ,
-            correct_option_id=out.correct_index,
+            correct_option_ids=[out.correct_index],
             explanation=out.explanation or None,
             reply_markup=out.keyboard,
         )

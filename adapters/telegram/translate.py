@@ -111,6 +111,25 @@ def _strip_mention(text: str, bot: BotIdentity) -> str:
     return (text[:at] + text[at + len(mention) :]).strip()
 
 
+def with_fences(text: str, entities: tuple[MessageEntity, ...]) -> str:
+    """Put back the ``` fences Telegram turned into `pre` entities, so code reads as code."""
+    blocks = sorted((e for e in entities if e.type == MessageEntity.PRE), key=lambda e: e.offset)
+    if not blocks:
+        return text
+    encoded = text.encode("utf-16-le")
+    parts: list[str] = []
+    position = 0
+    for entity in blocks:
+        start, end = entity.offset * 2, (entity.offset + entity.length) * 2
+        before = encoded[position:start].decode("utf-16-le")
+        body = encoded[start:end].decode("utf-16-le")
+        gap = "\n" if before and not before.endswith("\n") else ""
+        parts.append(f"{before}{gap}```{entity.language or ''}\n{body}\n```")
+        position = end
+    parts.append(encoded[position:].decode("utf-16-le"))
+    return "".join(parts)
+
+
 def _message(update: Update, message: Message, bot: BotIdentity) -> Translated:
     sender = message.from_user
     chat = chat_ref(message.chat)
@@ -119,7 +138,10 @@ def _message(update: Update, message: Message, bot: BotIdentity) -> Translated:
     private = chat.is_private
     if message.forward_origin is not None:
         return Notice(message.chat.id, FORWARDED) if private else None
-    text = message.text or message.caption or ""
+    if message.text:
+        text = with_fences(message.text, message.entities)
+    else:
+        text = with_fences(message.caption or "", message.caption_entities)
     if not text.strip() and message.document is None and not private:
         return None  # stickers, photos without captions, service messages in groups
     base = {

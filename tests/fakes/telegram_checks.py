@@ -90,9 +90,12 @@ def _check_attributes(tag: str, attributes: str, stack: list[str]) -> None:
         raise ApiError("Bad Request: can't parse entities: <a> without href")
     if tag == "span" and found.get("class") != "tg-spoiler":
         raise ApiError("Bad Request: can't parse entities: span needs class tg-spoiler")
-    if tag == "code" and "class" in found:
-        if not found["class"].startswith("language-") or not stack or stack[-1] != "pre":
-            raise ApiError("Bad Request: can't parse entities: code class outside pre")
+    if (
+        tag == "code"
+        and "class" in found
+        and (not found["class"].startswith("language-") or not stack or stack[-1] != "pre")
+    ):
+        raise ApiError("Bad Request: can't parse entities: code class outside pre")
     if stack and stack[-1] in ("pre", "code") and tag != "code":
         raise ApiError(f"Bad Request: can't parse entities: <{tag}> inside {stack[-1]}")
 
@@ -138,13 +141,22 @@ def check_poll(params: dict[str, Any]) -> list[str]:
     if any(not 1 <= utf16_length(option) <= 100 for option in options):
         raise ApiError("Bad Request: poll options length must not exceed 100")
     if params.get("type") == "quiz":
-        correct = params.get("correct_option_id")
-        if correct is None or not 0 <= int(correct) < len(options):
+        correct = correct_options(params)
+        if len(correct) != 1 or not 0 <= correct[0] < len(options):
             raise ApiError("Bad Request: wrong correct option id specified")
         explanation = shown_text(params, "explanation") if params.get("explanation") else ""
         if utf16_length(explanation) > 200:
             raise ApiError("Bad Request: explanation is too long")
     return options
+
+
+def correct_options(params: dict[str, Any]) -> list[int]:
+    """Bot API 9.6 `correct_option_ids` (a list), or the older single `correct_option_id`."""
+    many = params.get("correct_option_ids")
+    if isinstance(many, list):
+        return [int(item) for item in many]
+    single = params.get("correct_option_id")
+    return [int(single)] if single is not None else []
 
 
 def check_commands(commands: Any) -> None:

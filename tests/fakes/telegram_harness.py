@@ -38,13 +38,13 @@ class TelegramHarness:
         self._done.setdefault(update.update_id, asyncio.Event()).set()
 
     async def send(
-        self, update: dict[str, Any], force: bool = False, timeout: float = 15
+        self, update: dict[str, Any], force: bool = False, wait: float = 15
     ) -> list[Call]:
         before = len(self.fake.calls)
         update_id = self.fake.push(update, force=force)
         event = self._done.setdefault(update_id, asyncio.Event())
         event.clear()
-        await asyncio.wait_for(event.wait(), timeout)
+        await asyncio.wait_for(event.wait(), wait)
         return self.fake.calls[before:]
 
     def person(self, user_id: int, name: str = "Ada", chat_id: int | None = None) -> Person:
@@ -132,7 +132,12 @@ class Person:
 
     async def vote(self, option: int, poll_id: str | None = None) -> list[Call]:
         poll_id = poll_id or self.last_poll()["id"]
-        answer = {"poll_id": poll_id, "user": self.user(), "option_ids": [option]}
+        answer = {
+            "poll_id": poll_id,
+            "user": self.user(),
+            "option_ids": [option],
+            "option_persistent_ids": [f"o{option}"],
+        }
         return await self.harness.send({"poll_answer": answer})
 
 

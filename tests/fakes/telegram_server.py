@@ -9,6 +9,7 @@ sender outruns Telegram's flood limits or a test starts a 429 storm.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import math
@@ -24,6 +25,7 @@ from tests.fakes.telegram_checks import (
     check_keyboard,
     check_poll,
     check_text,
+    correct_options,
 )
 
 MESSAGE_METHODS = frozenset(
@@ -162,10 +164,8 @@ class FakeTelegram:
         params: dict[str, Any] = {}
         for key, value in dict(raw).items():
             if isinstance(value, str) and value[:1] in "[{":
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
             params[key] = value
         return params
 
@@ -311,13 +311,18 @@ class FakeTelegram:
         poll = {
             "id": str(next(self._poll_ids)),
             "question": params["question"],
-            "options": [{"text": option, "voter_count": 0} for option in options],
+            "options": [
+                {"text": option, "voter_count": 0, "persistent_id": f"o{index}"}
+                for index, option in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": str(params.get("is_anonymous")).lower() != "false",
             "type": params.get("type", "regular"),
             "allows_multiple_answers": False,
-            "correct_option_id": _int(params.get("correct_option_id")),
+            "allows_revoting": False,
+            "members_only": False,
+            "correct_option_ids": correct_options(params),
             "explanation": params.get("explanation"),
         }
         return self._message(params, poll=poll)
