@@ -18,6 +18,7 @@ from core.errors import NotAllowed, UserError
 from core.jobs.delivery import notifier_of
 from core.messages import ChatKind, Incoming, Platform, Reply, ReplyKind, SendTarget, reply
 from core.registry import Handler, Registry
+from core.sanitize import clean_incoming
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Router:
                     f"the most I accept is {limit:,}."
                 )
             ]
+        incoming = clean_incoming(incoming)
         try:
             return await self._announce(incoming, await self._handle(incoming))
         except (OperationalError, PoolTimeoutError, ConnectionError, OSError) as error:
