@@ -14,7 +14,9 @@ async def start_platforms(dojo: Dojo) -> list[asyncio.Task[None]]:
     tasks: list[asyncio.Task[None]] = []
     settings = dojo.settings
     if settings.telegram_bot_token:
-        log.error("TELEGRAM_BOT_TOKEN is set but the Telegram adapter is not built yet")
+        from adapters.telegram.run import start_telegram
+
+        tasks.append(await start_telegram(dojo))
     if settings.discord_bot_token:
         log.error("DISCORD_BOT_TOKEN is set but the Discord adapter is not built yet")
     return tasks
