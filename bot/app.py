@@ -18,7 +18,9 @@ from core.db.migrate import upgrade
 from core.db.uow import UnitOfWorkFactory
 from core.db.write_gate import WriteGate
 from core.features import link
+from core.features import usage as usage_command
 from core.features.admin import command as admin_command
+from core.features.interview import handlers as interview_handlers
 from core.features.quiz import handlers as quiz_handlers
 from core.features.report import handlers as report_handlers
 from core.features.review import handlers as review_handlers
@@ -53,7 +55,16 @@ class Dojo:
 
 def feature_modules() -> tuple[ModuleType, ...]:
     """Feature modules beyond the foundation; each issue's features add themselves here."""
-    return (quiz_handlers, review_handlers, report_handlers, admin_command, link, shortcuts)
+    return (
+        quiz_handlers,
+        review_handlers,
+        report_handlers,
+        admin_command,
+        link,
+        shortcuts,
+        interview_handlers,
+        usage_command,
+    )
 
 
 def build_llm(settings: Settings) -> LLM | None:

@@ -1,0 +1,251 @@
+"""The interview's moves: start, answer, skip, hint and end, online or offline.
+
+Online, every move is one guarded model call; if the learner's budget runs out the interview
+switches to offline mode and carries on from the bank. When the model fails, nothing is
+half-written: the answer is kept in the session state (a Try again button resends it), no XP
+is awarded, and the learner is told plainly what happened.
+"""
+
+from __future__ import annotations
+
+from core import codec
+from core.context import Context
+from core.db.models import InterviewSession
+from core.errors import UserError
+from core.features.interview import offline, online
+from core.features.interview.bank import InterviewBank
+from core.features.interview.options import Setup
+from core.features.interview.prompts import END, SKIPPED, answer_message
+from core.features.interview.report import answered_groups, complete, from_model, offline_report
+from core.features.interview.store import (
+    abandon,
+    active_session,
+    add_entries,
+    candidate,
+    interviewer,
+    is_busy,
+    set_state,
+)
+from core.messages import Button, Reply, reply
+from core.ports import LLMUnavailable
+from core.rules.xp import Activity
+from core.text import Doc, bold, italic
+
+MAX_ANSWER_CHARS = 6000
+NO_INTERVIEW = "You have no interview in progress here. Start one with /interview."
+BUSY = "⏳ I'm still working on your previous message. One moment, then carry on."
+
+
+def bank_of(context: Context) -> InterviewBank:
+    bank = context.services.extras.get("interview_bank")
+    if bank is None:
+        bank = context.services.extras["interview_bank"] = InterviewBank.load()
+    return bank  # type: ignore[no-any-return]
+
+
+async def current(context: Context) -> InterviewSession:
+    session = await active_session(context.uow, context.user.id, context.chat_key, context.now)
+    if session is None:
+        raise UserError(NO_INTERVIEW)
+    if is_busy(session, context.now):
+        raise UserError(BUSY)
+    return session
+
+
+def turn_reply(session: InterviewSession, data: dict[str, object]) -> Reply:
+    """Record the model's question or follow-up and show it."""
+    kind = "follow_up" if data.get("kind") == "follow_up" else "question"
+    text = str(data["message"])
+    asked = int((session.state or {}).get("asked", 0)) + (kind == "question")
+    add_entries(session, interviewer(text, kind))
+    set_state(session, asked=asked, hint=str(data.get("hint") or ""))
+    label = f"Question {asked}" if kind == "question" else "Follow-up"
+    return reply(
+        Doc.lines(bold(label), text, italic("Reply with your answer · /hint · /skip · /end"))
+    )
+
+
+def failure_reply(session: InterviewSession, failure: LLMUnavailable, what: str) -> Reply:
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if (session.state or {}).get("unsent_answer"):
+        buttons = ((Button("Try again", codec.encode("iv", "retry", session.id)),),)
+    return reply(f"⚠️ {failure} {what}", buttons=buttons)
+
+
+async def start(context: Context, setup: Setup) -> list[Reply]:
+    if await active_session(context.uow, context.user.id, context.chat_key, context.now):
+        raise UserError("You already have an interview in progress here. Answer it, or /end it.")
+    bank = bank_of(context)
+    reason = await online.online_reason(context)
+    if reason and not bank.pick(setup.role, setup.difficulty, setup.focus, 1, "check"):
+        raise UserError(f"The offline question bank has no {setup.role} questions yet. Try later.")
+    session = InterviewSession(
+        user_id=context.user.id,
+        chat_key=context.chat_key,
+        role=setup.role,
+        difficulty=setup.difficulty,
+        focus_areas=list(setup.focus),
+        persona=setup.persona,
+        mode="offline" if reason else "online",
+        status="active",
+        transcript=[],
+        state={"asked": 0, "turns": 0, "hints_used": 0},
+        created_at=context.now,
+        updated_at=context.now,
+    )
+    context.uow.session.add(session)
+    await context.uow.session.flush()
+    intro = reply(
+        "🎤 Mock interview: ",
+        bold(f"{setup.role} · {setup.difficulty}"),
+        f" · focus {setup.focus_label} · {setup.persona} interviewer.",
+    )
+    replies = [intro]
+    if reason is None:
+        try:
+            result = await online.call_model(
+                context, session, online.build_request(session, "", False)
+            )
+        except LLMUnavailable:
+            reason = "unavailable"
+        else:
+            assert result.data is not None
+            replies.append(turn_reply(session, result.data))
+    if reason is not None:
+        session.mode = "offline"
+        offline.plan(session, bank, seed=f"{context.user.id}:{session.id}")
+        first = offline.ask_next(session, bank)
+        if first is None:
+            abandon(session, context.now)
+            return [reply("No offline questions fit that choice. Try another role or focus.")]
+        replies += [offline.notice(reason, switching=False), first]
+    session.updated_at = context.now
+    _, announced = await context.record(
+        Activity.INTERVIEW_STARTED,
+        reference=f"interview:{session.id}",
+        context=("interview", str(session.id)),
+    )
+    return replies + announced
+
+
+def clean_answer(text: str) -> str:
+    answer = text.strip()
+    if not answer:
+        raise UserError("That answer is empty. Type your answer, or /skip this question.")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise UserError(
+            f"That answer is {len(answer):,} characters; please keep it under "
+            f"{MAX_ANSWER_CHARS:,} (summarise, or split the key points)."
+        )
+    return answer
+
+
+async def answer(context: Context, session: InterviewSession, text: str) -> list[Reply]:
+    answer_text = clean_answer(text)
+    state = session.state or {}
+    turns = int(state.get("turns", 0)) + 1
+    if session.mode == "online":
+        reason = await online.online_reason(context)
+        if reason is not None:
+            add_entries(session, candidate(answer_text))
+            set_state(session, turns=turns, unsent_answer=None)
+            return await switch_offline(context, session, reason)
+        if turns >= online.TURN_LIMIT:
+            add_entries(session, candidate(answer_text))
+            set_state(session, turns=turns, unsent_answer=None)
+            return await end(context, session)
+        set_state(session, unsent_answer=answer_text)
+        request = online.build_request(session, answer_message(answer_text), False)
+        try:
+            result = await online.call_model(context, session, request)
+        except LLMUnavailable as failure:
+            return [failure_reply(session, failure, "Your answer is saved: press Try again.")]
+        assert result.data is not None
+        add_entries(session, candidate(answer_text))
+        set_state(session, turns=turns, unsent_answer=None)
+        session.updated_at = context.now
+        return [turn_reply(session, result.data)]
+    add_entries(session, candidate(answer_text))
+    set_state(session, turns=turns)
+    session.updated_at = context.now
+    following = offline.after_answer(session, bank_of(context))
+    return [following] if following else await end(context, session)
+
+
+async def switch_offline(context: Context, session: InterviewSession, reason: str) -> list[Reply]:
+    session.mode = "offline"
+    session.updated_at = context.now
+    bank = bank_of(context)
+    offline.plan(session, bank, seed=f"{context.user.id}:{session.id}:offline")
+    following = offline.ask_next(session, bank)
+    if following is None:
+        return [offline.notice(reason, switching=True), *await end(context, session)]
+    return [offline.notice(reason, switching=True), following]
+
+
+async def skip(context: Context, session: InterviewSession) -> list[Reply]:
+    turns = int((session.state or {}).get("turns", 0)) + 1
+    if session.mode == "online":
+        reason = await online.online_reason(context)
+        if reason is None and turns < online.TURN_LIMIT:
+            request = online.build_request(session, SKIPPED, False)
+            try:
+                result = await online.call_model(context, session, request)
+            except LLMUnavailable as failure:
+                return [failure_reply(session, failure, "Send /skip again in a minute.")]
+            assert result.data is not None
+            add_entries(session, candidate("", "skip"))
+            set_state(session, turns=turns)
+            session.updated_at = context.now
+            return [turn_reply(session, result.data)]
+        add_entries(session, candidate("", "skip"))
+        set_state(session, turns=turns)
+        if reason is not None:
+            return await switch_offline(context, session, reason)
+        return await end(context, session)
+    add_entries(session, candidate("", "skip"))
+    set_state(session, turns=turns)
+    session.updated_at = context.now
+    following = offline.ask_next(session, bank_of(context))
+    return [offline.tagged("Skipped."), following] if following else await end(context, session)
+
+
+def hint(session: InterviewSession) -> Reply:
+    state = session.state or {}
+    text = str(state.get("hint") or "")
+    set_state(session, hints_used=int(state.get("hints_used", 0)) + 1)
+    if not text:
+        text = "Think aloud: state your assumptions, then walk through your approach step by step."
+    pieces = ("💡 Hint: ", text)
+    return offline.tagged(*pieces) if session.mode == "offline" else reply(*pieces)
+
+
+async def end(
+    context: Context, session: InterviewSession, rubric_only: bool = False
+) -> list[Reply]:
+    groups, _ = answered_groups(session)
+    if not groups:
+        abandon(session, context.now)
+        return [reply("Interview ended before any answer, so there is no report and no XP.")]
+    reason = None if session.mode == "online" else "offline"
+    if reason is None and not rubric_only:
+        reason = await online.online_reason(context)
+    if reason is None and not rubric_only:
+        try:
+            result = await online.call_model(
+                context, session, online.build_request(session, END, True)
+            )
+        except LLMUnavailable as failure:
+            return [
+                reply(
+                    f"⚠️ {failure} Your interview is kept: send /end again later, "
+                    "or get a rubric-scored report now.",
+                    buttons=(
+                        (Button("Offline report", codec.encode("iv", "rubric", session.id)),),
+                    ),
+                )
+            ]
+        assert result.data is not None
+        return await complete(context, session, from_model(result.data))
+    replies = [offline.notice(reason, switching=True)] if reason not in (None, "offline") else []
+    return replies + await complete(context, session, offline_report(session, bank_of(context)))

@@ -1,0 +1,135 @@
+"""/interview, /hint, /skip, /end, the set-up buttons, and answers as plain messages.
+
+Set-up buttons carry every choice made so far (`iv:f:backend:senior:system-design`), so no
+half-configured interview is stored anywhere and a button still works after a restart.
+"""
+
+from __future__ import annotations
+
+from core import codec
+from core.context import Context
+from core.errors import UserError
+from core.features.interview import flow
+from core.features.interview.options import (
+    ANY_FOCUS,
+    DIFFICULTIES,
+    PERSONAS,
+    ROLES,
+    Setup,
+    check_choice,
+    parse_setup,
+)
+from core.features.interview.store import active_session, session_by_id
+from core.messages import Button, Reply, reply
+from core.registry import action, command, text_handler
+from core.text import Doc, bold, italic
+
+MAX_FOCUS_BUTTONS = 8
+
+
+def _rows(buttons: list[Button], width: int = 3) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
+
+
+def _choices(prompt: str, step: str, known: tuple[str, ...], values: list[str]) -> Reply:
+    buttons = [
+        Button(value.replace("-", " ").capitalize(), codec.encode("iv", step, *known, value))
+        for value in values
+    ]
+    return reply(prompt, buttons=_rows(buttons))
+
+
+@command(
+    "interview",
+    "A mock interview: role, level, focus and interviewer persona",
+    "/interview [role] [level] [focus] [persona]",
+    slow=True,
+)
+async def interview(context: Context) -> list[Reply]:
+    args = context.incoming.args
+    if args:
+        bank = flow.bank_of(context)
+        user = context.user
+        setup = parse_setup(args, bank.focus_areas(), user.track, user.experience_level)
+        return await flow.start(context, setup)
+    session = await active_session(context.uow, context.user.id, context.chat_key, context.now)
+    if session is not None:
+        asked = [e for e in session.transcript or [] if e.get("by") == "interviewer"]
+        last = asked[-1]["text"] if asked else "(waiting for the first question)"
+        return [
+            reply(
+                Doc.lines(
+                    bold("Your interview is still going. The current question:"),
+                    last,
+                    italic("Reply with your answer · /hint · /skip · /end"),
+                )
+            )
+        ]
+    prompt = "Which role are you interviewing for? (Or type it all at once: /interview backend mid)"
+    return [_choices(prompt, "r", (), list(ROLES))]
+
+
+@action("iv", slow=True)
+async def interview_button(context: Context) -> list[Reply]:
+    assert context.incoming.action is not None
+    step, *values = context.incoming.action.args or ("",)
+    if step in ("retry", "rubric") and len(values) == 1:
+        return await _session_button(context, step, values[0])
+    expected = {"r": 1, "d": 2, "f": 3, "p": 4}
+    if expected.get(step) != len(values):
+        raise UserError("That button has expired. Send /interview to start again.")
+    role = check_choice(values[0], ROLES, "role")
+    if step == "r":
+        return [_choices("Which level?", "d", (role,), list(DIFFICULTIES))]
+    difficulty = check_choice(values[1], DIFFICULTIES, "level")
+    if step == "d":
+        areas = flow.bank_of(context).focus_areas(role)[:MAX_FOCUS_BUTTONS]
+        return [_choices("Any focus area?", "f", (role, difficulty), [ANY_FOCUS, *areas])]
+    focus = values[2]
+    if focus != ANY_FOCUS and focus not in flow.bank_of(context).focus_areas():
+        raise UserError("That focus button has expired. Send /interview to start again.")
+    if step == "f":
+        return [_choices("And your interviewer?", "p", (role, difficulty, focus), list(PERSONAS))]
+    persona = check_choice(values[3], PERSONAS, "persona")
+    chosen = () if focus == ANY_FOCUS else (focus,)
+    return await flow.start(context, Setup(role, difficulty, chosen, persona))
+
+
+async def _session_button(context: Context, step: str, session_id: str) -> list[Reply]:
+    session = await session_by_id(context.uow, session_id)
+    if session is None or session.user_id != context.user.id or session.status != "active":
+        raise UserError("That button belongs to an interview that is over or not yours.")
+    session = await flow.current(context)
+    if str(session.id) != session_id:
+        raise UserError("That button belongs to an earlier interview.")
+    if step == "rubric":
+        return await flow.end(context, session, rubric_only=True)
+    unsent = str((session.state or {}).get("unsent_answer") or "")
+    if not unsent:
+        raise UserError("There is no unsent answer to retry. Just reply to the question.")
+    return await flow.answer(context, session, unsent)
+
+
+@command("hint", "A hint for the current interview question")
+async def hint(context: Context) -> list[Reply]:
+    return [flow.hint(await flow.current(context))]
+
+
+@command("skip", "Skip the current interview question", slow=True)
+async def skip(context: Context) -> list[Reply]:
+    return await flow.skip(context, await flow.current(context))
+
+
+@command("end", "End the interview and get your scored report", slow=True)
+async def end(context: Context) -> list[Reply]:
+    return await flow.end(context, await flow.current(context))
+
+
+@text_handler("interview-answer", priority=10)
+async def interview_answer(context: Context) -> list[Reply] | None:
+    """While an interview is active, the learner's plain messages in that chat are answers."""
+    session = await active_session(context.uow, context.user.id, context.chat_key, context.now)
+    if session is None:
+        return None
+    session = await flow.current(context)  # refuses while the previous answer is in flight
+    return await flow.answer(context, session, context.incoming.text)

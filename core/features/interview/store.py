@@ -1,0 +1,91 @@
+"""Interview sessions in the database: the conversation state lives in the row, not in memory.
+
+A session is keyed by learner and chat. The transcript and state are JSON columns, always
+replaced by new values (never mutated in place) so every backend sees the change. An
+interview idle for a day is abandoned without XP, lazily when the learner comes back and in
+bulk by the scheduler through `abandon_idle_interviews`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from core.db.models import InterviewSession
+from core.db.uow import UnitOfWork, UnitOfWorkFactory
+
+IDLE_LIMIT = timedelta(hours=24)
+# A model call longer than this was interrupted (a crash or restart): the guard is released.
+PENDING_LIMIT = timedelta(minutes=3)
+
+
+async def active_session(
+    uow: UnitOfWork, user_id: int, chat_key: str, now: datetime
+) -> InterviewSession | None:
+    """The learner's interview in this chat, abandoning it first if it went idle."""
+    session = await uow.session.scalar(
+        select(InterviewSession)
+        .where(
+            InterviewSession.user_id == user_id,
+            InterviewSession.chat_key == chat_key,
+            InterviewSession.status == "active",
+        )
+        .order_by(InterviewSession.id.desc())
+        .limit(1)
+    )
+    if session is None:
+        return None
+    if now - session.updated_at >= IDLE_LIMIT:
+        abandon(session, now)
+        await uow.commit()  # stands even if the handler's own work is refused later
+        return None
+    return session
+
+
+async def session_by_id(uow: UnitOfWork, session_id: str) -> InterviewSession | None:
+    if not session_id.isdigit():
+        return None
+    return await uow.session.get(InterviewSession, int(session_id))
+
+
+def abandon(session: InterviewSession, now: datetime) -> None:
+    session.status = "abandoned"
+    session.pending = False
+    session.updated_at = now
+
+
+def is_busy(session: InterviewSession, now: datetime) -> bool:
+    return session.pending and now - session.updated_at < PENDING_LIMIT
+
+
+async def abandon_idle_interviews(uow_factory: UnitOfWorkFactory, now: datetime) -> int:
+    """Abandon every interview idle for 24 hours or more; returns how many (for the scheduler)."""
+    async with uow_factory() as uow:
+        result = await uow.session.execute(
+            update(InterviewSession)
+            .where(
+                InterviewSession.status == "active",
+                InterviewSession.updated_at <= now - IDLE_LIMIT,
+            )
+            .values(status="abandoned", pending=False, updated_at=now)
+        )
+        await uow.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def add_entries(session: InterviewSession, *entries: dict[str, Any]) -> None:
+    session.transcript = [*(session.transcript or []), *entries]
+
+
+def set_state(session: InterviewSession, **changes: Any) -> None:
+    session.state = {**(session.state or {}), **changes}
+
+
+def interviewer(text: str, kind: str, qid: str | None = None) -> dict[str, Any]:
+    return {"by": "interviewer", "kind": kind, "text": text, "qid": qid}
+
+
+def candidate(text: str, kind: str = "answer") -> dict[str, Any]:
+    return {"by": "candidate", "kind": kind, "text": text}

@@ -1,0 +1,40 @@
+"""/usage: what a learner has spent on AI this month, what is left, and which mode they are in."""
+
+from __future__ import annotations
+
+from core.context import Context
+from core.messages import Reply
+from core.registry import command
+from core.text import Doc, bold, italic
+
+_OFFLINE_WHY = {
+    "no-key": "no AI model is configured on this Dojo",
+    "over-budget": "this month's budget is used up",
+}
+
+
+@command("usage", "Your AI usage this month and what is left", personal=True)
+async def usage(context: Context) -> list[Reply]:
+    gateway = context.services.ai
+    if gateway is None:
+        return [
+            Reply(
+                Doc.of("Mode: ", bold("offline"), " (no AI model is configured)."), ephemeral=True
+            )
+        ]
+    allowance = await gateway.allowance(context.uow, context.user.id)
+    resets = f"{allowance.resets_on.day} {allowance.resets_on:%B %Y}"
+    if allowance.online:
+        mode: list[object] = [bold("online"), " (Claude)"]
+    else:
+        why = _OFFLINE_WHY.get(allowance.reason or "", "the AI is unavailable")
+        mode = [bold("offline"), f" ({why}): question bank, rubric scoring and static analysis"]
+    lines = Doc.lines(
+        bold("🤖 AI usage this month"),
+        f"Spent: ${allowance.spent:.4f} of ${allowance.limit:.2f}",
+        f"Left: ${allowance.left:.4f}",
+        f"Resets on: {resets}",
+        ("Mode: ", *mode),  # type: ignore[arg-type]
+        italic("Interviews, reviews and generated quizzes use the budget; offline mode is free."),
+    )
+    return [Reply(lines, ephemeral=True)]

@@ -1,0 +1,52 @@
+"""A tiny interview bank for tests, so scores do not move when the real bank grows."""
+
+from __future__ import annotations
+
+from core.features.interview.bank import InterviewBank, parse_entry
+
+ENTRIES = [
+    {
+        "id": "t-cache",
+        "roles": ["backend"],
+        "difficulty": "mid",
+        "focus": "system-design",
+        "question": "How would you add a cache in front of a slow database?",
+        "hint": "Think about what happens when the data changes.",
+        "follow_up": "How do you stop a thundering herd when a hot key expires?",
+        "key_points": [
+            {"point": "Cache-aside reads", "keywords": ["cache-aside", "read-through", "lazy"]},
+            {"point": "Invalidation on writes", "keywords": ["invalidat", "evict", "ttl"]},
+            {"point": "Stampede protection", "keywords": ["lock", "single flight", "jitter"]},
+        ],
+    },
+    {
+        "id": "t-index",
+        "roles": ["backend", "data"],
+        "difficulty": "mid",
+        "focus": "databases",
+        "question": "When does a database index not help a query?",
+        "hint": "Consider selectivity and how the query filters.",
+        "follow_up": "",
+        "key_points": [
+            {"point": "Low selectivity", "keywords": ["selectiv", "cardinality"]},
+            {"point": "Functions on the column", "keywords": ["function", "expression"]},
+        ],
+    },
+    {
+        "id": "t-conflict",
+        "roles": ["any"],
+        "difficulty": "junior",
+        "focus": "behavioural",
+        "question": "Tell me about a disagreement with a teammate and how you resolved it.",
+        "hint": "Use situation, task, action, result.",
+        "follow_up": "What would you do differently now?",
+        "key_points": [
+            {"point": "Listened to the other view", "keywords": ["listen", "understand"]},
+            {"point": "A concrete result", "keywords": ["result", "outcome", "shipped"]},
+        ],
+    },
+]
+
+
+def tiny_bank() -> InterviewBank:
+    return InterviewBank([parse_entry(entry) for entry in ENTRIES])
