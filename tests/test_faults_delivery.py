@@ -1,0 +1,147 @@
+"""Faults: events delivered twice, concurrent awards, and the database lost while running."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.app import Dojo, build
+from core.db.models import ActivityLog, User, XpLedger
+from core.messages import ChatKind, CommunityRef, Incoming, Platform
+from core.ports import FixedClock
+from core.progress import record_activity
+from core.router import UNAVAILABLE
+from core.rules.xp import Activity
+from tests.conftest import START, make_settings
+from tests.support import ChatDriver
+from tests.tcp_proxy import TcpProxy
+
+GROUP = CommunityRef(Platform.TELEGRAM, "-7", "study group")
+
+
+def _workload(dojo: Dojo, count: int) -> list[Incoming]:
+    rng = random.Random(11)
+    learners = [
+        ChatDriver(dojo.router, f"u{n}", Platform.TELEGRAM, "-7", ChatKind.GROUP, GROUP)
+        for n in range(25)
+    ]
+    events = []
+    for number in range(count):
+        chat = rng.choice(learners)
+        roll = rng.random()
+        if roll < 0.1:
+            body = "/start backend mid UTC"
+        elif roll < 0.7:
+            body = f"message {number} about consistent hashing"
+        elif roll < 0.85:
+            body = "/profile"
+        else:
+            body = "/leaderboard"
+        events.append(chat.incoming(body, event_id=f"upd-{number}", addressed=roll >= 0.7))
+    return events
+
+
+async def _snapshot(dojo: Dojo) -> dict[str, object]:
+    async with dojo.services.uow_factory() as uow:
+        session = uow.session
+        users = (
+            await session.execute(
+                select(User.display_name, User.xp, User.level, User.streak_current).order_by(
+                    User.display_name
+                )
+            )
+        ).all()
+        ledger = (
+            await session.execute(
+                select(XpLedger.source, func.count(), func.sum(XpLedger.amount))
+                .group_by(XpLedger.source)
+                .order_by(XpLedger.source)
+            )
+        ).all()
+        activity = await session.scalar(select(func.count()).select_from(ActivityLog))
+    return {
+        "users": [tuple(row) for row in users],
+        "ledger": [tuple(r) for r in ledger],
+        "activity": activity,
+    }
+
+
+async def test_a_thousand_updates_twice_equal_once(sqlite_url: str, tmp_path: Path) -> None:
+
+    twice_path = tmp_path / "twice.db"
+    shutil.copy(sqlite_url.removeprefix("sqlite+aiosqlite:///"), twice_path)
+    results = []
+    for url, repeat in ((sqlite_url, 1), (f"sqlite+aiosqlite:///{twice_path}", 2)):
+        clock = FixedClock(START)
+        dojo = await build(make_settings(url), clock=clock)
+        try:
+            events = _workload(dojo, 1000)
+            for index in range(0, len(events), 20):
+                batch = events[index : index + 20]
+                deliveries = [event for event in batch for _ in range(repeat)]
+                random.Random(index).shuffle(deliveries)
+                await asyncio.gather(*(dojo.router.handle(event) for event in deliveries))
+                clock.advance(seconds=30)
+            results.append(await _snapshot(dojo))
+        finally:
+            await dojo.close()
+    once, twice = results
+    assert once["activity"] and once == twice
+
+
+async def test_fifty_concurrent_awards_keep_xp_equal_to_ledger(dojo: Dojo) -> None:
+    chat = ChatDriver(dojo.router, "ada")
+    await chat.say("/start backend mid UTC")
+    now = dojo.services.clock.now()
+
+    async def award(number: int) -> None:
+        async with dojo.services.uow_factory() as uow:
+            user = await uow.users.by_account("console", "ada")
+            assert user is not None
+            await record_activity(
+                uow, user, Activity.REVIEW_REQUESTED, now, reference=f"review:{number}"
+            )
+            await uow.commit()
+
+    results = await asyncio.gather(*(award(n) for n in range(50)), return_exceptions=True)
+    failures = [result for result in results if isinstance(result, Exception)]
+    assert not failures, failures[:1]
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.by_account("console", "ada")
+        assert user is not None
+        assert user.xp == await uow.xp.ledger_sum(user.id)
+        assert user.xp == 30 + 50 * 15 + 15  # onboarding+daily, 50 reviews, review-rookie once
+        rookies = await uow.session.scalar(
+            text("SELECT count(*) FROM user_achievements WHERE user_id = :id"), {"id": user.id}
+        )
+    assert rookies == 1
+
+
+@pytest.mark.postgres
+async def test_database_lost_while_running_then_recovers(postgres_url: str) -> None:
+    database_url = postgres_url
+    parts = urlsplit(database_url)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    await proxy.start()
+    proxied = database_url.replace(f":{parts.port}/", f":{proxy.port}/")
+    dojo = await build(make_settings(proxied))
+    chat = ChatDriver(dojo.router, "ada")
+    try:
+        await chat.say("/start backend mid UTC")
+        await proxy.cut()
+        assert await chat.say("/profile") == UNAVAILABLE
+        await proxy.restore()
+        for _ in range(3):  # the pool notices dead connections and reconnects
+            answer = await chat.say("/profile")
+            if answer != UNAVAILABLE:
+                break
+        assert "Intern Arrival" in answer
+    finally:
+        await dojo.close()
+        await proxy.cut()
