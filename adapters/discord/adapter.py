@@ -1,0 +1,220 @@
+"""The Discord adapter's event handling: interactions and messages in, core replies out.
+
+Deadlines: Discord drops an interaction not answered within 3 seconds. Slow (LLM-backed)
+commands are deferred at once; any other event that is still running after `ack_budget`
+seconds is deferred then, so even a loaded database never leaves an interaction unanswered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord import translate
+from adapters.discord.components import is_dojo_custom_id
+from adapters.discord.delivery import InteractionDelivery, post, post_replies
+from adapters.discord.guilds import GuildSettings
+from adapters.discord.options import ADMIN_COMMAND, Option, Subcommand
+from adapters.discord.outgoing import to_messages
+from adapters.discord.venue import PrivateVenue
+from core import codec
+from core.errors import UserError
+from core.messages import Incoming, Reply, ReplyKind
+from core.router import Router
+
+log = logging.getLogger(__name__)
+
+ACK_BUDGET_SECONDS = 1.5
+EXPIRED = "That button has expired or isn't one of mine. Send /help to see what you can do."
+NOTHING = "Done."
+# Conversations that belong in a private thread or DMs rather than the main channel.
+PRIVATE_VENUE_COMMANDS = frozenset({"interview"})
+
+
+class DiscordAdapter:
+    def __init__(
+        self,
+        router: Router,
+        guild_settings: GuildSettings,
+        *,
+        ack_budget: float = ACK_BUDGET_SECONDS,
+        message_content: bool = True,
+    ) -> None:
+        self.router = router
+        self.guilds = guild_settings
+        self.ack_budget = ack_budget
+        self.message_content = message_content
+        self.client: discord.Client | None = None
+
+    # -- interactions -------------------------------------------------------------------
+
+    async def on_command(
+        self,
+        interaction: discord.Interaction[Any],
+        name: str,
+        options: tuple[Option, ...],
+        values: dict[str, Any],
+        subcommand: Subcommand | None = None,
+    ) -> None:
+        try:
+            text = translate.command_text(name, options, values, subcommand)
+            files = [values[o.name] for o in options if o.kind == "file" and values.get(o.name)]
+            attachments = await translate.read_attachments(files)
+        except (UserError, ValueError) as error:
+            await self.refuse(interaction, getattr(error, "message", str(error)))
+            return
+        incoming = translate.for_interaction(
+            interaction, text, await self._is_admin(interaction), attachments=attachments
+        )
+        if name in PRIVATE_VENUE_COMMANDS and interaction.guild_id is not None:
+            venue = PrivateVenue(self, interaction, use_thread=self.message_content)
+            await venue.run(incoming)
+            return
+        await self.run(interaction, incoming)
+        if name == ADMIN_COMMAND and interaction.guild_id is not None:
+            self.guilds.forget(interaction.guild_id)
+
+    async def on_button(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
+        try:
+            action = codec.decode(custom_id)
+        except codec.CodecError:
+            await self.refuse(interaction, EXPIRED)
+            return
+        incoming = translate.for_interaction(
+            interaction, "", await self._is_admin(interaction), action=action
+        )
+        message = interaction.message
+        ephemeral = bool(message is not None and message.flags.ephemeral)
+        await self.run(interaction, incoming, ephemeral=ephemeral)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Clicks on components that are not Dojo's get a clear answer instead of silence."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if not is_dojo_custom_id(custom_id):
+            await self.refuse(interaction, EXPIRED)
+
+    async def refuse(self, interaction: discord.Interaction[Any], text: str) -> None:
+        delivery = InteractionDelivery(interaction, ephemeral=True)
+        await delivery.finish(text)
+
+    async def run(
+        self,
+        interaction: discord.Interaction[Any],
+        incoming: Incoming,
+        *,
+        ephemeral: bool | None = None,
+    ) -> None:
+        spec = self.router.spec_for(incoming)
+        if ephemeral is None:
+            ephemeral = bool(getattr(spec, "personal", False)) and interaction.guild_id is not None
+        delivery = InteractionDelivery(
+            interaction, ephemeral, self._announcer(interaction.guild_id)
+        )
+        replies = await self.handle_acknowledged(
+            incoming, delivery, slow=bool(getattr(spec, "slow", False))
+        )
+        await delivery.deliver(replies)
+        await delivery.finish(NOTHING)
+
+    async def handle_acknowledged(
+        self, incoming: Incoming, delivery: InteractionDelivery, *, slow: bool
+    ) -> list[Reply]:
+        """Run the core, deferring first for slow work or once the budget runs out."""
+        if slow:
+            await delivery.acknowledge()
+        task = asyncio.ensure_future(self.router.handle(incoming))
+        if not delivery.acknowledged:
+            done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
+            if not done:
+                await delivery.acknowledge()
+        return await task
+
+    def _announcer(self, guild_id: int | None) -> Any:
+        if guild_id is None or self.client is None:
+            return None
+        client = self.client
+
+        async def channel() -> discord.abc.Messageable | None:
+            channel_id = await self.guilds.announce_channel(guild_id)
+            return client.get_partial_messageable(channel_id) if channel_id else None
+
+        return channel
+
+    async def _is_admin(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild_id is None:
+            return False
+        return await self.guilds.is_moderator(
+            interaction.guild_id, interaction.user, interaction.permissions
+        )
+
+    # -- messages -----------------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        client = self.client
+        if client is None or client.user is None:
+            return
+        if (
+            message.author.bot
+            or message.webhook_id is not None
+            or message.author.id == client.user.id
+        ):
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        private = message.guild is None
+        if not message.content and not (private and message.attachments):
+            return  # nothing readable (no message-content intent in a server)
+        attachments = await translate.read_attachments(message.attachments)
+        is_admin = False
+        if isinstance(message.author, discord.Member) and message.guild is not None:
+            is_admin = await self.guilds.is_moderator(
+                message.guild.id, message.author, message.author.guild_permissions
+            )
+        incoming = translate.for_message(message, client.user.id, is_admin, attachments)
+        if incoming.command is not None and getattr(self.router.spec_for(incoming), "slow", False):
+            await self._typing(message.channel)
+        replies = await self.router.handle(incoming)
+        await self._reply_in_channel(message, replies)
+        if incoming.command == ADMIN_COMMAND and message.guild is not None:
+            self.guilds.forget(message.guild.id)
+
+    async def _typing(self, channel: discord.abc.Messageable) -> None:
+        try:
+            await channel.typing()
+        except discord.HTTPException as error:
+            log.warning("cannot show typing in %s: %s", getattr(channel, "id", "?"), error)
+
+    async def _reply_in_channel(self, message: discord.Message, replies: list[Reply]) -> None:
+        reference = message.to_reference(fail_if_not_exists=False)
+        first = True
+        for reply in replies:
+            target: discord.abc.Messageable = message.channel
+            if message.guild is not None:
+                if reply.kind is ReplyKind.PRIVATE or reply.document is not None:
+                    await self._send_privately(message, reply)
+                    continue
+                if reply.kind is ReplyKind.ANNOUNCEMENT:
+                    target = await self._announce_target(message.guild.id) or message.channel
+            for out in to_messages(reply):
+                extra = {"reference": reference} if first and target is message.channel else {}
+                if await post(target, out, **extra):
+                    first = False
+
+    async def _send_privately(self, message: discord.Message, reply: Reply) -> None:
+        try:
+            channel = await message.author.create_dm()
+        except discord.HTTPException as error:
+            log.warning("cannot open a DM with %s: %s", message.author.id, error)
+            return
+        await post_replies(channel, [reply])
+
+    async def _announce_target(self, guild_id: int) -> discord.abc.Messageable | None:
+        channel_id = await self.guilds.announce_channel(guild_id)
+        if channel_id is None or self.client is None:
+            return None
+        return self.client.get_partial_messageable(channel_id)

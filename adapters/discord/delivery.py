@@ -1,0 +1,117 @@
+"""Sending rendered replies: answering an interaction, or posting to a channel or DM.
+
+Every send goes through here with mentions disabled. A platform refusal (no permission to
+write, an expired interaction, a closed DM) is logged as a warning and the rest still goes out;
+it never crashes the event.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from adapters.discord.outgoing import NO_MENTIONS, Outgoing, to_messages
+from adapters.discord.render import escape
+from core.messages import Reply, ReplyKind
+
+log = logging.getLogger(__name__)
+
+# Where announcements go when the community configured a channel (None: in place).
+AnnounceChannel = Callable[[], Awaitable[discord.abc.Messageable | None]]
+
+
+async def post(channel: discord.abc.Messageable, out: Outgoing, **extra: Any) -> bool:
+    """Send one message to a channel; False (and a warning) when Discord refuses it."""
+    try:
+        await channel.send(**out.kwargs(), **extra)
+        return True
+    except discord.HTTPException as error:
+        log.warning("cannot post to channel %s: %s", getattr(channel, "id", "?"), error)
+        return False
+
+
+async def post_replies(channel: discord.abc.Messageable, replies: list[Reply]) -> int:
+    """Post every reply in order; returns how many messages Discord accepted."""
+    sent = 0
+    for reply in replies:
+        for out in to_messages(reply):
+            sent += await post(channel, out)
+    return sent
+
+
+class InteractionDelivery:
+    """Answers one interaction: the initial response, the deferred original, then follow-ups."""
+
+    def __init__(
+        self,
+        interaction: discord.Interaction[Any],
+        ephemeral: bool,
+        announce_channel: AnnounceChannel | None = None,
+    ) -> None:
+        self.interaction = interaction
+        self.ephemeral = ephemeral
+        self.announce_channel = announce_channel
+        self._original_pending = False
+        self.sent = 0
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.interaction.response.is_done()
+
+    async def acknowledge(self) -> None:
+        """Defer with a "thinking" state; the first reply later fills it in."""
+        if self.acknowledged:
+            return
+        try:
+            await self.interaction.response.defer(thinking=True, ephemeral=self.ephemeral)
+            self._original_pending = True
+        except discord.HTTPException as error:
+            log.warning("could not defer interaction %s: %s", self.interaction.id, error)
+
+    async def deliver(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            if reply.kind is ReplyKind.ANNOUNCEMENT and await self._announce(reply):
+                continue
+            ephemeral = self.ephemeral or reply.ephemeral or reply.kind is ReplyKind.PRIVATE
+            public = reply.kind is ReplyKind.ANNOUNCEMENT
+            for out in to_messages(reply):
+                await self.send(out, ephemeral=(ephemeral and not public))
+
+    async def finish(self, fallback: str, *, markdown: str | None = None) -> None:
+        """Never leave an interaction unanswered or "thinking" forever."""
+        if not self.acknowledged or self._original_pending:
+            content = markdown if markdown is not None else escape(fallback)
+            await self.send(Outgoing(content=content), ephemeral=True)
+
+    async def send(self, out: Outgoing, *, ephemeral: bool) -> None:
+        interaction = self.interaction
+        try:
+            if not interaction.response.is_done():
+                await interaction.response.send_message(**out.kwargs(), ephemeral=ephemeral)
+            elif self._original_pending:
+                self._original_pending = False
+                await interaction.edit_original_response(
+                    content=out.content,
+                    embed=out.embed,
+                    attachments=out.files,
+                    view=out.view,
+                    allowed_mentions=NO_MENTIONS,
+                )
+            else:
+                await interaction.followup.send(**out.kwargs(), ephemeral=ephemeral)
+            self.sent += 1
+        except discord.HTTPException as error:
+            log.warning("could not answer interaction %s: %s", interaction.id, error)
+
+    async def _announce(self, reply: Reply) -> bool:
+        """Post in the configured announce channel; False means announce in place instead."""
+        if self.announce_channel is None:
+            return False
+        channel = await self.announce_channel()
+        if channel is None or getattr(channel, "id", None) == self.interaction.channel_id:
+            return False
+        results = [await post(channel, out) for out in to_messages(reply)]
+        return all(results)
