@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -39,6 +40,27 @@ SNAPSHOT_SIZE = 100
 
 
 @dataclass(frozen=True)
+class Board:
+    """What the job needs of a community, read once (rows do not outlive their session)."""
+
+    id: int
+    platform: str
+    external_id: str
+    time_zone: str
+    settings: dict[str, Any]
+
+    @classmethod
+    def of(cls, community: Community) -> Board:
+        return cls(
+            community.id,
+            community.platform,
+            community.external_id,
+            community.time_zone,
+            dict(community.settings or {}),
+        )
+
+
+@dataclass(frozen=True)
 class Week:
     start: date  # the local Monday the week began
     since: datetime
@@ -59,7 +81,7 @@ def due_week(now: datetime, time_zone: str) -> Week | None:
     return Week(start, since, until)
 
 
-def target_for(community: Community) -> SendTarget | None:
+def target_for(community: Board) -> SendTarget | None:
     """The configured leaderboard channel; a Telegram group without one gets it in the group."""
     platform = Platform(community.platform)
     channel = community.settings.get("leaderboard_channel")
@@ -105,7 +127,7 @@ def post_message(week: Week, entries: list[Entry], climber: tuple[Entry, int] | 
 
 
 async def _snapshot(
-    uow: UnitOfWork, community: Community, week: Week, entries: list[Entry], now: datetime
+    uow: UnitOfWork, community: Board, week: Week, entries: list[Entry], now: datetime
 ) -> dict[int, int]:
     """Store this week's ranks (idempotently) and return last week's, user id -> rank."""
     for entry in entries:
@@ -143,7 +165,7 @@ async def post_weekly_leaderboards(
         if not await runs.claim(uow, JOB, report.run_key, now):
             report.ran = False
             return report
-        communities = list(await uow.communities.all())
+        communities = [Board.of(community) for community in await uow.communities.all()]
     for community in communities:
         week = due_week(now, community.time_zone)
         target = target_for(community)
