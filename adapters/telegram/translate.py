@@ -173,7 +173,7 @@ def _callback(update: Update, bot: BotIdentity) -> Translated:
     query = update.callback_query
     assert query is not None
     message = query.message
-    if not isinstance(message, Message):
+    if not isinstance(message, Message) or not message.is_accessible:
         return Notice(None, GONE)  # the message was deleted or is too old to reach
     chat = chat_ref(message.chat)
     if chat is None or query.from_user.is_bot:
