@@ -28,8 +28,8 @@ class Settings(BaseSettings):
     discord_bot_token: str | None = Field(None, alias="DISCORD_BOT_TOKEN")
     anthropic_api_key: str | None = Field(None, alias="ANTHROPIC_API_KEY")
     anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL")
-    model: str = Field("claude-sonnet-4-5", alias="DOJO_MODEL")
-    generation_model: str = Field("claude-haiku-4-5", alias="DOJO_GENERATION_MODEL")
+    model: str = Field("claude-sonnet-5-5", alias="DOJO_MODEL")
+    generation_model: str = Field("claude-haiku-5-5", alias="DOJO_GENERATION_MODEL")
     admins: str = Field("", alias="DOJO_ADMINS")
     monthly_ai_budget_usd: Decimal = Field(
         Decimal("3.00"), alias="DOJO_MONTHLY_AI_BUDGET_USD", ge=0, le=10_000

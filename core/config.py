@@ -11,8 +11,8 @@ class CoreConfig:
     # `platform:id` keys of operators who are moderators everywhere (DOJO_ADMINS).
     admins: frozenset[str] = field(default_factory=frozenset)
     monthly_ai_budget_usd: Decimal = Decimal("3.00")
-    model: str = "claude-sonnet-4-5"
-    generation_model: str = "claude-haiku-4-5"
+    model: str = "claude-sonnet-5-5"
+    generation_model: str = "claude-haiku-5-5"
     # Where /report charts are written by adapters that cannot show images (the console).
     bot_username: str = ""
     max_message_chars: int = 25_000

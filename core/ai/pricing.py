@@ -19,18 +19,25 @@ class Price:
     cache_read: Decimal  # cache hits cost 0.1x input
 
 
-def _price(input_per_million: str, output_per_million: str) -> Price:
+def _price(input_per_million: str, output_per_million: str, cache_read: str | None = None) -> Price:
     base = Decimal(input_per_million)
-    return Price(base, Decimal(output_per_million), base * Decimal("1.25"), base / 10)
+    read = Decimal(cache_read) if cache_read is not None else base / 10
+    return Price(base, Decimal(output_per_million), base * Decimal("1.25"), read)
 
 
-# Matched by substring, most specific first; unknown models are priced as Sonnet.
+# Matched by substring, most specific first; unknown models are priced as the dearest Sonnet,
+# so a budget is never under-charged. Sonnet 5.5 reads its cache at 0.05x input.
 PRICES: tuple[tuple[str, Price], ...] = (
+    ("sonnet-5-5", _price("2", "10", cache_read="0.10")),
+    ("sonnet-5", _price("2", "10")),
+    ("sonnet-4", _price("3", "15")),
+    ("haiku-5", _price("0.10", "0.50")),
+    ("haiku-4", _price("1", "5")),
+    ("haiku-3-5", _price("0.80", "4")),
+    ("opus-5", _price("5", "25")),
     ("opus-4-1", _price("15", "75")),
     ("opus-4-0", _price("15", "75")),
     ("opus-4", _price("5", "25")),
-    ("haiku-4", _price("1", "5")),
-    ("haiku-3-5", _price("0.80", "4")),
     ("haiku", _price("0.25", "1.25")),
     ("sonnet", _price("3", "15")),
 )
