@@ -164,3 +164,18 @@ async def test_a_request_expires_and_can_be_cancelled(sqlite_dojo: Dojo, clock: 
     async with sqlite_dojo.services.uow_factory() as uow:
         statuses = sorted((await uow.session.scalars(select(CodeReview.status))).all())
     assert statuses == ["cancelled", "expired"]
+
+
+async def test_code_after_review_is_reviewed_even_mid_interview(sqlite_dojo: Dojo) -> None:
+    ada = ChatDriver(sqlite_dojo.router, "ada")
+    started = await ada.say("/interview backend junior")
+    await ada.say("/review")
+    assert "Code review (python)" in await ada.say(fenced(CLEAN))
+    # With a review waiting, plain answers still belong to the interview.
+    await ada.say("/review")
+    answered = await ada.say("I would start by asking about the requirements.")
+    assert answered and "no code" not in answered and "Code review" not in answered
+    async with sqlite_dojo.services.uow_factory() as uow:
+        statuses = sorted((await uow.session.scalars(select(CodeReview.status))).all())
+    assert statuses == ["awaiting_code", "completed"]
+    assert "Quiz" not in started

@@ -88,9 +88,13 @@ async def _interview_active(context: Context) -> bool:
     return found is not None
 
 
-@text_handler("review-code", priority=30)
+@text_handler("review-code", priority=5)
 async def code_after_review(context: Context) -> list[Reply] | None:
-    """The message after `/review`: the code. Other messages pass on (to an interview, say)."""
+    """The message after `/review`: the code. Other messages pass on (to an interview, say).
+
+    It runs before the interview's answer handler: a learner who typed /review and then pastes
+    code asked for a review, even mid-interview; plain answers still reach the interview.
+    """
     incoming = context.incoming
     if not incoming.text.strip() and not incoming.attachments:
         return None

@@ -37,7 +37,7 @@ def offline_review(code: str, language: str, notes: tuple[str, ...] = ()) -> Rev
     elif not findings:
         summary = "No problems found by the offline checks."
     else:
-        summary = f"{len(findings)} things to look at."
+        summary = f"{len(findings)} thing{'s' if len(findings) > 1 else ''} to look at."
     return ReviewResult(
         score=score,
         findings=tuple(findings[:MAX_SHOWN]),
