@@ -77,11 +77,8 @@ async def test_the_model_review_is_stored_scored_and_rewarded(
         async with dojo.services.uow_factory() as uow:
             review = await uow.session.scalar(select(CodeReview))
             assert review is not None
-            assert (review.model, review.score, review.status) == (
-                "claude-sonnet-4-5",
-                78,
-                "completed",
-            )
+            stored = (review.model, review.score, review.status)
+            assert stored == (dojo.services.config.model, 78, "completed")
             xp = sorted((await uow.session.execute(select(XpLedger.source, XpLedger.amount))).all())
         assert ("code_review_completed", 30) in xp and ("code_review_requested", 15) in xp
 
