@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import discord
@@ -32,6 +33,9 @@ EXPIRED = "That button has expired or isn't one of mine. Send /help to see what 
 NOTHING = "Done."
 # Conversations that belong in a private thread or DMs rather than the main channel.
 PRIVATE_VENUE_COMMANDS = frozenset({"interview"})
+# Interactions remembered in memory so a replayed one is not answered twice (the database's
+# processed_events still keeps the core's work exactly-once across restarts).
+SEEN_INTERACTIONS = 10_000
 
 
 class DiscordAdapter:
@@ -48,6 +52,17 @@ class DiscordAdapter:
         self.ack_budget = ack_budget
         self.message_content = message_content
         self.client: discord.Client | None = None
+        self._seen: OrderedDict[int, None] = OrderedDict()
+
+    def first_time(self, interaction: discord.Interaction[Any]) -> bool:
+        """False for an interaction this process already took (a gateway replay)."""
+        if interaction.id in self._seen:
+            log.info("ignoring replayed interaction %s", interaction.id)
+            return False
+        self._seen[interaction.id] = None
+        if len(self._seen) > SEEN_INTERACTIONS:
+            self._seen.popitem(last=False)
+        return True
 
     # -- interactions -------------------------------------------------------------------
 
@@ -59,6 +74,8 @@ class DiscordAdapter:
         values: dict[str, Any],
         subcommand: Subcommand | None = None,
     ) -> None:
+        if not self.first_time(interaction):
+            return
         try:
             text = translate.command_text(name, options, values, subcommand)
             files = [values[o.name] for o in options if o.kind == "file" and values.get(o.name)]
@@ -78,6 +95,8 @@ class DiscordAdapter:
             self.guilds.forget(interaction.guild_id)
 
     async def on_button(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
+        if not self.first_time(interaction):
+            return
         try:
             action = codec.decode(custom_id)
         except codec.CodecError:
@@ -95,7 +114,7 @@ class DiscordAdapter:
         if interaction.type is not discord.InteractionType.component:
             return
         custom_id = str((interaction.data or {}).get("custom_id", ""))
-        if not is_dojo_custom_id(custom_id):
+        if not is_dojo_custom_id(custom_id) and self.first_time(interaction):
             await self.refuse(interaction, EXPIRED)
 
     async def refuse(self, interaction: discord.Interaction[Any], text: str) -> None:
@@ -112,9 +131,7 @@ class DiscordAdapter:
         spec = self.router.spec_for(incoming)
         if ephemeral is None:
             ephemeral = bool(getattr(spec, "personal", False)) and interaction.guild_id is not None
-        delivery = InteractionDelivery(
-            interaction, ephemeral, self._announcer(interaction.guild_id)
-        )
+        delivery = InteractionDelivery(interaction, ephemeral)
         replies = await self.handle_acknowledged(
             incoming, delivery, slow=bool(getattr(spec, "slow", False))
         )
@@ -133,17 +150,6 @@ class DiscordAdapter:
             if not done:
                 await delivery.acknowledge()
         return await task
-
-    def _announcer(self, guild_id: int | None) -> Any:
-        if guild_id is None or self.client is None:
-            return None
-        client = self.client
-
-        async def channel() -> discord.abc.Messageable | None:
-            channel_id = await self.guilds.announce_channel(guild_id)
-            return client.get_partial_messageable(channel_id) if channel_id else None
-
-        return channel
 
     async def _is_admin(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.guild_id is None:
@@ -190,19 +196,17 @@ class DiscordAdapter:
             log.warning("cannot show typing in %s: %s", getattr(channel, "id", "?"), error)
 
     async def _reply_in_channel(self, message: discord.Message, replies: list[Reply]) -> None:
+        """Answers in place (the first one as a reply); private ones and files go by DM."""
         reference = message.to_reference(fail_if_not_exists=False)
         first = True
         for reply in replies:
-            target: discord.abc.Messageable = message.channel
-            if message.guild is not None:
-                if reply.kind is ReplyKind.PRIVATE or reply.document is not None:
-                    await self._send_privately(message, reply)
-                    continue
-                if reply.kind is ReplyKind.ANNOUNCEMENT:
-                    target = await self._announce_target(message.guild.id) or message.channel
+            private = reply.kind is ReplyKind.PRIVATE or reply.document is not None
+            if message.guild is not None and private:
+                await self._send_privately(message, reply)
+                continue
             for out in to_messages(reply):
-                extra = {"reference": reference} if first and target is message.channel else {}
-                if await post(target, out, **extra):
+                extra = {"reference": reference} if first else {}
+                if await post(message.channel, out, **extra):
                     first = False
 
     async def _send_privately(self, message: discord.Message, reply: Reply) -> None:
@@ -212,9 +216,3 @@ class DiscordAdapter:
             log.warning("cannot open a DM with %s: %s", message.author.id, error)
             return
         await post_replies(channel, [reply])
-
-    async def _announce_target(self, guild_id: int) -> discord.abc.Messageable | None:
-        channel_id = await self.guilds.announce_channel(guild_id)
-        if channel_id is None or self.client is None:
-            return None
-        return self.client.get_partial_messageable(channel_id)

@@ -8,7 +8,6 @@ it never crashes the event.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -18,9 +17,6 @@ from adapters.discord.render import escape
 from core.messages import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
-
-# Where announcements go when the community configured a channel (None: in place).
-AnnounceChannel = Callable[[], Awaitable[discord.abc.Messageable | None]]
 
 
 async def post(channel: discord.abc.Messageable, out: Outgoing, **extra: Any) -> bool:
@@ -45,15 +41,9 @@ async def post_replies(channel: discord.abc.Messageable, replies: list[Reply]) -
 class InteractionDelivery:
     """Answers one interaction: the initial response, the deferred original, then follow-ups."""
 
-    def __init__(
-        self,
-        interaction: discord.Interaction[Any],
-        ephemeral: bool,
-        announce_channel: AnnounceChannel | None = None,
-    ) -> None:
+    def __init__(self, interaction: discord.Interaction[Any], ephemeral: bool) -> None:
         self.interaction = interaction
         self.ephemeral = ephemeral
-        self.announce_channel = announce_channel
         self._original_pending = False
         self.sent = 0
 
@@ -72,9 +62,8 @@ class InteractionDelivery:
             log.warning("could not defer interaction %s: %s", self.interaction.id, error)
 
     async def deliver(self, replies: list[Reply]) -> None:
+        """Announcements the router left here (no announce channel) are public, in place."""
         for reply in replies:
-            if reply.kind is ReplyKind.ANNOUNCEMENT and await self._announce(reply):
-                continue
             ephemeral = self.ephemeral or reply.ephemeral or reply.kind is ReplyKind.PRIVATE
             public = reply.kind is ReplyKind.ANNOUNCEMENT
             for out in to_messages(reply):
@@ -105,13 +94,3 @@ class InteractionDelivery:
             self.sent += 1
         except discord.HTTPException as error:
             log.warning("could not answer interaction %s: %s", interaction.id, error)
-
-    async def _announce(self, reply: Reply) -> bool:
-        """Post in the configured announce channel; False means announce in place instead."""
-        if self.announce_channel is None:
-            return False
-        channel = await self.announce_channel()
-        if channel is None or getattr(channel, "id", None) == self.interaction.channel_id:
-            return False
-        results = [await post(channel, out) for out in to_messages(reply)]
-        return all(results)

@@ -1,7 +1,7 @@
-"""What the adapter needs from a guild's community settings: moderator role, announce channel.
+"""What the adapter needs from a guild's community settings: the moderator role.
 
-Moderators set these with /admin (stored in `communities.settings`); the adapter reads them
-with a short cache so a burst of interactions does not cost a query each.
+The role is stored in `communities.settings["mod_role"]`; the adapter reads it with a short
+cache so a burst of interactions does not cost a query each.
 """
 
 from __future__ import annotations
@@ -49,7 +49,3 @@ class GuildSettings:
             return False
         mod_role = str((await self.get(guild_id)).get("mod_role") or "").strip("<@&>")
         return bool(mod_role) and any(str(role.id) == mod_role for role in roles)
-
-    async def announce_channel(self, guild_id: int) -> int | None:
-        value = str((await self.get(guild_id)).get("announce_channel") or "").strip("<#>")
-        return int(value) if value.isdigit() else None

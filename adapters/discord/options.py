@@ -79,6 +79,7 @@ COMMAND_OPTIONS: dict[str, tuple[Option, ...]] = {
         Option("role", "The role you are interviewing for", vocabulary="role"),
         Option("difficulty", "How hard", vocabulary="difficulty"),
         Option("focus", "Focus areas, comma separated", max_length=200),
+        Option("persona", "Your interviewer", choices=("friendly", "neutral", "tough")),
     ),
     "review": (
         Option("language", "The code's language", vocabulary="language"),

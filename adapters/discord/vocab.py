@@ -34,12 +34,12 @@ def topics() -> tuple[str, ...]:
 
 @cache
 def roles() -> tuple[str, ...]:
-    return _feature_words("core.features.interview.catalogue", "ROLES", TRACKS)
+    return _feature_words("core.features.interview.options", "ROLES", TRACKS)
 
 
 @cache
 def difficulties() -> tuple[str, ...]:
-    found = _feature_words("core.features.interview.catalogue", "DIFFICULTIES", ())
+    found = _feature_words("core.features.interview.options", "DIFFICULTIES", ())
     return found or _feature_words(
         "core.features.quiz.topics", "DIFFICULTIES", _FALLBACK_DIFFICULTIES
     )

@@ -67,7 +67,8 @@ async def running_bot(
             task = asyncio.create_task(run_discord(dojo, fake.token, guild_ready_timeout=0.01))
             await fake.wait_connected()
             await fake.wait_for(lambda: fake.sync_count > 0 or task.done())
-            bot = DiscordBot(fake, dojo, None, guild, fake.channel_of(guild), ada, mod)
+            notifier = dojo.notifiers["discord"]  # type: ignore[attr-defined]
+            bot = DiscordBot(fake, dojo, notifier.client, guild, fake.channel_of(guild), ada, mod)
             yield bot
     finally:
         if task is not None:

@@ -170,8 +170,8 @@ class FakeDiscord(Payloads):
             self._events.append((seq, name, data))
         await socket.send_str(json.dumps({"op": 0, "s": seq, "t": name, "d": data}))
 
-    async def wait_connected(self, timeout: float = 5.0) -> None:
-        await asyncio.wait_for(self._connected.wait(), timeout)
+    async def wait_connected(self, seconds: float = 5.0) -> None:
+        await asyncio.wait_for(self._connected.wait(), seconds)
 
     async def dispatch(self, name: str, data: dict[str, Any]) -> None:
         await self.wait_connected()
@@ -193,12 +193,12 @@ class FakeDiscord(Payloads):
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_for(self, predicate: Any, timeout: float = 5.0) -> None:
+    async def wait_for(self, predicate: Any, seconds: float = 5.0) -> None:
         async def check() -> None:
             async with self._changed:
                 await self._changed.wait_for(predicate)
 
-        await asyncio.wait_for(check(), timeout)
+        await asyncio.wait_for(check(), seconds)
 
     async def interaction_done(self, interaction_id: str, messages: int = 1) -> InteractionLog:
         """Wait until the interaction is acknowledged and has `messages` response messages."""
