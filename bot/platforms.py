@@ -18,5 +18,7 @@ async def start_platforms(dojo: Dojo) -> list[asyncio.Task[None]]:
 
         tasks.append(await start_telegram(dojo))
     if settings.discord_bot_token:
-        log.error("DISCORD_BOT_TOKEN is set but the Discord adapter is not built yet")
+        from adapters.discord.runner import start_discord
+
+        tasks.append(start_discord(dojo, settings.discord_bot_token))
     return tasks
