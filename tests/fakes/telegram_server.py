@@ -103,6 +103,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.webhook: dict[str, Any] = {}
+        self.delivered_at: dict[int, float] = {}
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> str:
@@ -277,8 +278,11 @@ class FakeTelegram:
             self._queue = [(u, f) for u, f in self._queue if f or u["update_id"] >= confirmed]
             if self._queue:
                 # Redeliveries first, so the offset the client confirms next stays the highest.
+                limit = _int(params.get("limit")) or 100
                 ready = [u for u, f in self._queue if f] + [u for u, f in self._queue if not f]
-                self._queue = [(u, False) for u, f in self._queue if not f]
+                ready = ready[:limit]
+                self.delivered_at.update((u["update_id"], time.monotonic()) for u in ready)
+                self._queue = [(u, False) for u, f in self._queue if not f or u not in ready]
                 return ready
             remaining = deadline - time.monotonic()
             if remaining <= 0:

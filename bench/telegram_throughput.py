@@ -1,0 +1,211 @@
+"""Telegram adapter throughput: Dojo (core included) next to a bare python-telegram-bot echo bot.
+
+Both bots long-poll the same local fake Bot API server for a backlog of N updates from M users
+and answer them; Dojo runs the real adapter, router and SQLite with the offline LLM. Flood
+pacing is off on both sides (Telegram's 30 messages/s would otherwise cap both bots alike); 429
+retries stay on. Handling latency is measured from the moment the Application starts on an
+update to the moment its last reply has been accepted by the server; end-to-end latency adds
+the wait in the backlog since getUpdates handed the update over.
+
+    .venv/bin/python -m bench.telegram_throughput --updates 2000 --users 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler, filters
+
+from adapters.telegram.app import TelegramAdapter, TelegramOptions, api_urls
+from adapters.telegram.ratelimit import FloodLimits
+from bot.app import build
+from bot.settings import Settings
+from core.messages import Incoming, Reply, reply
+from core.router import Router
+from tests.fakes.telegram_server import FakeLimits, FakeTelegram
+
+# Updates in flight at once: enough to overlap LLM waits, few enough that a backlog waits in
+# the queue rather than inflating every update's handling time.
+CONCURRENCY = 16
+MESSAGES = ("/help", "/profile", "/leaderboard all", "/streak", "what should I study?")
+
+
+@dataclass
+class Result:
+    name: str
+    updates: int
+    seconds: float
+    handling_ms: list[float]
+    end_to_end_ms: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds
+
+    def line(self) -> str:
+        def pct(values: list[float], q: int) -> float:
+            return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+        h, e = self.handling_ms, self.end_to_end_ms
+        return (
+            f"{self.name:<10} {self.rate:8.1f} updates/s | handling p50 {pct(h, 50):6.1f} ms"
+            f"  p99 {pct(h, 99):6.1f} ms | end-to-end p50 {pct(e, 50):7.1f} ms"
+            f"  p99 {pct(e, 99):7.1f} ms"
+        )
+
+
+def script(fake: FakeTelegram, updates: int, users: int) -> list[dict[str, Any]]:
+    """Each user onboards first, then sends a mix of commands and plain text."""
+    out: list[dict[str, Any]] = []
+    counts = [0] * users
+    for n in range(updates):
+        user = n % users
+        text = "/start backend mid UTC" if counts[user] == 0 else MESSAGES[n % len(MESSAGES)]
+        counts[user] += 1
+        uid = 10_000 + user
+        message: dict[str, Any] = {
+            "message_id": n + 1,
+            "date": int(time.time()),
+            "chat": fake.chat(uid),
+            "from": {"id": uid, "is_bot": False, "first_name": f"User{user}"},
+            "text": text,
+        }
+        if text.startswith("/"):
+            word = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(word)}]
+        out.append({"update_id": fake.next_update_id(), "message": message})
+    return out
+
+
+async def measure(
+    name: str,
+    fake: FakeTelegram,
+    application: Application,  # type: ignore[type-arg]
+    start: Callable[[], Awaitable[None]],
+    stop: Callable[[], Awaitable[None]],
+    updates: list[dict[str, Any]],
+) -> Result:
+    began: dict[int, float] = {}
+    finished: dict[int, float] = {}
+    all_done = asyncio.Event()
+
+    async def on_start(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        began[update.update_id] = time.monotonic()
+
+    async def on_done(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        finished[update.update_id] = time.monotonic()
+        if len(finished) == len(updates):
+            all_done.set()
+
+    application.add_handler(TypeHandler(Update, on_start), group=-1)
+    application.add_handler(TypeHandler(Update, on_done), group=99)
+    for update in updates:
+        fake.push(update)
+    await start()
+    await asyncio.wait_for(all_done.wait(), 600)
+    await stop()
+    ids = [u["update_id"] for u in updates]
+    first = min(fake.delivered_at[i] for i in ids)
+    last = max(finished[i] for i in ids)
+    handling = [(finished[i] - began[i]) * 1000 for i in ids]
+    end_to_end = [(finished[i] - fake.delivered_at[i]) * 1000 for i in ids]
+    return Result(name, len(ids), last - first, handling, end_to_end)
+
+
+async def run_echo(fake: FakeTelegram, updates: list[dict[str, Any]]) -> Result:
+    api, files = api_urls(fake.base_url)
+    app = Application.builder().token(fake.token).base_url(api).base_file_url(files).build()
+
+    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+
+    async def start() -> None:
+        await app.initialize()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[arg-type]
+        await app.start()
+
+    async def stop() -> None:
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+    return await measure("echo", fake, app, start, stop, updates)
+
+
+class StubRouter(Router):
+    """The real router's interface with the core cut out: isolates the adapter's own cost."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        return [reply("ok: ", incoming.text[:50] or "button")]
+
+
+async def run_dojo(
+    fake: FakeTelegram, updates: list[dict[str, Any]], data: Path, stub_core: bool = False
+) -> Result:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        DATABASE_URL=f"sqlite+aiosqlite:///{data / 'bench.db'}",
+        DOJO_DATA_DIR=str(data),
+    )
+    dojo = await build(settings)
+    options = TelegramOptions(
+        token=fake.token,
+        base_url=fake.base_url,
+        limits=FloodLimits(enabled=False),
+        poll_timeout=1.0,
+        max_concurrent_updates=CONCURRENCY,
+    )
+    router = StubRouter(dojo.services, dojo.router.registry) if stub_core else dojo.router
+    adapter = TelegramAdapter(router, options)
+    name = "adapter" if stub_core else "dojo"
+    try:
+        return await measure(name, fake, adapter.application, adapter.start, adapter.stop, updates)
+    finally:
+        await dojo.close()
+
+
+async def main(updates: int, users: int) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    fake = FakeTelegram(limits=FakeLimits(enabled=False))
+    await fake.start()
+    try:
+        echo = await run_echo(fake, script(fake, updates, users))
+        with tempfile.TemporaryDirectory() as folder:
+            dojo = await run_dojo(fake, script(fake, updates, users), Path(folder))
+            bare = await run_dojo(fake, script(fake, updates, users), Path(folder), True)
+    finally:
+        await fake.stop()
+    print(f"Telegram throughput: {updates} updates from {users} users, fake Bot API on loopback")
+    print(echo.line())
+    print(dojo.line())
+    print(bare.line() + "   (Dojo's adapter with the core stubbed out)")
+    ratio = dojo.rate / echo.rate
+    verdict = (
+        "meets"
+        if ratio >= 0.6 and statistics.quantiles(dojo.handling_ms, n=100)[98] < 100
+        else "misses"
+    )
+    print(f"dojo/echo = {ratio:.2f}x (target >= 0.6x, handling p99 < 100 ms): {verdict} the target")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--users", type=int, default=50)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.updates, arguments.users))
