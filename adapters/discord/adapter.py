@@ -28,7 +28,7 @@ from core.router import Router
 
 log = logging.getLogger(__name__)
 
-ACK_BUDGET_SECONDS = 1.5
+ACK_BUDGET_SECONDS = 0.3
 EXPIRED = "That button has expired or isn't one of mine. Send /help to see what you can do."
 NOTHING = "Done."
 # Conversations that belong in a private thread or DMs rather than the main channel.

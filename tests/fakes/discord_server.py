@@ -44,6 +44,7 @@ class InteractionLog:
     sent_at: float
     acked_at: float | None = None
     ack_type: int | None = None
+    done_at: float | None = None  # when the response message was complete
     original: dict[str, Any] | None = None  # the response message (after edits)
     followups: list[dict[str, Any]] = field(default_factory=list)
     modal: dict[str, Any] | None = None
@@ -319,6 +320,8 @@ class FakeDiscord(Payloads):
             }
             if kind == 5:
                 message["_loading"] = True
+            else:
+                log.done_at = now
             log.original = message
             resource["message"] = {k: v for k, v in message.items() if not k.startswith("_")}
         elif kind == 9:
@@ -353,6 +356,7 @@ class FakeDiscord(Payloads):
         )
         edited["flags"] = flags
         log.original = edited
+        log.done_at = log.done_at or time.monotonic()
         await self._notify()
         return as_json(edited)
 
