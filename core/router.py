@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -135,7 +136,7 @@ class Router:
         ref = incoming.community
         async with self.services.uow_factory() as uow:
             community = await uow.communities.by_ref(ref.platform, ref.id)
-        channel = (community.settings or {}).get("announce_channel") if community else None
+            channel = (community.settings or {}).get("announce_channel") if community else None
         if not channel:
             return replies
         target = SendTarget(Platform(ref.platform), str(channel), ChatKind.CHANNEL)
@@ -155,7 +156,7 @@ class Router:
             self.services.clock.now(),
             target=" ".join(incoming.args)[:200] or None,
             reason=error.message,
-            community_id=context.community.id if context.community else None,
+            community_id=_community_id(context),
             allowed=False,
         )
         await uow.commit()
@@ -187,3 +188,11 @@ class Router:
     @staticmethod
     async def _run(handler: Handler, context: Context) -> list[Reply]:
         return await handler(context)
+
+
+def _community_id(context: Context) -> int | None:
+    """The community's id without a database load: after a rollback its row is expired."""
+    if context.community is None:
+        return None
+    identity = inspect(context.community).identity
+    return int(identity[0]) if identity else None
