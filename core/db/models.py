@@ -144,6 +144,8 @@ class XpLedger(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "source", "reference", name="uq_xp_ledger_award"),
         Index("idx_xp_ledger_created", "created_at"),
+        # Covers the weekly leaderboard's sum of amounts by learner over a date range (0003).
+        Index("idx_xp_ledger_week", "created_at", "user_id", "amount"),
         Index("idx_xp_ledger_community_created", "community_id", "created_at"),
     )
 
