@@ -24,9 +24,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from bench.report import emit
 from core.db.engine import create_engine
 from core.db.migrate import upgrade
+from core.db.models import User, XpLedger
 from core.db.uow import UnitOfWorkFactory
 from core.jobs.reminders import plan_reminders
 from core.leaderboard import rank_of, top, week_start
@@ -205,8 +208,22 @@ async def measure(label: str, url: str) -> None:
     factory = UnitOfWorkFactory(engine)
     since = week_start(NOW)
     until = since + timedelta(days=7)  # the week's bounds, as the weekly post queries them
-    me = LEARNERS // 2 + 1
     try:
+        async with factory() as uow:  # a visible learner who earned XP in the week
+            me = int(
+                await uow.session.scalar(
+                    select(XpLedger.user_id)
+                    .join(User, User.id == XpLedger.user_id)
+                    .where(
+                        XpLedger.created_at >= since,
+                        User.leaderboard_opt_out.is_(False),
+                        User.banned.is_(False),
+                    )
+                    .order_by(XpLedger.id.desc())
+                    .limit(1)
+                )
+                or 0
+            )
 
         async def board(community_id: int | None, end: datetime | None = until) -> None:
             async with factory() as uow:
