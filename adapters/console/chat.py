@@ -20,17 +20,25 @@ from core.parsing import parse_command
 from core.router import Router
 
 FENCE = "```"
+CODE_COMMANDS = frozenset({"review"})
 
 
 def _opens_fence(line: str) -> bool:
     return line.count(FENCE) % 2 == 1
 
 
+def _awaits_code(line: str) -> bool:
+    """A command whose code may follow on the next lines (`/review python`)."""
+    parsed = parse_command(line)
+    return parsed is not None and parsed.name in CODE_COMMANDS and FENCE not in line
+
+
 def read_messages(stream: TextIO, join_code: bool) -> Iterator[str]:
     """Yield whole messages: lines, with fenced blocks kept together.
 
-    With `join_code` (piped input), a command line directly followed by a fenced block is one
-    message, so `/review python` and its code travel together.
+    With `join_code` (piped input), a `/review` line directly followed by a fenced block is one
+    message, so `/review python` and its code travel together. Only such lines wait for the
+    next one; every other line is sent at once, also to a program driving the pipe.
     """
     pending: str | None = None
     for raw in stream:
@@ -53,7 +61,7 @@ def read_messages(stream: TextIO, join_code: bool) -> Iterator[str]:
         if pending is not None:
             yield pending
             pending = None
-        if join_code and line.lstrip().startswith("/"):
+        if join_code and _awaits_code(line):
             pending = line
         else:
             yield line
