@@ -170,11 +170,6 @@ async def test_admin_command_by_a_member_in_dms_is_refused(bot: DiscordBot) -> N
     assert audits == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/router.py _audit_refusal reads context.community after the rollback "
-    "(MissingGreenlet); remove this mark once the router is fixed",
-)
 async def test_admin_command_by_a_member_in_a_server_is_refused(bot: DiscordBot) -> None:
     await bot.slash("profile", bot.mod)
     grant = {**GRANT, "member": bot.mod}
@@ -184,7 +179,11 @@ async def test_admin_command_by_a_member_in_a_server_is_refused(bot: DiscordBot)
 
 async def test_configured_moderator_role(bot: DiscordBot) -> None:
     role = bot.fake.add_role(bot.guild, "Sensei")
-    await bot.slash("profile", bot.ada)
+    role_payload = bot.fake.guilds[bot.guild]["roles"][-1]
+    await bot.fake.dispatch("GUILD_ROLE_CREATE", {"guild_id": bot.guild, "role": role_payload})
+    await bot.slash("profile", bot.mod)
+    refused = await bot.slash("admin", bot.mod, subcommand="stats", roles=(role,))
+    assert "Only moderators" in refused.messages[0]["content"], "no moderator role configured yet"
     async with bot.dojo.services.uow_factory() as uow:
         community = await uow.communities.by_ref("discord", bot.guild)
         assert community is not None
@@ -192,6 +191,7 @@ async def test_configured_moderator_role(bot: DiscordBot) -> None:
         await uow.commit()
     log = await bot.slash("admin", bot.mod, subcommand="stats", roles=(role,))
     assert "Only moderators" not in log.messages[0]["content"]
+    assert "Sorry" not in log.messages[0]["content"]
 
 
 async def test_resume_replay_awards_nothing_twice(bot: DiscordBot) -> None:
