@@ -180,3 +180,19 @@ def test_real_bank_loads_and_fits_every_role() -> None:
 async def test_count_of_sessions_helper_sees_none_at_first(app: Dojo) -> None:
     async with app.services.uow_factory() as uow:
         assert await uow.session.scalar(select(func.count(InterviewSession.id))) == 0
+
+
+async def test_offline_interview_on_each_backend(database_url: str, clock: FixedClock) -> None:
+    app = await open_dojo(database_url, clock)
+    try:
+        chat = ChatDriver(app.router, "grace")
+        await chat.say("/interview backend mid system-design")
+        await chat.say(GOOD_CACHE)
+        clock.advance(minutes=3)
+        report = await chat.say("/end")
+        assert "Overall" in report
+        [session] = await sessions(app)
+        assert session.status == "completed" and session.duration_seconds == 180
+        assert session.transcript[1]["text"] == GOOD_CACHE
+    finally:
+        await app.close()
