@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -150,13 +149,18 @@ class Router:
     async def _audit_refusal(self, context: Context, error: NotAllowed) -> None:
         incoming = context.incoming
         uow = context.uow
+        now = self.services.clock.now()
+        # The rollback expired the community row, or undid it on a group's first contact.
+        community = (
+            await uow.communities.ensure(incoming.community, now) if incoming.community else None
+        )
         await uow.audit.record(
             context.actor,
             f"refused:{incoming.command or 'action'}",
-            self.services.clock.now(),
+            now,
             target=" ".join(incoming.args)[:200] or None,
             reason=error.message,
-            community_id=_community_id(context),
+            community_id=community.id if community else None,
             allowed=False,
         )
         await uow.commit()
@@ -188,11 +192,3 @@ class Router:
     @staticmethod
     async def _run(handler: Handler, context: Context) -> list[Reply]:
         return await handler(context)
-
-
-def _community_id(context: Context) -> int | None:
-    """The community's id without a database load: after a rollback its row is expired."""
-    if context.community is None:
-        return None
-    identity = inspect(context.community).identity
-    return int(identity[0]) if identity else None
