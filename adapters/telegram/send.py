@@ -100,7 +100,7 @@ class Sender:
             list(out.options),
             is_anonymous=False,
             type=Poll.QUIZ,
-            correct_option_ids=[out.correct_index],
+            correct_option_ids=[out.correct_index],  # type: ignore[list-item]
             explanation=out.explanation or None,
             reply_markup=out.keyboard,
         )
