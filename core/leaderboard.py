@@ -52,7 +52,7 @@ def _scores(
         query = select(User.id, User.display_name, User.level, score).join(
             earned_sub, earned_sub.c.user_id == User.id
         )
-    query = query.where(User.banned.is_(False), User.leaderboard_opt_out.is_(False))
+    query = query.where(User.banned.is_(False), User.leaderboard_opt_out.is_(False))  # type: ignore[assignment]
     if community_id is not None:
         query = query.join(
             CommunityMember,

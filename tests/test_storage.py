@@ -176,3 +176,38 @@ async def test_forget_deletes_everything(dojo: Dojo) -> None:
         assert await uow.users.by_account("console", "mia") is None
         left = await uow.session.scalar(text("SELECT count(*) FROM xp_ledger"))
     assert left == 0
+
+
+async def test_weekly_xp_follows_the_ledger_across_weeks(dojo: Dojo) -> None:
+    from datetime import timedelta
+
+    from core.db.models import XpWeekly
+    from core.db.repositories import utc_week_start
+
+    user_id = await _learner(dojo)
+    clock = dojo.services.clock
+    async with dojo.services.uow_factory() as uow:
+        await uow.xp.award(user_id, "admin_grant", "a", 40, clock.now() + timedelta(days=7))
+        await uow.xp.award(user_id, "admin_grant", "b", -10, clock.now() + timedelta(days=8))
+        await uow.xp.award(user_id, "admin_grant", "b", -10, clock.now() + timedelta(days=8))
+        await uow.commit()
+    async with dojo.services.uow_factory() as uow:
+        weekly = dict(
+            (
+                await uow.session.execute(
+                    select(XpWeekly.week_start, XpWeekly.xp).where(XpWeekly.user_id == user_id)
+                )
+            ).all()
+        )
+        this_week = utc_week_start(clock.now())
+        assert weekly == {this_week: 30, this_week + timedelta(days=7): 30}
+        await uow.xp.rebuild_weekly(user_id)
+        await uow.commit()
+        rebuilt = dict(
+            (
+                await uow.session.execute(
+                    select(XpWeekly.week_start, XpWeekly.xp).where(XpWeekly.user_id == user_id)
+                )
+            ).all()
+        )
+    assert rebuilt == weekly

@@ -160,6 +160,21 @@ class XpLedger(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class XpWeekly(Base):
+    """XP earned per learner per week (Monday 00:00 UTC), kept by every ledger award.
+
+    It makes the weekly leaderboard a short index walk instead of a sum over the ledger; the
+    ledger stays the source of truth and the weekly rows can be rebuilt from it.
+    """
+
+    __tablename__ = "xp_weekly"
+    __table_args__ = (Index("idx_xp_weekly_board", "week_start", "xp"),)
+
+    user_id: Mapped[int] = mapped_column(_fk("users"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    xp: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Achievement(Base):
     __tablename__ = "achievements"
 

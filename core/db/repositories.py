@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,11 +23,18 @@ from core.db.models import (
     User,
     UserAchievement,
     XpLedger,
+    XpWeekly,
 )
-from core.db.upsert import insert_ignore
+from core.db.upsert import insert_ignore, insert_or_add
 from core.messages import CommunityRef, UserRef
 
 MAX_NAME = 100
+
+
+def utc_week_start(moment: datetime) -> date:
+    """The Monday (UTC) of the week containing `moment`: the key of weekly XP."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
 
 
 class UserRepository:
@@ -142,6 +149,13 @@ class XpRepository:
         )
         if not inserted:
             return None
+        await insert_or_add(
+            self.session,
+            XpWeekly,
+            {"user_id": user_id, "week_start": utc_week_start(now), "xp": amount},
+            ["user_id", "week_start"],
+            "xp",
+        )
         new_xp = await self.session.scalar(
             update(User)
             .where(User.id == user_id)
@@ -155,6 +169,20 @@ class XpRepository:
             set_committed_value(user, "xp", new_xp)
             set_committed_value(user, "updated_at", now)
         return new_xp
+
+    async def rebuild_weekly(self, user_id: int) -> None:
+        """Recompute a learner's weekly XP from the ledger (after a merge of two learners)."""
+        await self.session.execute(delete(XpWeekly).where(XpWeekly.user_id == user_id))
+        rows = await self.session.execute(
+            select(XpLedger.created_at, XpLedger.amount).where(XpLedger.user_id == user_id)
+        )
+        totals: dict[date, int] = {}
+        for created_at, amount in rows.all():
+            week = utc_week_start(created_at)
+            totals[week] = totals.get(week, 0) + amount
+        self.session.add_all(
+            XpWeekly(user_id=user_id, week_start=week, xp=xp) for week, xp in totals.items()
+        )
 
     async def ledger_sum(self, user_id: int) -> int:
         total = await self.session.scalar(

@@ -43,8 +43,8 @@ def format_entry(entry: Entry) -> tuple[object, ...]:
 async def leaderboard(context: Context) -> list[Reply]:
     period, scope = parse_scope(context.incoming.args, context.community is not None)
     community_id = context.community.id if scope == "here" and context.community else None
-    zone = context.community.time_zone if context.community else "UTC"
-    since = week_start(context.now, zone) if period == "week" else None
+    # Weeks run Monday to Sunday in UTC on every board, so everyone's week is the same one.
+    since = week_start(context.now) if period == "week" else None
     session = context.uow.session
     entries = await top(session, since=since, community_id=community_id)
     where = "this community" if community_id else "everyone"

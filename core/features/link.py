@@ -27,7 +27,7 @@ from core.text import bold, code
 CODE_TTL = timedelta(minutes=10)
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 8
-_SKIP_TABLES = {"users", "platform_accounts"}
+_SKIP_TABLES = {"users", "platform_accounts", "xp_weekly"}  # weekly XP is rebuilt
 
 
 def new_code() -> str:
@@ -162,6 +162,7 @@ async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datet
     )
     target.xp = int(total or 0)
     target.level = level_for(target.xp)
+    await uow.xp.rebuild_weekly(target.id)
     _merge_streaks(source, target)
     for field in ("track", "experience_level"):
         if getattr(target, field) is None:
