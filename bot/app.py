@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -50,7 +51,11 @@ class Dojo:
         return MultiNotifier(self.notifiers)
 
     async def close(self) -> None:
+        """Release the database pool and the model client's HTTP connections."""
         await self.engine.dispose()
+        closer = getattr(self.services.llm, "close", None)
+        if closer is not None and inspect.iscoroutinefunction(closer):
+            await closer()
 
 
 def feature_modules() -> tuple[ModuleType, ...]:
