@@ -63,8 +63,19 @@ class UserRepository:
         account; the loser's savepoint rolls back and it reads the winner's row.
         """
         name = (ref.display_name or ref.id)[:MAX_NAME]
-        account = await self.account(ref.platform, ref.id)
-        if account is None:
+        found = (
+            await self.session.execute(
+                select(PlatformAccount, User)
+                .join(User, User.id == PlatformAccount.user_id)
+                .where(
+                    PlatformAccount.platform == ref.platform,
+                    PlatformAccount.platform_user_id == ref.id,
+                )
+            )
+        ).first()
+        if found is not None:
+            account, user = found
+        else:
             try:
                 async with self.session.begin_nested():
                     account = await self._create(ref, name, now)
@@ -72,9 +83,10 @@ class UserRepository:
                 account = await self.account(ref.platform, ref.id)
                 if account is None:
                     raise
-        user = await self.get(account.user_id)
-        if user is None:
-            raise LookupError(f"account {ref.key} points at no user")
+            found_user = await self.get(account.user_id)
+            if found_user is None:
+                raise LookupError(f"account {ref.key} points at no user")
+            user = found_user
         if account.display_name != name:
             account.display_name = name
         return user, account
@@ -296,8 +308,18 @@ class AchievementRepository:
 
 
 class CommunityRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cache: dict[str, Any] | None = None) -> None:
         self.session = session
+        self._cache = cache if cache is not None else {}
+        self._written: set[tuple[int, int]] = set()
+
+    def committed(self) -> None:
+        """Memberships written in a committed transaction need never be written again."""
+        known: set[tuple[int, int]] = self._cache.setdefault("members", set())
+        if len(known) > 200_000:
+            known.clear()
+        known.update(self._written)
+        self._written.clear()
 
     async def get(self, community_id: int) -> Community | None:
         return await self.session.get(Community, community_id)
@@ -332,6 +354,11 @@ class CommunityRepository:
         return community
 
     async def add_member(self, community_id: int, user_id: int, now: datetime) -> None:
+        """Record membership once; known members skip the write (a per-process memory)."""
+        known: set[tuple[int, int]] = self._cache.setdefault("members", set())
+        if (community_id, user_id) in known:
+            return
+        self._written.add((community_id, user_id))
         await insert_ignore(
             self.session,
             CommunityMember,

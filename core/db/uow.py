@@ -27,7 +27,7 @@ class UnitOfWork:
         self.xp = XpRepository(session)
         self.activity = ActivityRepository(session)
         self.achievements = AchievementRepository(session, cache)
-        self.communities = CommunityRepository(session)
+        self.communities = CommunityRepository(session, cache)
         self.events = EventRepository(session)
         self.audit = AuditRepository(session)
 
@@ -47,6 +47,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        self.communities.committed()
 
     async def rollback(self) -> None:
         await self.session.rollback()
