@@ -98,10 +98,12 @@ async def code_after_review(context: Context) -> list[Reply] | None:
     incoming = context.incoming
     if not incoming.text.strip() and not incoming.attachments:
         return None
+    has_code = looks_like_code(incoming.text) or bool(incoming.attachments)
+    if not has_code and not incoming.addressed:
+        return None  # group chatter: no need to look for a waiting review
     pending = await awaiting(context)
     if pending is None:
         return None
-    has_code = looks_like_code(incoming.text) or bool(incoming.attachments)
     if not has_code and (await _interview_active(context) or not incoming.addressed):
         return None
     submission = extract(incoming.text, pending.language or None, incoming.attachments)
