@@ -40,11 +40,6 @@ async def test_admin_command_by_group_admin(sqlite_dojo: Dojo) -> None:
         assert tg.fake.refusals() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/router.py _audit_refusal reads context.community.id after the rollback "
-    "expired it (MissingGreenlet): a refusal inside a group crashes; capture the id first",
-)
 async def test_admin_command_by_learner_in_group_is_refused(sqlite_dojo: Dojo) -> None:
     if not _admin_registered(sqlite_dojo):
         pytest.skip("no /admin command yet")
