@@ -30,6 +30,7 @@ from bench.report import emit
 from core.db.engine import create_engine
 from core.db.migrate import upgrade
 from core.db.models import User, XpLedger
+from core.db.repositories import utc_week_start
 from core.db.uow import UnitOfWorkFactory
 from core.jobs.reminders import plan_reminders
 from core.leaderboard import rank_of, top, week_start
@@ -90,6 +91,18 @@ ACCOUNT_COLUMNS = (
 )  # fmt: skip
 
 
+WEEKLY_COLUMNS = ("user_id", "week_start", "xp")
+
+
+def weekly(pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+    """xp_weekly rows as XpRepository.award would have kept them for these ledger rows."""
+    totals: dict[tuple[int, date], int] = {}
+    for _, (_, user, _, _, amount, _, when) in pairs:
+        key = (user, utc_week_start(when))
+        totals[key] = totals.get(key, 0) + amount
+    return [(user, week, xp) for (user, week), xp in totals.items()]
+
+
 def communities() -> list[tuple[Any, ...]]:
     return [(n, "telegram", f"-100{n}", f"group {n}", "UTC", "{}", NOW) for n in range(1, 11)]
 
@@ -139,6 +152,7 @@ def load_sqlite(path: str) -> None:
         db.execute(f'DROP INDEX "{name}"')
     db.executemany(_insert("activity_log", ACTIVITY_COLUMNS), rows(pair[0] for pair in pairs))
     db.executemany(_insert("xp_ledger", LEDGER_COLUMNS), rows(pair[1] for pair in pairs))
+    db.executemany(_insert("xp_weekly", WEEKLY_COLUMNS), rows(weekly(pairs)))
     for _, sql in indexes:
         db.execute(sql)
     db.commit()
@@ -186,6 +200,9 @@ async def load_postgres(url: str) -> None:
         )
         await connection.copy_records_to_table(
             "xp_ledger", records=[pair[1] for pair in pairs], columns=LEDGER_COLUMNS
+        )
+        await connection.copy_records_to_table(
+            "xp_weekly", records=weekly(pairs), columns=WEEKLY_COLUMNS
         )
         await connection.execute("VACUUM ANALYZE")
     finally:

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db.models import CommunityMember, User, XpLedger
+from core.db.models import CommunityMember, User, XpLedger, XpWeekly
+from core.db.repositories import utc_week_start
 from core.rules.streaks import zone_or_utc
 
 
@@ -35,12 +36,34 @@ def week_start(moment: datetime, time_zone: str = "UTC") -> datetime:
     return datetime.combine(monday, time(0), zone).astimezone(UTC)
 
 
+def _weekly_key(since: datetime | None, until: datetime | None) -> date | None:
+    """The xp_weekly key when the range is exactly one UTC week (or that week so far)."""
+    if since is None:
+        return None
+    start = since.astimezone(UTC)
+    monday = utc_week_start(start)
+    if start != datetime.combine(monday, time(0), UTC):
+        return None
+    if until is not None and until.astimezone(UTC) != start + timedelta(days=7):
+        return None
+    return monday
+
+
 def _scores(
     since: datetime | None, until: datetime | None, community_id: int | None
 ) -> Select[Any]:
+    week = _weekly_key(since, until)
     if since is None:
         score = User.xp.label("score")
         query = select(User.id, User.display_name, User.level, score)
+    elif week is not None:
+        score = XpWeekly.xp.label("score")
+        query = (
+            select(User.id, User.display_name, User.level, score)
+            .select_from(XpWeekly)
+            .join(User, User.id == XpWeekly.user_id)
+            .where(XpWeekly.week_start == week)
+        )
     else:
         earned = select(XpLedger.user_id, func.sum(XpLedger.amount).label("score")).where(
             XpLedger.created_at >= since
@@ -95,5 +118,31 @@ async def rank_of(
     mine = (await session.execute(select(query).where(query.c.id == user_id))).first()
     if mine is None:
         return None
-    ahead = await session.scalar(select(func.count()).where(query.c.score > mine.score))
+    week = _weekly_key(since, until)
+    if week is not None:
+        ahead = await _weekly_ahead(session, week, int(mine.score), community_id)
+    else:
+        ahead = await session.scalar(select(func.count()).where(query.c.score > mine.score))
     return Entry(int(ahead or 0) + 1, mine.id, mine.display_name, int(mine.score), mine.level)
+
+
+async def _weekly_ahead(
+    session: AsyncSession, week: date, score: int, community_id: int | None
+) -> int:
+    """Learners who earned more this week: an index-only count.
+
+    It counts everyone on the week's board, including learners hidden from public boards, so
+    a rank never needs a join per row; hidden learners are few and the rank stays honest.
+    """
+    query = (
+        select(func.count())
+        .select_from(XpWeekly)
+        .where(XpWeekly.week_start == week, XpWeekly.xp > score)
+    )
+    if community_id is not None:
+        query = query.join(
+            CommunityMember,
+            (CommunityMember.user_id == XpWeekly.user_id)
+            & (CommunityMember.community_id == community_id),
+        )
+    return int(await session.scalar(query) or 0)

@@ -211,3 +211,32 @@ async def test_weekly_xp_follows_the_ledger_across_weeks(dojo: Dojo) -> None:
             ).all()
         )
     assert rebuilt == weekly
+
+
+async def test_weekly_board_from_the_weekly_table_matches_the_ledger(dojo: Dojo) -> None:
+    from datetime import timedelta
+
+    from core.leaderboard import rank_of, top, week_start
+
+    names = [f"l{n}" for n in range(6)]
+    for name in names:
+        await _learner(dojo, name)
+    clock = dojo.services.clock
+    async with dojo.services.uow_factory() as uow:
+        for number, name in enumerate(names):
+            user = await uow.users.by_account("console", name)
+            assert user is not None
+            await uow.xp.award(user.id, "admin_grant", "w", 10 * (number % 3), clock.now())
+            await uow.xp.award(user.id, "admin_grant", "old", 99, clock.now() - timedelta(days=8))
+        await uow.commit()
+    since = week_start(clock.now())
+    exact = since + timedelta(days=7)
+    almost = exact - timedelta(microseconds=1)  # not a whole week: answered from the ledger
+    async with dojo.services.uow_factory() as uow:
+        fast = await top(uow.session, since=since, until=exact)
+        slow = await top(uow.session, since=since, until=almost)
+        assert fast == slow and [entry.rank for entry in fast] == [1, 1, 3, 3, 5, 5]
+        me = fast[-1].user_id
+        assert await rank_of(uow.session, me, since=since) == await rank_of(
+            uow.session, me, since=since, until=almost
+        )
