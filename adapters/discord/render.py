@@ -54,7 +54,8 @@ def _link(span: Span) -> str:
     url = span.extra
     if not url.startswith(("https://", "http://")):
         return escape(f"{span.text} ({url})" if url else span.text)
-    safe_url = quote(url, safe=":/?#@!$&'*+,;=%~-._")
+    # "@" is encoded too, so no mention can hide in a link target.
+    safe_url = quote(url, safe=":/?#!$&'*+,;=%~-._")
     return f"[{escape(span.text or url)}]({safe_url})"
 
 

@@ -128,6 +128,21 @@ def _trim(spans: list[Span]) -> list[Span]:
     return spans
 
 
+def _shown_links(doc: Doc) -> Doc:
+    """Links Telegram cannot link are plain text ("text (url)" or just the text): make them
+    plain before splitting, so the splitter counts what the reader sees and a cut piece never
+    drags the whole url along."""
+    spans = []
+    for span in doc.spans:
+        url = span.extra.strip()
+        if span.style is Style.LINK and not url.startswith(_SAFE_SCHEMES):
+            shown = span.text if url in ("", span.text) else f"{span.text} ({url})"
+            spans.append(Span(shown, Style.PLAIN))
+        else:
+            spans.append(span)
+    return Doc(tuple(spans))
+
+
 def split_doc(doc: Doc, limit: int = SPLIT_AT) -> list[Doc]:
     """Split on paragraph or code-block boundaries so every part fits one message.
 
@@ -135,7 +150,7 @@ def split_doc(doc: Doc, limit: int = SPLIT_AT) -> list[Doc]:
     line breaks.
     """
     chunks: list[list[Span]] = [[]]
-    for block in _blocks(doc, limit):
+    for block in _blocks(_shown_links(doc), limit):
         if chunks[-1] and doc_length(chunks[-1]) + doc_length(block) > limit:
             chunks.append([])
         chunks[-1].extend(block)
