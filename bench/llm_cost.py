@@ -1,11 +1,16 @@
 """LLM cost: a 10-turn mock interview, one code review and one generated quiz, through the router
-and the real Anthropic SDK against the local fake Messages API (which simulates prompt caching).
+and the real Anthropic SDK against the local fake Messages API (which simulates prompt caching
+and checks every request as the API checks it for the default models).
 
-Prints input, cache-read and cache-write tokens, the cache-read share of the interview's input,
-and the cost next to an uncached baseline (every input token at full price).
-Targets: cache-read share >= 0.80; interview cost <= 30% of the uncached baseline. The cost
-ratio counts output tokens on both sides (they cost 5x input and caching cannot cut them); the
-input-only ratio is printed next to it.
+Prints a table and, through bench.report.emit, each figure: input, cache-read and cache-write
+tokens, the cache-read share of the interview's input, and the cost next to an uncached
+baseline (every input token at full price). Targets: cache-read share >= 0.80; interview cost
+<= 30% of the uncached baseline. The cost ratio counts output tokens on both sides (they cost
+5x input and caching cannot cut them); the input-only ratio is printed next to it.
+
+The scripted answers are what the prompts ask for: interview questions of at most about 60
+words, one hint (the learner asks once), a report of three points per list, a review with a
+few findings, five valid quiz questions (so the quiz is really generated, not the bank's).
 """
 
 from __future__ import annotations
@@ -25,15 +30,16 @@ from bot.app import build
 from bot.settings import Settings
 from core.ai.pricing import cost_of, price_for, uncached_cost_of
 from core.db.models import AiUsage
-from core.features.interview.prompts import REPORT_TOOL, TURN_TOOL
+from core.features.interview.prompts import HINT_REQUEST
 from core.ports import FixedClock, LLMUsage
 from tests.conftest import START
-from tests.fakes.anthropic_server import FakeAnthropic, Step, ToolUse, default_responder
+from tests.fakes.anthropic_server import FakeAnthropic, Json, Step, default_responder
 from tests.support import ChatDriver
 
 BENCH = "llm_cost"
-MODEL = "claude-sonnet-4-6"
+MODEL = "claude-sonnet-5-5"
 TURNS = 10
+HINT_AT = 4  # the learner asks for one hint, before this answer
 TOPICS = (
     "sharding the write path", "cache invalidation", "idempotent retries", "rate limiting",
     "queue back-pressure", "schema migrations", "read replicas", "observability",
@@ -55,39 +61,126 @@ def average(values):
         total += v
     return total / len(values)
 ```"""
+REPORT = {
+    "overall": 79,
+    "scores": {
+        "communication": 82,
+        "code_quality": 70,
+        "requirements_gathering": 85,
+        "technical_depth": 76,
+        "problem_solving": 80,
+        "professionalism": 88,
+    },
+    "strengths": [
+        "Opened every design answer by pinning down traffic, read/write ratio and staleness.",
+        "Made retries safe with idempotency keys before adding them, as in the payments answer.",
+        "Named p99 latency and error budgets as the signals to watch, not just averages.",
+    ],
+    "improvements": [
+        "Capacity estimates stayed vague: derive storage and QPS per node from the 5k rps figure.",
+        "Sharding by tenant ignored hot tenants; a strong answer adds splitting or isolation.",
+        "Schema migration skipped the backfill: expand, backfill in batches, then contract.",
+    ],
+    "next_steps": [
+        "Practise two back-of-the-envelope estimates a day (QPS, storage, bandwidth).",
+        "Read about consistent hashing and hot-key mitigation, then redo the sharding question.",
+        "In the next interview, state the failure mode before proposing each mechanism.",
+    ],
+}
+SUMMARY = (
+    "Solid senior-level reasoning with clear requirements and trade-offs; capacity math and "
+    "hot-spot handling need depth before a senior loop."
+)
+REVIEW = {
+    "score": 62,
+    "summary": "Correct for non-empty lists, but it crashes on an empty one.",
+    "findings": [
+        {"line": 6, "severity": "error", "message": "An empty list raises ZeroDivisionError."},
+        {"line": 3, "severity": "info", "message": "sum(values) replaces the manual loop."},
+        {"line": 1, "severity": "info", "message": "Add type hints and a docstring."},
+    ],
+    "suggestion": "Return None (or raise a clear ValueError) for an empty list, then use sum().",
+}
+QUIZ = [
+    (
+        "What does a Python generator return when called?",
+        ["A generator object", "A list of all values", "The first yielded value", "None"],
+        0,
+        "Calling a generator function runs no code yet; it returns a generator object.",
+    ),
+    (
+        "Which structure gives O(1) average membership tests?",
+        ["list", "tuple", "set", "str"],
+        2,
+        "Sets are hash tables, so `in` is O(1) on average; lists and tuples scan.",
+    ),
+    (
+        "What does `is` compare in Python?",
+        ["Values", "Identity of objects", "Types only", "Hash codes"],
+        1,
+        "`is` checks whether two names refer to the same object; `==` compares values.",
+    ),
+    (
+        "Why is a mutable default argument risky?",
+        [
+            "It is evaluated once and shared between calls",
+            "It is copied on every call",
+            "It makes the function slower",
+            "It is a syntax error",
+        ],
+        0,
+        "Defaults are evaluated once at definition time, so mutations persist across calls.",
+    ),
+    (
+        "What does the GIL prevent in CPython?",
+        [
+            "Running two threads' bytecode at the same time",
+            "Using more than one process",
+            "Asynchronous I/O",
+            "Importing C extensions",
+        ],
+        0,
+        "The GIL lets one thread execute bytecode at a time; processes sidestep it.",
+    ),
+]
 
 
-def interviewer(body: dict[str, Any]) -> Step:
-    """Realistic-length questions and a full report; other features get schema samples."""
-    name = (body.get("tool_choice") or {}).get("name")
-    turn = len(body["messages"]) // 2
-    if name == TURN_TOOL:
-        topic = TOPICS[turn % len(TOPICS)]
-        message = (
-            f"Thanks. Let's talk about {topic}. Suppose our order service must handle a "
-            "tenfold traffic spike during a sale. Walk me through how you would approach "
-            f"{topic} there, which trade-offs you would make, and what you would measure."
-        )
-        hint = f"Start from the requirements, then name one risk of {topic} and how to contain it."
-        return ToolUse({"kind": "question", "message": message, "hint": hint})
-    if name == REPORT_TOOL:
-        points = [
-            f"Point {i}: specific feedback tied to a moment of the interview." for i in range(3)
-        ]
-        scores = dict.fromkeys(
-            ("communication", "code_quality", "requirements_gathering", "technical_depth"), 78
-        )
-        scores |= {"problem_solving": 81, "professionalism": 88}
-        return ToolUse(
+def question_for(turn: int) -> str:
+    topic = TOPICS[turn % len(TOPICS)]
+    return (
+        f"Thanks, that's clear. Now {topic}: our order service must survive a tenfold traffic "
+        f"spike during a sale. How would you approach {topic} there, which trade-offs would "
+        "you accept, and what would you measure to know it works?"
+    )
+
+
+def responder(body: dict[str, Any]) -> Step:
+    """Answers of the length the instructions ask for, per feature and interview step."""
+    last = body["messages"][-1]["content"][-1]["text"]
+    properties = ((body.get("output_config") or {}).get("format") or {}).get("schema", {})
+    fields = set(properties.get("properties", {}))
+    if "kind" in fields:
+        if last == HINT_REQUEST:
+            return Json({"kind": "hint", "message": "Start from the peak load and the one "
+                         "resource that saturates first."})  # fmt: skip
+        if last.startswith("<end_of_interview/>"):
+            return Json({"kind": "report", "message": SUMMARY, "report": REPORT})
+        return Json({"kind": "question", "message": question_for(len(body["messages"]) // 2)})
+    if "findings" in fields:
+        return Json(REVIEW)
+    if "questions" in fields:
+        questions = [
             {
-                "overall": 80,
-                "scores": scores,
-                "strengths": points,
-                "improvements": points,
-                "next_steps": points,
-                "summary": "Solid senior-level reasoning with clear trade-offs; deepen capacity math.",
+                "topic": "python",
+                "difficulty": "mid",
+                "question": text,
+                "options": options,
+                "correct": correct,
+                "explanation": why,
             }
-        )
+            for text, options, correct, why in QUIZ
+        ]
+        return Json({"questions": questions})
     return default_responder(body)
 
 
@@ -110,7 +203,7 @@ def totals(rows: list[AiUsage]) -> dict[str, Any]:
 
 
 async def run(directory: Path) -> dict[str, dict[str, Any]]:
-    async with FakeAnthropic(responder=interviewer) as fake:
+    async with FakeAnthropic(responder=responder) as fake:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
             DATABASE_URL=f"sqlite+aiosqlite:///{directory / 'bench.db'}",
@@ -125,11 +218,15 @@ async def run(directory: Path) -> dict[str, dict[str, Any]]:
             await ada.say("/start backend senior UTC")
             await ada.say("/interview backend senior system-design neutral")
             for turn in range(TURNS):
+                if turn == HINT_AT:
+                    assert "resource that saturates" in await ada.say("/hint")
                 await ada.say(ANSWER.format(topic=TOPICS[turn]))
             report = await ada.say("/end")
-            assert "Interview report" in report, report
-            await ada.say(CODE)
-            await ada.say("/quiz python 5")
+            assert "assessed by Claude" in report and "79/100" in report, report
+            review = await ada.say(CODE)
+            assert "62/100" in review and "Offline" not in review, review
+            quiz = await ada.say("/quiz python 5")
+            assert "AI-written" in quiz and "offline" not in quiz, quiz
             assert not fake.violations, fake.violations
             async with app.services.uow_factory() as uow:
                 rows = list((await uow.session.scalars(select(AiUsage))).all())
@@ -138,11 +235,24 @@ async def run(directory: Path) -> dict[str, dict[str, Any]]:
                     by_feature[row.feature].append(row)
                 return {feature: totals(items) for feature, items in by_feature.items()}
         finally:
-            await llm.close()
             await app.close()
 
 
+def table(figures: dict[str, dict[str, Any]]) -> None:
+    columns = ("calls", "input", "read", "write", "output", "cost", "uncached")
+    print(f"{'feature':<10}" + "".join(f"{name:>12}" for name in columns))
+    for feature, numbers in sorted(figures.items()):
+        cells = [
+            f"{float(numbers[key]):>12.6f}"
+            if key in ("cost", "uncached")
+            else f"{numbers[key]:>12,}"
+            for key in columns
+        ]
+        print(f"{feature:<10}" + "".join(cells))
+
+
 def report(figures: dict[str, dict[str, Any]]) -> None:
+    table(figures)
     for feature, numbers in sorted(figures.items()):
         for key in ("calls", "input", "read", "write", "output"):
             unit = "calls" if key == "calls" else "tokens"

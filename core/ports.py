@@ -60,21 +60,23 @@ class LLMMessage:
 
 @dataclass(frozen=True)
 class LLMRequest:
-    """One model call. `system` is the stable, cacheable prefix; `messages` the growing part."""
+    """One model call. `system` is the stable, cacheable prefix; `messages` the growing part.
+
+    A structured call names `schema`: the answer is JSON that must match it. The schema is
+    sent with the request and is part of the cached prefix, so a conversation keeps one schema
+    for every turn; `check` is a narrower schema that this particular answer must also meet
+    (checked locally, never sent), for steps that need only part of the shared schema.
+    """
 
     feature: str
     system: str
     messages: tuple[LLMMessage, ...]
-    tool_name: str | None = None
-    tool_schema: dict[str, Any] | None = None
+    schema: dict[str, Any] | None = None
+    check: dict[str, Any] | None = None
     max_tokens: int = 1024
     model: str | None = None
     # Cache the conversation so far (multi-turn interviews).
     cache_conversation: bool = False
-    # Tools declared besides the forced one, as (name, schema). Tools lead the cached prefix, so
-    # a conversation that switches tools (questions, then the report) declares all of them on
-    # every call to keep that prefix byte-identical.
-    extra_tools: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class LLMUsage:
 @dataclass(frozen=True)
 class LLMResult:
     text: str = ""
-    data: dict[str, Any] | None = None  # validated tool input for structured requests
+    data: dict[str, Any] | None = None  # the validated JSON answer of a structured request
     usage: list[LLMUsage] = field(default_factory=list)  # one per attempt, retries included
 
 

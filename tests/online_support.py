@@ -23,7 +23,7 @@ async def online_dojo(
     async with FakeAnthropic() as server:
         llm = AnthropicLLM(
             api_key="test-key",
-            model="claude-sonnet-4-5",
+            model="claude-sonnet-5-5",
             base_url=server.base_url,
             timeout=5.0,
             policy=RetryPolicy(max_attempts=2, base_delay=0.01),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.config import CoreConfig
 from core.db.models import AiUsage, QuizQuestion
 from core.ports import FixedClock
-from tests.fakes.anthropic_server import Fail, ToolUse
+from tests.fakes.anthropic_server import Fail, Json
 from tests.online_support import online_dojo
 from tests.support import ChatDriver
 
@@ -32,7 +32,7 @@ async def test_generated_questions_are_validated_stored_and_topped_up(
 ) -> None:
     async with online_dojo(sqlite_url, clock) as (dojo, server):
         server.script(
-            ToolUse(
+            Json(
                 {
                     "questions": [
                         generated("What speeds up lookups on a column?"),
@@ -49,7 +49,8 @@ async def test_generated_questions_are_validated_stored_and_topped_up(
         assert "Offline" not in opening and "3 questions" in opening
         body = server.requests[0]
         assert body["model"] == CoreConfig().generation_model
-        assert body["tool_choice"]["name"] == "record_quiz_questions"
+        assert body["output_config"]["format"]["type"] == "json_schema"
+        assert body["thinking"] == {"type": "disabled"} and not server.violations
         assert "3 questions on the topic sql" in str(body["messages"])
         async with dojo.services.uow_factory() as uow:
             stored = (

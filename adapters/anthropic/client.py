@@ -1,14 +1,18 @@
 """The LLM port on Anthropic's Messages API (the official async SDK).
 
 Dojo runs its own retry loop instead of the SDK's so that each attempt's usage is reported
-(the gateway charges every one) and the total wait is bounded. Structured answers come through
-a forced tool call and are checked against the request's schema; a malformed one is asked for
-again once, then reported in plain words.
+(the gateway charges every one) and the total wait is bounded. Structured answers come as JSON
+text under the request's output schema (prompt.py): the text blocks are joined (thinking blocks,
+which current models may put first, are skipped by type), parsed, and checked against the full
+schema and the request's narrower `check`. A malformed answer (unparsable, cut short by
+`max_tokens`, or off-schema) is asked for again once, then reported in plain words; a refusal
+is reported at once, since asking again gets the same refusal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MALFORMED = "The AI gave an answer I couldn't use, twice in a row. Please try again in a minute."
 GAVE_UP = "The AI service is busy right now. Please try again in a minute."
+REFUSED = "The AI declined to answer this one. Please rephrase, or try something else."
 
 
 class MalformedAnswer(Exception):
@@ -76,6 +81,8 @@ class AnthropicLLM:
                 await self._wait_or_give_up(error, attempt, started, attempts)
                 continue
             attempts.append(_usage(model, message, self._millis(sent)))
+            if message.stop_reason == "refusal":
+                raise LLMUnavailable(REFUSED, attempts)
             try:
                 return _result(message, request, attempts)
             except MalformedAnswer as problem:
@@ -118,19 +125,17 @@ def _usage(model: str, message: Any, latency_ms: int) -> LLMUsage:
 
 def _result(message: Any, request: LLMRequest, attempts: list[LLMUsage]) -> LLMResult:
     text = "".join(block.text for block in message.content if block.type == "text")
-    if request.tool_name is None:
+    if request.schema is None:
         return LLMResult(text=text, usage=list(attempts))
-    calls = [
-        block
-        for block in message.content
-        if block.type == "tool_use" and block.name == request.tool_name
-    ]
-    if not calls:
-        raise MalformedAnswer(f"no {request.tool_name} tool call (stop: {message.stop_reason})")
-    data = calls[0].input
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise MalformedAnswer(f"answer is not JSON (stop: {message.stop_reason})") from None
     if not isinstance(data, dict):
-        raise MalformedAnswer("tool input is not an object")
-    problems = validate(data, request.tool_schema or {})
+        raise MalformedAnswer("answer is not a JSON object")
+    problems = validate(data, request.schema)
+    if request.check is not None:
+        problems += validate(data, request.check)
     if problems:
         raise MalformedAnswer("; ".join(problems[:5]))
-    return LLMResult(text=text, data=dict(data), usage=list(attempts))
+    return LLMResult(text=text, data=data, usage=list(attempts))

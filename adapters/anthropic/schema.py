@@ -1,9 +1,10 @@
-"""A small JSON-schema checker for the subset Dojo's tool schemas use.
+"""A small JSON-schema checker for the subset Dojo's output schemas use.
 
-The model's tool input is untrusted: it is checked against the very schema the request sent
-before a feature sees it. Supported keywords: type, properties, required,
-additionalProperties (boolean), enum, minimum, maximum, minLength, maxLength, minItems,
-maxItems and items. Anything else in a schema is ignored, so keep schemas to this subset.
+The model's JSON answer is untrusted: it is checked against the request's full schema (the API
+enforces only the structure; limits such as lengths and ranges are checked here) before a
+feature sees it. Supported keywords: type, properties, required, additionalProperties
+(boolean), enum, minimum, maximum, minLength, maxLength, minItems, maxItems and items.
+Anything else in a schema is ignored, so keep schemas to this subset.
 """
 
 from __future__ import annotations

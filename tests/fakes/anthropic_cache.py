@@ -1,12 +1,15 @@
 """Prompt-cache accounting for the fake Messages API, modelled on the real rules.
 
-The prompt is a sequence of blocks in cache order: tools, system blocks, then message blocks.
-Each block extends a running hash of the prefix. A `cache_control` marker makes the prefix up
-to that block a cache entry (if it holds at least `min_tokens`); a later request reads the
-longest stored prefix found at a marker or at one of the 20 block boundaries before it. The
-marker itself is not part of the hash, so moving a marker forward keeps earlier entries valid.
-Changing `tool_choice` invalidates the message part, as the real API does. Tokens are counted
-roughly, one per `chars_per_token` characters of each block's JSON.
+The prompt is a sequence of blocks in cache order: tools, the output format's schema (counted
+and cached like a tool definition, since the model is given it too), system blocks, then
+message blocks. Each block extends a running hash of the prefix. A `cache_control` marker
+makes the prefix up to that block a cache entry (if it holds at least `min_tokens`); a later
+request reads the longest stored prefix found at a marker or at one of the 20 block boundaries
+before it. The marker itself is not part of the hash, so moving a marker forward keeps earlier
+entries valid. Changing `tool_choice` or the thinking settings (thinking, effort) invalidates
+the message part, as the real API does; changing the output schema invalidates everything
+after it. Tokens are counted roughly, one per `chars_per_token` characters of each block's
+JSON.
 """
 
 from __future__ import annotations
@@ -49,13 +52,16 @@ def prompt_blocks(body: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = []
     for tool in body.get("tools") or []:
         blocks.append(Block(canonical(_strip_marker(tool)), "cache_control" in tool))
+    config = body.get("output_config") or {}
+    if config.get("format") is not None:
+        blocks.append(Block(canonical({"output_format": config["format"]}), False))
     system = body.get("system")
     if isinstance(system, str):
         blocks.append(Block(canonical({"type": "text", "text": system}), False))
     else:
         for item in system or []:
             blocks.append(Block(canonical(_strip_marker(item)), "cache_control" in item))
-    choice = canonical(body.get("tool_choice"))
+    choice = canonical([body.get("tool_choice"), body.get("thinking"), config.get("effort")])
     first_message = True
     for message in body.get("messages") or []:
         content = message.get("content")

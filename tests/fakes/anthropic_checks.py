@@ -1,8 +1,14 @@
-"""What the fake Messages API refuses, as the real one would (HTTP 400)."""
+"""What the fake Messages API refuses, as the real one would (HTTP 400).
+
+The request's shape is checked here; per-model refusals (forced tool choice, sampling,
+prefill, thinking settings) and the output-schema subset are in anthropic_models.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from tests.fakes.anthropic_models import model_problems, output_config_problems
 
 MAX_CACHE_BREAKPOINTS = 4
 
@@ -81,4 +87,6 @@ def request_problems(body: dict[str, Any], headers: dict[str, str]) -> list[str]
         problems.append(f"tool_choice: no tool named {choice.get('name')!r}")
     if markers > MAX_CACHE_BREAKPOINTS:
         problems.append(f"at most {MAX_CACHE_BREAKPOINTS} cache_control blocks, found {markers}")
+    problems.extend(output_config_problems(body))
+    problems.extend(model_problems(body))
     return problems

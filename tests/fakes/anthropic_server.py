@@ -1,15 +1,18 @@
 """A local fake of Anthropic's Messages API that the real SDK talks to over loopback.
 
 Point the SDK at `server.base_url`. The fake checks each request's shape the way the real API
-would (a violation is a 400 and is recorded in `violations`), answers from a script of steps or,
-when the script is empty, from a responder (by default: a valid sample of the forced tool's
-schema), and reports usage with prompt caching simulated (see anthropic_cache.py). Faults are
-script steps: `Fail(429, retry_after=1)`, `Fail(529)`, `Fail(500)`, `Stall(seconds)`, and a
-`ToolUse` whose input breaks the schema.
+would, including the per-model refusals of current models (a violation is a 400 and is
+recorded in `violations`), answers from a script of steps or, when the script is empty, from
+a responder (by default: a JSON sample of the request's output schema), and reports usage with
+prompt caching simulated (see anthropic_cache.py). Faults are script steps: `Fail(429,
+retry_after=1)`, `Fail(529)`, `Fail(500)`, `Stall(seconds)`, a `Json` answer that breaks the
+schema, or a `Text` that is not JSON at all (`Text('{"kind": "quest')`, as when the output is
+cut short). A current model left to think adaptively answers with a thinking block first and
+is billed `thinking_tokens` more output, as the real one spends tokens thinking.
 
     async with FakeAnthropic() as server:
-        server.script(Fail(529), ToolUse({"message": "Hi"}))
-        llm = AnthropicLLM(api_key="test", model="claude-sonnet-4-5", base_url=server.base_url)
+        server.script(Fail(529), Json({"message": "Hi"}))
+        llm = AnthropicLLM(api_key="test", model="claude-sonnet-5-5", base_url=server.base_url)
 """
 
 from __future__ import annotations
@@ -27,19 +30,23 @@ from aiohttp import web
 
 from tests.fakes.anthropic_cache import CacheUsage, PromptCache
 from tests.fakes.anthropic_checks import request_problems
+from tests.fakes.anthropic_models import thinks
 from tests.fakes.schema_sample import sample_for
 
 
 @dataclass(frozen=True)
-class ToolUse:
-    input: dict[str, Any]
-    name: str | None = None  # defaults to the forced tool
-    text: str = ""  # optional text block before the call
+class Json:
+    """A structured answer: one text block holding `data` as JSON."""
+
+    data: Any
+    thinking: str | None = None  # a (summarized) thinking block before the answer
 
 
 @dataclass(frozen=True)
 class Text:
     text: str
+    stop_reason: str = "end_turn"  # "max_tokens" for a cut-short answer, "refusal"
+    thinking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ class Stall:
     seconds: float
 
 
-Step = ToolUse | Text | Fail | Stall
+Step = Json | Text | Fail | Stall
 Responder = Callable[[dict[str, Any]], Step]
 
 _ERROR_TYPES = {
@@ -66,17 +73,21 @@ _ERROR_TYPES = {
 }
 
 
-def malformed(**fields: Any) -> ToolUse:
-    """A tool call whose input does not match any sensible schema."""
-    return ToolUse(fields or {"unexpected": "shape"})
+def malformed(**fields: Any) -> Json:
+    """A JSON answer that does not match any sensible schema."""
+    return Json(fields or {"unexpected": "shape"})
+
+
+def output_schema(body: dict[str, Any]) -> dict[str, Any] | None:
+    output_format = (body.get("output_config") or {}).get("format") or {}
+    schema = output_format.get("schema")
+    return schema if isinstance(schema, dict) else None
 
 
 def default_responder(body: dict[str, Any]) -> Step:
-    choice = body.get("tool_choice") or {}
-    if choice.get("type") == "tool":
-        tools = {tool["name"]: tool for tool in body.get("tools") or []}
-        schema = tools.get(choice.get("name"), {}).get("input_schema", {})
-        return ToolUse(sample_for(schema))
+    schema = output_schema(body)
+    if schema is not None:
+        return Json(sample_for(schema))
     return Text("This is a fake answer.")
 
 
@@ -94,6 +105,7 @@ class Exchange:
 class FakeAnthropic:
     min_cache_tokens: int = 1024
     chars_per_token: int = 4
+    thinking_tokens: int = 400  # output billed for adaptive thinking (its text is omitted)
     responder: Responder = default_responder
     steps: deque[Step] = field(default_factory=deque)
     exchanges: list[Exchange] = field(default_factory=list)
@@ -161,19 +173,23 @@ class FakeAnthropic:
 
     def _answer(self, exchange: Exchange, body: dict[str, Any], step: Step) -> web.Response:
         content: list[dict[str, Any]] = []
+        output_tokens = 0
+        thought = getattr(step, "thinking", None)
+        if thinks(body) or thought is not None:
+            # Display "omitted" is the default: the text is empty, the cost is not.
+            signature = f"sig_fake_{next(self._ids)}"
+            content.append({"type": "thinking", "thinking": thought or "", "signature": signature})
+            output_tokens += self.thinking_tokens
         stop = "end_turn"
-        if isinstance(step, Text):
-            content.append({"type": "text", "text": step.text})
-        elif isinstance(step, ToolUse):
-            if step.text:
-                content.append({"type": "text", "text": step.text})
-            name = step.name or (body.get("tool_choice") or {}).get("name", "tool")
-            tool_id = f"toolu_fake_{next(self._ids)}"
-            content.append({"type": "tool_use", "id": tool_id, "name": name, "input": step.input})
-            stop = "tool_use"
+        if isinstance(step, Json):
+            text = json.dumps(step.data, ensure_ascii=False)
+        else:
+            assert isinstance(step, Text)
+            text, stop = step.text, step.stop_reason
+        content.append({"type": "text", "text": text})
+        output_tokens += self.cache.tokens(text)
         usage = self.cache.account(body)
         exchange.usage = usage
-        output_tokens = self.cache.tokens(json.dumps(content))
         payload = {
             "id": f"msg_fake_{next(self._ids)}",
             "type": "message",

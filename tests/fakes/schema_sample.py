@@ -8,6 +8,11 @@ from typing import Any
 def sample_for(schema: dict[str, Any], name: str = "value") -> Any:
     if "enum" in schema:
         return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    branches = [branch for branch in schema.get("anyOf", []) if branch.get("type") != "null"]
+    if branches:
+        return sample_for(branches[0], name)
     kind = schema.get("type", "object")
     if isinstance(kind, list):
         kind = next((item for item in kind if item != "null"), "null")

@@ -1,9 +1,11 @@
 """The interview's moves: start, answer, skip, hint and end, online or offline.
 
 Online, every move is one guarded model call; if the learner's budget runs out the interview
-switches to offline mode and carries on from the bank. When the model fails, nothing is
-half-written: the answer is kept in the session state (a Try again button resends it), no XP
-is awarded, and the learner is told plainly what happened.
+switches to offline mode and carries on from the bank. Online hints are written only when the
+learner asks (/hint), once per question, as a side call that is not added to the transcript;
+offline hints come from the bank. When the model fails, nothing is half-written: the answer is
+kept in the session state (a Try again button resends it), no XP is awarded, and the learner
+is told plainly what happened.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from core.errors import UserError
 from core.features.interview import offline, online
 from core.features.interview.bank import InterviewBank
 from core.features.interview.options import Setup
-from core.features.interview.prompts import END, SKIPPED, answer_message
+from core.features.interview.prompts import HINT_REQUEST, SKIPPED, answer_message, end_message
 from core.features.interview.report import answered_groups, complete, from_model, offline_report
 from core.features.interview.store import (
     abandon,
@@ -58,7 +60,7 @@ def turn_reply(session: InterviewSession, data: dict[str, object]) -> Reply:
     text = str(data["message"])
     asked = int((session.state or {}).get("asked", 0)) + (kind == "question")
     add_entries(session, interviewer(text, kind))
-    set_state(session, asked=asked, hint=str(data.get("hint") or ""))
+    set_state(session, asked=asked, hint="")  # written on request by /hint
     label = f"Question {asked}" if kind == "question" else "Follow-up"
     return reply(
         Doc.lines(bold(label), text, italic("Reply with your answer · /hint · /skip · /end"))
@@ -104,7 +106,7 @@ async def start(context: Context, setup: Setup) -> list[Reply]:
     if reason is None:
         try:
             result = await online.call_model(
-                context, session, online.build_request(session, "", False)
+                context, session, online.build_request(session, "", online.TURN)
             )
         except LLMUnavailable:
             reason = "unavailable"
@@ -155,7 +157,7 @@ async def answer(context: Context, session: InterviewSession, text: str) -> list
             set_state(session, turns=turns, unsent_answer=None)
             return await end(context, session)
         set_state(session, unsent_answer=answer_text)
-        request = online.build_request(session, answer_message(answer_text), False)
+        request = online.build_request(session, answer_message(answer_text), online.TURN)
         try:
             result = await online.call_model(context, session, request)
         except LLMUnavailable as failure:
@@ -188,7 +190,7 @@ async def skip(context: Context, session: InterviewSession) -> list[Reply]:
     if session.mode == "online":
         reason = await online.online_reason(context)
         if reason is None and turns < online.TURN_LIMIT:
-            request = online.build_request(session, SKIPPED, False)
+            request = online.build_request(session, SKIPPED, online.TURN)
             try:
                 result = await online.call_model(context, session, request)
             except LLMUnavailable as failure:
@@ -210,12 +212,26 @@ async def skip(context: Context, session: InterviewSession) -> list[Reply]:
     return [offline.tagged("Skipped."), following] if following else await end(context, session)
 
 
-def hint(session: InterviewSession) -> Reply:
+GENERIC_HINT = "Think aloud: state your assumptions, then walk through your approach step by step."
+
+
+async def hint(context: Context, session: InterviewSession) -> Reply:
     state = session.state or {}
     text = str(state.get("hint") or "")
-    set_state(session, hints_used=int(state.get("hints_used", 0)) + 1)
+    if not text and session.mode == "online" and await online.online_reason(context) is None:
+        request = online.build_request(session, HINT_REQUEST, online.HINT)
+        try:
+            result = await online.call_model(context, session, request)
+        except LLMUnavailable:
+            text = ""
+        else:
+            assert result.data is not None
+            text = str(result.data["message"])
+            set_state(session, hint=text)  # a second /hint on this question costs nothing
+    set_state(session, hints_used=int((session.state or {}).get("hints_used", 0)) + 1)
+    session.updated_at = context.now
     if not text:
-        text = "Think aloud: state your assumptions, then walk through your approach step by step."
+        text = GENERIC_HINT
     pieces = ("💡 Hint: ", text)
     return offline.tagged(*pieces) if session.mode == "offline" else reply(*pieces)
 
@@ -233,7 +249,13 @@ async def end(
     if reason is None and not rubric_only:
         try:
             result = await online.call_model(
-                context, session, online.build_request(session, END, True)
+                context,
+                session,
+                online.build_request(
+                    session,
+                    end_message(int((session.state or {}).get("hints_used", 0))),
+                    online.REPORT,
+                ),
             )
         except LLMUnavailable as failure:
             return [

@@ -110,9 +110,9 @@ async def _session_button(context: Context, step: str, session_id: str) -> list[
     return await flow.answer(context, session, unsent)
 
 
-@command("hint", "A hint for the current interview question")
+@command("hint", "A hint for the current interview question", slow=True)
 async def hint(context: Context) -> list[Reply]:
-    return [flow.hint(await flow.current(context))]
+    return [await flow.hint(context, await flow.current(context))]
 
 
 @command("skip", "Skip the current interview question", slow=True)

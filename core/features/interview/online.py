@@ -3,19 +3,26 @@
 Before calling, the session is marked pending and committed (no transaction stays open during
 the call, and a second answer sent meanwhile is refused); the pending mark is cleared whatever
 happens. The prompt is rebuilt from the stored transcript, so it is identical to the previous
-turn's up to the new message and the cached transcript is re-read, not re-bought.
+turn's up to the new message and the cached transcript is re-read, not re-bought. Every step
+sends the same schema and differs only in the new message, its local check and `max_tokens`,
+which is set per step to a little above what the instructions ask for: long enough that a
+well-behaved answer is never cut short (a cut answer is malformed and paid for twice), short
+enough that a rambling one cannot run up the bill.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from core.context import Context
 from core.db.models import InterviewSession
 from core.features.interview.prompts import (
-    REPORT_SCHEMA,
-    REPORT_TOOL,
+    HINT_CHECK,
+    INTERVIEW_SCHEMA,
+    REPORT_CHECK,
     SYSTEM_PROMPT,
-    TURN_SCHEMA,
-    TURN_TOOL,
+    TURN_CHECK,
     setup_message,
     transcript_messages,
 )
@@ -24,7 +31,20 @@ from core.ports import LLMMessage, LLMRequest, LLMResult, LLMUnavailable
 TURN_LIMIT = 12  # learner turns (answers and skips) before the report is written
 
 
-def build_request(session: InterviewSession, new_message: str, report: bool) -> LLMRequest:
+@dataclass(frozen=True)
+class Step:
+    check: dict[str, Any]
+    max_tokens: int
+
+
+# A question is at most about 60 words (~100 tokens with the JSON around it); a hint is one
+# sentence; a report is up to 12 short points, six scores and a summary (~600 tokens).
+TURN = Step(TURN_CHECK, 350)
+HINT = Step(HINT_CHECK, 150)
+REPORT = Step(REPORT_CHECK, 1200)
+
+
+def build_request(session: InterviewSession, new_message: str, step: Step) -> LLMRequest:
     setup = setup_message(
         session.role,
         session.difficulty,
@@ -36,19 +56,13 @@ def build_request(session: InterviewSession, new_message: str, report: bool) -> 
         history[-1] = LLMMessage("user", f"{history[-1].content}\n{new_message}".strip())
     else:
         history.append(LLMMessage("user", new_message))
-    name, schema, other = (
-        (REPORT_TOOL, REPORT_SCHEMA, (TURN_TOOL, TURN_SCHEMA))
-        if report
-        else (TURN_TOOL, TURN_SCHEMA, (REPORT_TOOL, REPORT_SCHEMA))
-    )
     return LLMRequest(
         feature="interview",
         system=SYSTEM_PROMPT,
         messages=tuple(history),
-        tool_name=name,
-        tool_schema=schema,
-        extra_tools=(other,),
-        max_tokens=1500 if report else 600,
+        schema=INTERVIEW_SCHEMA,
+        check=step.check,
+        max_tokens=step.max_tokens,
         cache_conversation=True,
     )
 

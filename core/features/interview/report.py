@@ -49,13 +49,16 @@ class Report:
 
 
 def from_model(data: dict[str, Any]) -> Report:
+    """The report from the model's answer: `report` holds the scores and points, `message` the
+    summary (the shared interview schema, see prompts.py)."""
+    report = data["report"]
     return Report(
-        overall=int(data["overall"]),
-        skills={skill: int(data["scores"][skill]) for skill in SKILLS},
-        strengths=[str(item) for item in data["strengths"]],
-        improvements=[str(item) for item in data["improvements"]],
-        next_steps=[str(item) for item in data["next_steps"]],
-        summary=str(data["summary"]),
+        overall=int(report["overall"]),
+        skills={skill: int(report["scores"][skill]) for skill in SKILLS},
+        strengths=[str(item) for item in report["strengths"]],
+        improvements=[str(item) for item in report["improvements"]],
+        next_steps=[str(item) for item in report["next_steps"]],
+        summary=str(data["message"]),
         offline=False,
     )
 

@@ -1,7 +1,7 @@
 """Quiz questions written by the cheaper model, held to the same schema as the bank.
 
-The request is a tool call, so the answer is structured; every question still goes through
-`validate_question` and an invalid one is dropped (the quiz tops up from the bank).
+The answer is JSON under an output schema, so it is structured; every question still goes
+through `validate_question` and an invalid one is dropped (the quiz tops up from the bank).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from core.ports import LLMMessage, LLMRequest
 
 log = logging.getLogger(__name__)
 
-TOOL_NAME = "record_quiz_questions"
-
 SYSTEM = f"""You write multiple-choice questions for Dojo, a practice bot for people preparing \
 for technical job interviews. Each question is sent as a Telegram quiz poll, so the limits are \
 hard: the question at most {MAX_QUESTION} characters; {MIN_OPTIONS} to {MAX_OPTIONS} options \
@@ -39,9 +37,9 @@ the correct option. Use plain text only: no Markdown, no code fences, no numberi
 options. Topics are one of: {", ".join(TOPICS)}. Difficulty is one of: \
 {", ".join(DIFFICULTIES)}.
 
-Answer only by calling the {TOOL_NAME} tool with the questions asked for."""
+Answer with a JSON object whose "questions" list holds exactly the questions asked for."""
 
-TOOL_SCHEMA: dict[str, Any] = {
+OUTPUT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "questions": {
@@ -69,10 +67,12 @@ TOOL_SCHEMA: dict[str, Any] = {
                     "correct",
                     "explanation",
                 ],
+                "additionalProperties": False,
             },
         }
     },
     "required": ["questions"],
+    "additionalProperties": False,
 }
 
 
@@ -89,9 +89,9 @@ def generation_request(
         feature="quiz",
         system=SYSTEM,
         messages=(LLMMessage("user", prompt),),
-        tool_name=TOOL_NAME,
-        tool_schema=TOOL_SCHEMA,
-        max_tokens=min(4096, 400 + 300 * count),
+        schema=OUTPUT_SCHEMA,
+        # A question with four options and its explanation is about 200 tokens of JSON.
+        max_tokens=min(4096, 200 + 250 * count),
         model=model,
     )
 
