@@ -123,3 +123,10 @@ async def test_chat_xp_in_a_community_respects_cooldown(sqlite_dojo: Dojo) -> No
         user = await uow.users.by_account("discord", "dan")
         assert user is not None
         assert user.xp == 4 and await uow.xp.ledger_sum(user.id) == 4
+
+
+async def test_a_message_addressed_to_the_bot_in_a_group_gets_a_nudge(sqlite_dojo: Dojo) -> None:
+    group = CommunityRef(Platform.TELEGRAM, "-5", "Group")
+    chat = ChatDriver(sqlite_dojo.router, "ivy", Platform.TELEGRAM, "-5", ChatKind.GROUP, group)
+    assert "Try /quiz" in await chat.say("@dojobot what can you do for me?")
+    assert await chat.send(chat.incoming("just chatting with friends here", addressed=False)) == []

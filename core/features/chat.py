@@ -9,6 +9,9 @@ from core.rules.chat_xp import chat_xp_decision
 from core.rules.xp import Activity
 
 
+NUDGE = "I'm here! Try /quiz for a warm-up, /profile for your progress or /help for everything."
+
+
 @text_handler("chat-xp", priority=90)
 async def chat_xp(context: Context) -> list[Reply] | None:
     """Community messages earn a little XP; short, repeated or rapid ones earn nothing."""
@@ -25,14 +28,15 @@ async def chat_xp(context: Context) -> list[Reply] | None:
         tuple(user.recent_chat_digests or ()),
     )
     user.recent_chat_digests = list(decision.recent_digests)
+    nudge = [reply(NUDGE)] if context.incoming.addressed else []
     if not decision.award:
-        return []
+        return nudge
     user.last_chat_xp_at = context.now
     reference = context.incoming.event_id or f"{community.id}:{context.now.isoformat()}"
     _, announced = await context.record(
         Activity.CHAT_MESSAGE, reference=reference, context=("community", str(community.id))
     )
-    return announced
+    return [*nudge, *announced]
 
 
 @text_handler("fallback", priority=100)
