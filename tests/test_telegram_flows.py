@@ -131,3 +131,19 @@ async def test_interview_in_a_group_continues_in_private(sqlite_dojo: Dojo) -> N
         else:
             assert "/interview" in texts(private)  # routed as the command it carried
         assert tg.fake.refusals() == []
+
+
+async def test_interview_end_to_end_in_private(sqlite_dojo: Dojo) -> None:
+    async with running_adapter(sqlite_dojo.router) as tg:
+        ada = tg.person(1008, "Ada")
+        await _onboard(ada)
+        started = await ada.say("/interview backend mid system-design")
+        assert "Question 1 of" in texts(started) and "Offline" in texts(started)
+        follow_up = await ada.say(
+            "I would generate keys with base62 over a counter, cache hot links and replicate reads."
+        )
+        assert "Follow-up" in texts(follow_up)
+        assert "Hint" in texts(await ada.say("/hint"))
+        report = await ada.say("/end")
+        assert "/100" in texts(report)
+        assert tg.fake.refusals() == []
