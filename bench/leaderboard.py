@@ -28,9 +28,9 @@ from sqlalchemy import select
 
 from bench.report import emit
 from core.db.engine import create_engine
+from core.db.ledger import utc_week_start
 from core.db.migrate import upgrade
 from core.db.models import User, XpLedger
-from core.db.repositories import utc_week_start
 from core.db.uow import UnitOfWorkFactory
 from core.jobs.reminders import plan_reminders
 from core.leaderboard import rank_of, top, week_start

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.db.ledger import utc_week_start
 from core.db.models import CommunityMember, User, XpLedger, XpWeekly
-from core.db.repositories import utc_week_start
 from core.rules.streaks import zone_or_utc
 
 

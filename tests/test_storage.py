@@ -181,8 +181,8 @@ async def test_forget_deletes_everything(dojo: Dojo) -> None:
 async def test_weekly_xp_follows_the_ledger_across_weeks(dojo: Dojo) -> None:
     from datetime import timedelta
 
+    from core.db.ledger import utc_week_start
     from core.db.models import XpWeekly
-    from core.db.repositories import utc_week_start
 
     user_id = await _learner(dojo)
     clock = dojo.services.clock

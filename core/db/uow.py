@@ -7,14 +7,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.db.ledger import AchievementRepository, ActivityRepository, XpRepository
 from core.db.repositories import (
-    AchievementRepository,
-    ActivityRepository,
     AuditRepository,
     CommunityRepository,
     EventRepository,
     UserRepository,
-    XpRepository,
 )
 
 

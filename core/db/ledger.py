@@ -1,0 +1,207 @@
+"""Repositories for progress: the XP ledger (and weekly XP), the activity log, badges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+
+from core.db.models import (
+    Achievement,
+    ActivityLog,
+    User,
+    UserAchievement,
+    XpLedger,
+    XpWeekly,
+)
+from core.db.upsert import insert_ignore, insert_or_add
+
+
+def utc_week_start(moment: datetime) -> date:
+    """The Monday (UTC) of the week containing `moment`: the key of weekly XP."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+class XpRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def award(
+        self,
+        user_id: int,
+        source: str,
+        reference: str,
+        amount: int,
+        now: datetime,
+        community_id: int | None = None,
+    ) -> int | None:
+        """Add a ledger entry once per (user, source, reference); returns the new xp or None.
+
+        The users.xp column moves in the same statement order as the ledger, so it always
+        equals the ledger's sum, also under concurrent awards on PostgreSQL.
+        """
+        inserted = await insert_ignore(
+            self.session,
+            XpLedger,
+            {
+                "user_id": user_id,
+                "source": source,
+                "reference": reference[:128],
+                "amount": amount,
+                "community_id": community_id,
+                "created_at": now,
+            },
+            ["user_id", "source", "reference"],
+        )
+        if not inserted:
+            return None
+        await insert_or_add(
+            self.session,
+            XpWeekly,
+            {"user_id": user_id, "week_start": utc_week_start(now), "xp": amount},
+            ["user_id", "week_start"],
+            "xp",
+        )
+        new_xp = await self.session.scalar(
+            update(User)
+            .where(User.id == user_id)
+            .values(xp=User.xp + amount, updated_at=now)
+            .returning(User.xp)
+            .execution_options(synchronize_session=False)
+        )
+        user = self.session.identity_map.get(identity_key(User, user_id))
+        if user is not None and new_xp is not None:
+            # Keep the loaded learner in step with the row without scheduling another UPDATE.
+            set_committed_value(user, "xp", new_xp)
+            set_committed_value(user, "updated_at", now)
+        return new_xp
+
+    async def rebuild_weekly(self, user_id: int) -> None:
+        """Recompute a learner's weekly XP from the ledger (after a merge of two learners)."""
+        await self.session.execute(delete(XpWeekly).where(XpWeekly.user_id == user_id))
+        rows = await self.session.execute(
+            select(XpLedger.created_at, XpLedger.amount).where(XpLedger.user_id == user_id)
+        )
+        totals: dict[date, int] = {}
+        for created_at, amount in rows.all():
+            week = utc_week_start(created_at)
+            totals[week] = totals.get(week, 0) + amount
+        self.session.add_all(
+            XpWeekly(user_id=user_id, week_start=week, xp=xp) for week, xp in totals.items()
+        )
+
+    async def ledger_sum(self, user_id: int) -> int:
+        total = await self.session.scalar(
+            select(func.coalesce(func.sum(XpLedger.amount), 0)).where(XpLedger.user_id == user_id)
+        )
+        return int(total or 0)
+
+    async def earned_since(
+        self, user_id: int, since: datetime, community_id: int | None = None
+    ) -> int:
+        query = select(func.coalesce(func.sum(XpLedger.amount), 0)).where(
+            XpLedger.user_id == user_id, XpLedger.created_at >= since
+        )
+        if community_id is not None:
+            query = query.where(XpLedger.community_id == community_id)
+        return int(await self.session.scalar(query) or 0)
+
+
+class ActivityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def log(
+        self,
+        user_id: int,
+        event_type: str,
+        now: datetime,
+        *,
+        context: tuple[str, str] | None = None,
+        score: int | None = None,
+        meta: dict[str, Any] | None = None,
+        community_id: int | None = None,
+    ) -> None:
+        self.session.add(
+            ActivityLog(
+                user_id=user_id,
+                event_type=event_type,
+                context_type=context[0] if context else None,
+                context_id=context[1] if context else None,
+                score=score,
+                meta=meta or {},
+                community_id=community_id,
+                created_at=now,
+            )
+        )
+
+    async def count(self, user_id: int, event_type: str, min_score: int | None = None) -> int:
+        query = select(func.count()).where(
+            ActivityLog.user_id == user_id, ActivityLog.event_type == event_type
+        )
+        if min_score is not None:
+            query = query.where(ActivityLog.score >= min_score)
+        return int(await self.session.scalar(query) or 0)
+
+
+class AchievementRepository:
+    def __init__(self, session: AsyncSession, cache: dict[str, Any] | None = None) -> None:
+        self.session = session
+        self._cache = cache if cache is not None else {}
+
+    async def catalogue(self) -> Sequence[Achievement]:
+        return (await self.session.scalars(select(Achievement).order_by(Achievement.id))).all()
+
+    async def catalogue_criteria(self) -> dict[str, tuple[int, dict[str, Any]]]:
+        """slug -> (id, criteria); the catalogue only changes by migration, so it is cached."""
+        if not self._cache.get("criteria"):
+            rows = await self.session.execute(
+                select(Achievement.slug, Achievement.id, Achievement.criteria)
+            )
+            self._cache["criteria"] = {slug: (id_, criteria) for slug, id_, criteria in rows.all()}
+        cached: dict[str, tuple[int, dict[str, Any]]] = self._cache["criteria"]
+        return cached
+
+    async def by_slug(self, slug: str) -> Achievement | None:
+        return await self.session.scalar(select(Achievement).where(Achievement.slug == slug))
+
+    async def owned_ids(self, user_id: int) -> set[int]:
+        rows = await self.session.scalars(
+            select(UserAchievement.achievement_id).where(UserAchievement.user_id == user_id)
+        )
+        return set(rows.all())
+
+    async def owned(self, user_id: int) -> Sequence[tuple[Achievement, datetime]]:
+        rows = await self.session.execute(
+            select(Achievement, UserAchievement.unlocked_at)
+            .join(UserAchievement, UserAchievement.achievement_id == Achievement.id)
+            .where(UserAchievement.user_id == user_id)
+            .order_by(UserAchievement.unlocked_at)
+        )
+        return [(row[0], row[1]) for row in rows.all()]
+
+    async def unlock(self, user_id: int, achievement_id: int, now: datetime) -> bool:
+        return await insert_ignore(
+            self.session,
+            UserAchievement,
+            {"user_id": user_id, "achievement_id": achievement_id, "unlocked_at": now},
+            ["user_id", "achievement_id"],
+        )
+
+    async def revoke(self, user_id: int, achievement_id: int) -> bool:
+        row = await self.session.scalar(
+            select(UserAchievement).where(
+                UserAchievement.user_id == user_id,
+                UserAchievement.achievement_id == achievement_id,
+            )
+        )
+        if row is None:
+            return False
+        await self.session.delete(row)
+        return True
