@@ -18,7 +18,9 @@ BOT = BotIdentity(999, "dojo_test_bot")
 
 
 def test_learner_text_is_escaped_once_and_markup_is_telegram_html() -> None:
-    doc = Doc.of("a <b> & c ", bold("x<y"), " ", code("&amp;"), link("site", "https://e.x/?a=1&b=2"))
+    doc = Doc.of(
+        "a <b> & c ", bold("x<y"), " ", code("&amp;"), link("site", "https://e.x/?a=1&b=2")
+    )
     html = render_html(doc)
     assert parse_html(html) == "a <b> & c x<y &amp;site"
     assert '<a href="https://e.x/?a=1&amp;b=2">' in html
@@ -78,10 +80,19 @@ def test_deep_link_payload_round_trip_and_limits() -> None:
     assert decode_payload("go-!!!") is None and decode_payload("backend") is None
 
 
-def _message(text: str, chat: Chat, entities: tuple[MessageEntity, ...] = (), **kw: object) -> Update:
+def _message(
+    text: str, chat: Chat, entities: tuple[MessageEntity, ...] = (), **kw: object
+) -> Update:
     user = User(5, "Ada", False)
-    message = Message(1, datetime(2026, 1, 1, tzinfo=UTC), chat, from_user=user, text=text,
-                      entities=entities, **kw)  # type: ignore[arg-type]
+    message = Message(
+        1,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        chat,
+        from_user=user,
+        text=text,
+        entities=entities,
+        **kw,
+    )  # type: ignore[arg-type]
     return Update(42, message=message)
 
 

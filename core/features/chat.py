@@ -8,7 +8,6 @@ from core.registry import text_handler
 from core.rules.chat_xp import chat_xp_decision
 from core.rules.xp import Activity
 
-
 NUDGE = "I'm here! Try /quiz for a warm-up, /profile for your progress or /help for everything."
 
 
