@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from core.db.sqlite_driver import connector
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -36,9 +38,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite(url):
         ensure_sqlite_directory(url)
-        in_memory = make_url(url).database in (None, "", ":memory:")
+        database = make_url(url).database
+        in_memory = database in (None, "", ":memory:")
         options: dict[str, Any] = {
-            "connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            "async_creator": connector(database or ":memory:", SQLITE_BUSY_TIMEOUT_MS / 1000),
         }
         if in_memory:
             options["poolclass"] = StaticPool

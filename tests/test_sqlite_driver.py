@@ -1,0 +1,66 @@
+"""The SQLite driver batching: one thread hop per statement, same results as aiosqlite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from core.db.engine import create_engine
+from core.db.sqlite_driver import PrefetchingConnection
+
+
+async def test_statements_rowcounts_and_errors_through_sqlalchemy(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/d.db")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"))
+            await connection.execute(
+                text("INSERT INTO t (v) VALUES (:v)"), [{"v": f"x{n}"} for n in range(5)]
+            )
+            ignored = await connection.execute(
+                text("INSERT INTO t (v) VALUES ('x1') ON CONFLICT DO NOTHING")
+            )
+            assert ignored.rowcount == 0
+            inserted = await connection.execute(text("INSERT INTO t (v) VALUES ('y')"))
+            assert inserted.rowcount == 1 and inserted.lastrowid == 6
+            rows = (await connection.execute(text("SELECT v FROM t ORDER BY id"))).all()
+            assert [row.v for row in rows] == ["x0", "x1", "x2", "x3", "x4", "y"]
+            returned = await connection.execute(
+                text("UPDATE t SET v = v || '!' WHERE id <= 2 RETURNING id")
+            )
+            assert sorted(row.id for row in returned) == [1, 2]
+        with pytest.raises(IntegrityError):
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO t (v) VALUES ('y')"))
+        async with engine.connect() as connection:
+            count = await connection.scalar(text("SELECT count(*) FROM t"))
+            journal = await connection.scalar(text("PRAGMA journal_mode"))
+        assert (count, journal) == (6, "wal")
+    finally:
+        await engine.dispose()
+
+
+async def test_one_hop_per_statement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hops: list[str] = []
+    original = PrefetchingConnection._execute
+
+    async def counted(
+        self: PrefetchingConnection, fn: object, *args: object, **kwargs: object
+    ) -> object:
+        hops.append(getattr(fn, "__name__", "call"))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(PrefetchingConnection, "_execute", counted)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/h.db")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))  # connecting tunes pragmas first
+            hops.clear()
+            for _ in range(10):
+                assert (await connection.execute(text("SELECT 1, 2"))).all() == [(1, 2)]
+            assert len(hops) == 10  # aiosqlite alone: create, execute, fetch, close each time
+    finally:
+        await engine.dispose()
