@@ -46,3 +46,21 @@ def test_health_command_checks_the_database(tmp_path: Path) -> None:
         [sys.executable, "-m", "bot", "health"], env=env, capture_output=True, text=True
     )
     assert bad.returncode == 1 and "unhealthy" in bad.stderr
+
+
+def test_the_wheel_the_image_installs_carries_migrations_and_content(tmp_path: Path) -> None:
+    """The image runs `pip install .` (not editable): data files must travel in the wheel."""
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = tmp_path.glob("dojo_bot-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    migrations = {name for name in names if name.startswith("migrations/versions/")}
+    assert len(migrations) == len(list((ROOT / "migrations" / "versions").glob("*.py")))
+    assert "migrations/script.py.mako" in names and "migrations/env.py" in names
+    assert "core/content/interview_bank.json" in names
+    assert len([name for name in names if name.startswith("core/content/quiz_bank/")]) >= 10
