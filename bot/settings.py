@@ -20,22 +20,22 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL")
-    telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
-    telegram_base_url: str = Field("https://api.telegram.org", alias="TELEGRAM_BASE_URL")
-    telegram_webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
-    telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT", ge=1, le=65535)
-    discord_bot_token: str | None = Field(None, alias="DISCORD_BOT_TOKEN")
-    anthropic_api_key: str | None = Field(None, alias="ANTHROPIC_API_KEY")
-    anthropic_base_url: str | None = Field(None, alias="ANTHROPIC_BASE_URL")
-    model: str = Field("claude-sonnet-5-5", alias="DOJO_MODEL")
-    generation_model: str = Field("claude-haiku-5-5", alias="DOJO_GENERATION_MODEL")
-    admins: str = Field("", alias="DOJO_ADMINS")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_BASE_URL")
+    telegram_webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_port: int = Field(default=8443, alias="TELEGRAM_WEBHOOK_PORT", ge=1, le=65535)
+    discord_bot_token: str | None = Field(default=None, alias="DISCORD_BOT_TOKEN")
+    anthropic_api_key: str | None = Field(default=None, alias="ANTHROPIC_API_KEY")
+    anthropic_base_url: str | None = Field(default=None, alias="ANTHROPIC_BASE_URL")
+    model: str = Field(default="claude-sonnet-5-5", alias="DOJO_MODEL")
+    generation_model: str = Field(default="claude-haiku-5-5", alias="DOJO_GENERATION_MODEL")
+    admins: str = Field(default="", alias="DOJO_ADMINS")
     monthly_ai_budget_usd: Decimal = Field(
-        Decimal("3.00"), alias="DOJO_MONTHLY_AI_BUDGET_USD", ge=0, le=10_000
+        default=Decimal("3.00"), alias="DOJO_MONTHLY_AI_BUDGET_USD", ge=0, le=10_000
     )
-    log_level: str = Field("INFO", alias="DOJO_LOG_LEVEL")
-    data_dir: str = Field("./data", alias="DOJO_DATA_DIR")
+    log_level: str = Field(default="INFO", alias="DOJO_LOG_LEVEL")
+    data_dir: str = Field(default="./data", alias="DOJO_DATA_DIR")
 
     @field_validator("database_url")
     @classmethod

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.ledger import utc_week_start
@@ -51,8 +50,9 @@ def _weekly_key(since: datetime | None, until: datetime | None) -> date | None:
 
 def _scores(
     since: datetime | None, until: datetime | None, community_id: int | None
-) -> Select[Any]:
+) -> Select[int, str, int, int]:
     week = _weekly_key(since, until)
+    score: ColumnElement[int]
     if since is None:
         score = User.xp.label("score")
         query = select(User.id, User.display_name, User.level, score)
@@ -75,7 +75,7 @@ def _scores(
         query = select(User.id, User.display_name, User.level, score).join(
             earned_sub, earned_sub.c.user_id == User.id
         )
-    query = query.where(User.banned.is_(False), User.leaderboard_opt_out.is_(False))  # type: ignore[assignment]
+    query = query.where(User.banned.is_(False), User.leaderboard_opt_out.is_(False))
     if community_id is not None:
         query = query.join(
             CommunityMember,
@@ -119,6 +119,7 @@ async def rank_of(
     if mine is None:
         return None
     week = _weekly_key(since, until)
+    ahead: int | None
     if week is not None:
         ahead = await _weekly_ahead(session, week, int(mine.score), community_id)
     else:

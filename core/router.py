@@ -17,7 +17,7 @@ from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
 from core.jobs.delivery import notifier_of
 from core.messages import ChatKind, Incoming, Platform, Reply, ReplyKind, SendTarget, reply
-from core.registry import Handler, Registry
+from core.registry import ActionSpec, CommandSpec, Handler, Registry
 from core.sanitize import clean_incoming
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,14 @@ class Router:
     def is_operator(self, incoming: Incoming) -> bool:
         return incoming.user.key in self.services.config.admins
 
-    def spec_for(self, incoming: Incoming) -> object | None:
+    def spec_for(self, incoming: Incoming) -> CommandSpec | ActionSpec | None:
         """The registered spec the event goes to (adapters use it to decide on deferring)."""
         if incoming.action is not None:
-            entry = self.registry.actions.get(incoming.action.name)
-            return entry[0] if entry else None
+            action = self.registry.actions.get(incoming.action.name)
+            return action[0] if action else None
         if incoming.command is not None:
-            entry = self.registry.commands.get(incoming.command)
-            return entry[0] if entry else None
+            command = self.registry.commands.get(incoming.command)
+            return command[0] if command else None
         return None
 
     async def handle(self, incoming: Incoming) -> list[Reply]:

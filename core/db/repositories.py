@@ -67,9 +67,10 @@ class UserRepository:
                 async with self.session.begin_nested():
                     account = await self._create(ref, name, now)
             except IntegrityError:
-                account = await self.account(ref.platform, ref.id)
-                if account is None:
+                winner = await self.account(ref.platform, ref.id)
+                if winner is None:
                     raise
+                account = winner
             found_user = await self.get(account.user_id)
             if found_user is None:
                 raise LookupError(f"account {ref.key} points at no user")

@@ -121,6 +121,7 @@ def connector(database: str, timeout: float) -> Callable[[], Any]:
 
         connection = PrefetchingConnection(connect, iter_chunk_size=64)
         connection._thread.daemon = True  # a forgotten connection must not keep the process up
-        return await connection
+        await connection  # starts the thread and opens the database; typed as the base class
+        return connection
 
     return open_connection
