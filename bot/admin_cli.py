@@ -53,7 +53,12 @@ def _pop_option(words: list[str], option: str) -> str | None:
 def parse_at(text: str | None) -> datetime | None:
     if text is None:
         return None
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"--at {text!r} is not a time: use ISO 8601, e.g. 2026-11-30T09:05:00+00:00"
+        ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

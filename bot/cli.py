@@ -39,6 +39,8 @@ def _configure_logging(settings: Settings, quiet: bool) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic narrates every upgrade at INFO; an operator only needs to hear about problems.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 async def _console(settings: Settings, user: str) -> None:
