@@ -113,7 +113,8 @@ class DiscordAdapter:
         """Clicks on components that are not Dojo's get a clear answer instead of silence."""
         if interaction.type is not discord.InteractionType.component:
             return
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        data = interaction.data
+        custom_id = str(data.get("custom_id", "")) if data is not None else ""
         if not is_dojo_custom_id(custom_id) and self.first_time(interaction):
             await self.refuse(interaction, EXPIRED)
 
@@ -205,8 +206,7 @@ class DiscordAdapter:
                 await self._send_privately(message, reply)
                 continue
             for out in to_messages(reply):
-                extra = {"reference": reference} if first else {}
-                if await post(message.channel, out, **extra):
+                if await post(message.channel, out, reference=reference if first else None):
                     first = False
 
     async def _send_privately(self, message: discord.Message, reply: Reply) -> None:

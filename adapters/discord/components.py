@@ -67,8 +67,8 @@ def _rows(buttons: list[Button]) -> list[list[Button]]:
 def build_view(rows: tuple[tuple[Button, ...], ...]) -> discord.ui.View | None:
     """A persistent view (no timeout) of Dojo buttons, re-wrapped to Discord's 5x5 grid."""
     laid_out: list[list[Button]] = []
-    for row in rows:
-        laid_out.extend(_rows(list(row)))
+    for given in rows:
+        laid_out.extend(_rows(list(given)))
     usable = [row for row in laid_out if row][:MAX_ROWS]
     if not usable:
         return None

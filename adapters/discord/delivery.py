@@ -19,10 +19,18 @@ from core.messages import Reply, ReplyKind
 log = logging.getLogger(__name__)
 
 
-async def post(channel: discord.abc.Messageable, out: Outgoing, **extra: Any) -> bool:
-    """Send one message to a channel; False (and a warning) when Discord refuses it."""
+async def post(
+    channel: discord.abc.Messageable,
+    out: Outgoing,
+    *,
+    reference: discord.MessageReference | None = None,
+) -> bool:
+    """Send one message to a channel, replying to `reference` if given; False when refused."""
     try:
-        await channel.send(**out.kwargs(), **extra)
+        if reference is None:
+            await channel.send(**out.kwargs())
+        else:
+            await channel.send(**out.kwargs(), reference=reference)
         return True
     except discord.HTTPException as error:
         log.warning("cannot post to channel %s: %s", getattr(channel, "id", "?"), error)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import discord
 
@@ -20,6 +21,16 @@ ANNOUNCE_COLOUR = discord.Colour.gold()
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
+class SendKwargs(TypedDict, total=False):
+    """What every send API (channel, interaction response, follow-up) takes from a message."""
+
+    content: str
+    embed: discord.Embed
+    files: list[discord.File]
+    view: discord.ui.View
+    allowed_mentions: discord.AllowedMentions
+
+
 @dataclass
 class Outgoing:
     """One Discord message to send: everything optional, as the send APIs take it."""
@@ -29,9 +40,9 @@ class Outgoing:
     files: list[discord.File] = field(default_factory=list)
     view: discord.ui.View | None = None
 
-    def kwargs(self) -> dict[str, object]:
+    def kwargs(self) -> SendKwargs:
         """Keyword arguments for `send`/`followup.send` (never mentioning anyone)."""
-        values: dict[str, object] = {"allowed_mentions": NO_MENTIONS}
+        values: SendKwargs = {"allowed_mentions": NO_MENTIONS}
         if self.content:
             values["content"] = self.content
         if self.embed is not None:

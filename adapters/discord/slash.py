@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Optional, Protocol
 
 import discord
@@ -62,7 +62,7 @@ def _annotation(option: Option) -> Any:
 
 def _autocompleter(
     vocabulary: str,
-) -> Callable[[discord.Interaction[Any], str], Awaitable[list[app_commands.Choice[str]]]]:
+) -> Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
     async def complete(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
@@ -76,7 +76,7 @@ def _autocompleter(
 
 def _callback(
     handler: CommandHandler, name: str, options: tuple[Option, ...], subcommand: Subcommand | None
-) -> Callable[..., Awaitable[None]]:
+) -> Callable[..., Coroutine[Any, Any, None]]:
     async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
         await handler.on_command(interaction, name, options, values, subcommand)
 
