@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench.databases import postgres_admin_url, throwaway_postgres
 from bench.report import emit, percentile
 from bot.app import build
 from bot.settings import Settings
@@ -133,23 +134,11 @@ async def run_backend(label: str, url: str) -> None:
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         await run_backend("sqlite", f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
-    admin_url = os.environ.get("DOJO_TEST_POSTGRES_URL")
-    if not admin_url:
-        print("PostgreSQL skipped: set DOJO_TEST_POSTGRES_URL (make bench starts a server)")
+    admin_url = postgres_admin_url()
+    if admin_url is None:
         return
-    import asyncpg
-
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    plain = admin_url.replace("postgresql+asyncpg", "postgresql")
-    connection = await asyncpg.connect(plain)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    try:
-        await run_backend("postgres", admin_url.rpartition("/")[0] + f"/{name}")
-    finally:
-        connection = await asyncpg.connect(plain)
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
+    async with throwaway_postgres(admin_url) as url:
+        await run_backend("postgres", url)
 
 
 if __name__ == "__main__":

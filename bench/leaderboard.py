@@ -18,7 +18,6 @@ import sqlite3
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bench.databases import postgres_admin_url, throwaway_postgres
 from bench.report import emit
 from core.db.engine import create_engine
 from core.db.ledger import utc_week_start
@@ -284,28 +284,15 @@ async def main() -> None:
         load_sqlite(path)
         emit(BENCH, "sqlite bulk load", time.perf_counter() - started, "s")
         await measure("sqlite", url)
-    admin_url = os.environ.get("DOJO_TEST_POSTGRES_URL")
-    if not admin_url:
-        print("DOJO_TEST_POSTGRES_URL not set: PostgreSQL skipped (use scripts/with-postgres.sh)")
+    admin_url = postgres_admin_url()
+    if admin_url is None:
         return
-    import asyncpg
-
-    name = f"dojo_bench_{uuid.uuid4().hex[:8]}"
-    plain = admin_url.replace("postgresql+asyncpg", "postgresql")
-    connection = await asyncpg.connect(plain)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    url = f"{admin_url.rpartition('/')[0]}/{name}"
-    try:
+    async with throwaway_postgres(admin_url) as url:
         await upgrade(url)
         started = time.perf_counter()
         await load_postgres(url)
         emit(BENCH, "postgres bulk load", time.perf_counter() - started, "s")
         await measure("postgres", url)
-    finally:
-        connection = await asyncpg.connect(plain)
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
 
 
 if __name__ == "__main__":
