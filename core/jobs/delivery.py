@@ -8,9 +8,9 @@ is released so a later tick retries, and the job still moves on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -61,6 +61,34 @@ class JobReport:
             f"retry later {self.retry}, skipped {self.skipped}"
         )
         return "; ".join([text, *self.notes])
+
+
+def tick_key(now: datetime) -> str:
+    """The run key of a job ticking once a minute: the minute, in UTC."""
+    return now.astimezone(UTC).replace(second=0, microsecond=0).isoformat()
+
+
+async def run_claimed(
+    uow_factory: UnitOfWorkFactory,
+    job: str,
+    run_key: str,
+    now: datetime,
+    work: Callable[[JobReport], Awaitable[None]],
+) -> JobReport:
+    """Do one run of `job` once across processes: claim (job, run_key), work, mark it done.
+
+    A run another process already claimed is reported as not run. A run whose work raises
+    stays claimed as running, so a later tick takes it over once the lease runs out.
+    """
+    report = JobReport(job, run_key)
+    async with uow_factory() as uow:
+        if not await runs.claim(uow, job, run_key, now):
+            report.ran = False
+            return report
+    await work(report)
+    async with uow_factory() as uow:
+        await runs.finish(uow, job, run_key, now)
+    return report
 
 
 def notifier_of(extras: dict[str, Any]) -> Notifier | None:

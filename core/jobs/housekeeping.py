@@ -15,8 +15,7 @@ from sqlalchemy import delete, or_
 
 from core.db.models import JobRun, LinkCode, ProcessedEvent
 from core.db.uow import UnitOfWorkFactory
-from core.jobs import runs
-from core.jobs.delivery import JobReport
+from core.jobs.delivery import JobReport, run_claimed
 from core.ports import Notifier
 
 log = logging.getLogger(__name__)
@@ -44,36 +43,32 @@ def _interview_sweeper() -> Sweeper | None:
 async def housekeep(
     uow_factory: UnitOfWorkFactory, notifier: Notifier | None, now: datetime
 ) -> JobReport:
-    report = JobReport(JOB, now.astimezone(UTC).strftime("%Y-%m-%dT%H"))
-    async with uow_factory() as uow:
-        if not await runs.claim(uow, JOB, report.run_key, now):
-            report.ran = False
-            return report
-    sweeper = _interview_sweeper()
-    if sweeper is not None:
-        try:
-            abandoned = await sweeper(uow_factory, now)
-            report.notes.append(f"idle interviews abandoned: {abandoned}")
-        except Exception:
-            log.exception("housekeeping: abandoning idle interviews failed")
-            report.notes.append("idle interviews: failed (see log)")
-    async with uow_factory() as uow:
-        codes = await uow.session.execute(
-            delete(LinkCode).where(
-                or_(LinkCode.expires_at < now - CODES_KEPT, LinkCode.used_at < now - CODES_KEPT)
+    async def work(report: JobReport) -> None:
+        sweeper = _interview_sweeper()
+        if sweeper is not None:
+            try:
+                abandoned = await sweeper(uow_factory, now)
+                report.notes.append(f"idle interviews abandoned: {abandoned}")
+            except Exception:
+                log.exception("housekeeping: abandoning idle interviews failed")
+                report.notes.append("idle interviews: failed (see log)")
+        async with uow_factory() as uow:
+            codes = await uow.session.execute(
+                delete(LinkCode).where(
+                    or_(LinkCode.expires_at < now - CODES_KEPT, LinkCode.used_at < now - CODES_KEPT)
+                )
             )
+            events = await uow.session.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.created_at < now - EVENTS_KEPT)
+            )
+            claims = await uow.session.execute(
+                delete(JobRun).where(JobRun.started_at < now - RUNS_KEPT)
+            )
+            await uow.commit()
+        report.notes.append(
+            f"link codes removed: {codes.rowcount}, processed events pruned: {events.rowcount}, "  # type: ignore[attr-defined]
+            f"job claims pruned: {claims.rowcount}"  # type: ignore[attr-defined]
         )
-        events = await uow.session.execute(
-            delete(ProcessedEvent).where(ProcessedEvent.created_at < now - EVENTS_KEPT)
-        )
-        claims = await uow.session.execute(
-            delete(JobRun).where(JobRun.started_at < now - RUNS_KEPT)
-        )
-        await uow.commit()
-    report.notes.append(
-        f"link codes removed: {codes.rowcount}, processed events pruned: {events.rowcount}, "  # type: ignore[attr-defined]
-        f"job claims pruned: {claims.rowcount}"  # type: ignore[attr-defined]
-    )
-    async with uow_factory() as uow:
-        await runs.finish(uow, JOB, report.run_key, now)
-    return report
+
+    hour = now.astimezone(UTC).strftime("%Y-%m-%dT%H")
+    return await run_claimed(uow_factory, JOB, hour, now, work)

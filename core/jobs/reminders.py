@@ -21,7 +21,7 @@ from core import codec
 from core.db.models import PlatformAccount, User
 from core.db.uow import UnitOfWorkFactory
 from core.jobs import runs
-from core.jobs.delivery import JobReport, can_deliver, deliver_once
+from core.jobs.delivery import JobReport, can_deliver, deliver_once, run_claimed, tick_key
 from core.messages import Button, ChatKind, Platform, Reply, SendTarget
 from core.ports import Notifier
 from core.rules.streaks import StreakState, live_streak, zone_or_utc
@@ -140,33 +140,24 @@ def reminder_message(plan: ReminderPlan) -> Reply:
     )
 
 
-def tick_key(now: datetime) -> str:
-    return now.astimezone(UTC).replace(second=0, microsecond=0).isoformat()
-
-
 async def send_reminders(
     uow_factory: UnitOfWorkFactory, notifier: Notifier, now: datetime
 ) -> JobReport:
-    report = JobReport(JOB, tick_key(now))
-    async with uow_factory() as uow:
-        if not await runs.claim(uow, JOB, report.run_key, now):
-            report.ran = False
-            return report
-    plans = await plan_reminders(uow_factory, now, lambda p: can_deliver(notifier, p))
-    done = await runs.settled(uow_factory, ITEM_JOB, (plan.key for plan in plans), now)
-    for plan in plans:
-        if plan.key in done:
-            continue
-        outcome = await deliver_once(
-            uow_factory,
-            notifier,
-            job=ITEM_JOB,
-            key=plan.key,
-            target=plan.target,
-            replies=[reminder_message(plan)],
-            now=now,
-        )
-        report.count(outcome)
-    async with uow_factory() as uow:
-        await runs.finish(uow, JOB, report.run_key, now)
-    return report
+    async def work(report: JobReport) -> None:
+        plans = await plan_reminders(uow_factory, now, lambda p: can_deliver(notifier, p))
+        done = await runs.settled(uow_factory, ITEM_JOB, (plan.key for plan in plans), now)
+        for plan in plans:
+            if plan.key in done:
+                continue
+            outcome = await deliver_once(
+                uow_factory,
+                notifier,
+                job=ITEM_JOB,
+                key=plan.key,
+                target=plan.target,
+                replies=[reminder_message(plan)],
+                now=now,
+            )
+            report.count(outcome)
+
+    return await run_claimed(uow_factory, JOB, tick_key(now), now, work)

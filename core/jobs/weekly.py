@@ -19,8 +19,7 @@ from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.upsert import insert_ignore
 from core.features.leaderboard import format_entry
 from core.jobs import runs
-from core.jobs.delivery import JobReport, can_deliver, deliver_once
-from core.jobs.reminders import tick_key
+from core.jobs.delivery import JobReport, can_deliver, deliver_once, run_claimed, tick_key
 from core.leaderboard import Entry, top
 from core.messages import ChatKind, Platform, Reply, SendTarget
 from core.ports import Notifier
@@ -160,41 +159,43 @@ async def _snapshot(
 async def post_weekly_leaderboards(
     uow_factory: UnitOfWorkFactory, notifier: Notifier, now: datetime
 ) -> JobReport:
-    report = JobReport(JOB, tick_key(now))
-    async with uow_factory() as uow:
-        if not await runs.claim(uow, JOB, report.run_key, now):
-            report.ran = False
-            return report
-        communities = [Board.of(community) for community in await uow.communities.all()]
-    for community in communities:
-        week = due_week(now, community.time_zone)
-        target = target_for(community)
-        if week is None:
-            continue
-        key = f"{community.id}:{week.start.isoformat()}"
-        if target is None or not can_deliver(notifier, target.platform):
-            report.skipped += 1
-            report.notes.append(f"community {community.id}: no leaderboard channel")
-            continue
-        if key in await runs.settled(uow_factory, ITEM_JOB, [key], now):
-            continue
+    async def work(report: JobReport) -> None:
         async with uow_factory() as uow:
-            entries = await top(
-                uow.session,
-                since=week.since,
-                until=week.until,
-                community_id=community.id,
-                limit=SNAPSHOT_SIZE,
-            )
-            if not entries:
-                report.notes.append(f"community {community.id}: nobody earned XP")
+            communities = [Board.of(community) for community in await uow.communities.all()]
+        for community in communities:
+            week = due_week(now, community.time_zone)
+            target = target_for(community)
+            if week is None:
                 continue
-            previous = await _snapshot(uow, community, week, entries, now)
-        message = post_message(week, entries, biggest_climber(entries[:SHOWN], previous))
-        outcome = await deliver_once(
-            uow_factory, notifier, job=ITEM_JOB, key=key, target=target, replies=[message], now=now
-        )
-        report.count(outcome)
-    async with uow_factory() as uow:
-        await runs.finish(uow, JOB, report.run_key, now)
-    return report
+            key = f"{community.id}:{week.start.isoformat()}"
+            if target is None or not can_deliver(notifier, target.platform):
+                report.skipped += 1
+                report.notes.append(f"community {community.id}: no leaderboard channel")
+                continue
+            if key in await runs.settled(uow_factory, ITEM_JOB, [key], now):
+                continue
+            async with uow_factory() as uow:
+                entries = await top(
+                    uow.session,
+                    since=week.since,
+                    until=week.until,
+                    community_id=community.id,
+                    limit=SNAPSHOT_SIZE,
+                )
+                if not entries:
+                    report.notes.append(f"community {community.id}: nobody earned XP")
+                    continue
+                previous = await _snapshot(uow, community, week, entries, now)
+            message = post_message(week, entries, biggest_climber(entries[:SHOWN], previous))
+            outcome = await deliver_once(
+                uow_factory,
+                notifier,
+                job=ITEM_JOB,
+                key=key,
+                target=target,
+                replies=[message],
+                now=now,
+            )
+            report.count(outcome)
+
+    return await run_claimed(uow_factory, JOB, tick_key(now), now, work)
