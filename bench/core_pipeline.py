@@ -2,6 +2,8 @@
 
 Prints events/s and p50/p99 latency on SQLite and (with DOJO_TEST_POSTGRES_URL) PostgreSQL, next
 to the raw single-row commit rate of the same database measured in the same run.
+Throughput is measured saturated (a fixed number of events in flight); latency both saturated
+(mostly queueing) and in an open loop at half the saturated rate, as a platform delivers events.
 Targets: events/s >= 1.0x the raw commit rate; p99 < 50 ms.
 """
 
@@ -27,6 +29,7 @@ from core.db.migrate import upgrade
 from core.messages import ChatKind, ChatRef, CommunityRef, Incoming, Platform, UserRef
 from core.parsing import parse_command
 from core.ports import FixedClock
+from core.router import Router
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "1000"))
 EVENTS = int(os.environ.get("BENCH_EVENTS", "6000"))
@@ -115,20 +118,50 @@ async def run_backend(label: str, url: str) -> None:
         started = time.perf_counter()
         await asyncio.gather(*(one(user, text_) for user, text_ in events))
         elapsed = time.perf_counter() - started
+        rate = len(events) / elapsed
+        clock.advance(minutes=5)
+        paced = await paced_latencies(router, workload(random.Random(8)), rate / 2, clock)
     finally:
         await dojo.close()
-    rate = len(events) / elapsed
     emit(
         "core_pipeline",
-        f"{label}: events/s",
+        f"{label}: events/s (saturated, {CONCURRENCY} at once)",
         rate,
         "events/s",
         target=f">= {raw:,.0f} (1.0x raw)",
         met=rate >= raw,
     )
-    emit("core_pipeline", f"{label}: p50 latency", percentile(latencies, 0.5), "ms")
-    p99 = percentile(latencies, 0.99)
-    emit("core_pipeline", f"{label}: p99 latency", p99, "ms", target="< 50 ms", met=p99 < 50)
+    emit("core_pipeline", f"{label}: p50 latency, saturated", percentile(latencies, 0.5), "ms")
+    emit("core_pipeline", f"{label}: p99 latency, saturated", percentile(latencies, 0.99), "ms")
+    emit("core_pipeline", f"{label}: p50 latency at half load", percentile(paced, 0.5), "ms")
+    p99 = percentile(paced, 0.99)
+    emit(
+        "core_pipeline",
+        f"{label}: p99 latency at half load ({rate / 2:,.0f}/s)",
+        p99,
+        "ms",
+        target="< 50 ms",
+        met=p99 < 50,
+    )
+
+
+async def paced_latencies(
+    router: Router, events: list[tuple[int, str]], per_second: float, clock: FixedClock
+) -> list[float]:
+    """Open loop: events arrive on a fixed schedule, as from a platform, whatever the backlog;
+    latency runs from each event's arrival time to its answer."""
+    latencies: list[float] = []
+    start = time.perf_counter()
+
+    async def arrive(index: int, user: int, text_: str) -> None:
+        due = start + index / per_second
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        await router.handle(message(user, text_, clock))
+        latencies.append((time.perf_counter() - due) * 1000)
+
+    count = min(len(events), max(200, int(per_second * 10)))
+    await asyncio.gather(*(arrive(i, *event) for i, event in enumerate(events[:count])))
+    return latencies
 
 
 async def main() -> None:
