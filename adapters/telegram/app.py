@@ -51,6 +51,11 @@ class TelegramOptions:
     # Long-poll wait (seconds): how long getUpdates holds the connection when idle.
     poll_timeout: float = 30.0
     max_concurrent_updates: int = 256
+    # HTTP connections for Bot API calls. httpcore re-scans every pooled connection (quadratic in
+    # the pool size) on each request, so a big pool costs CPU on every send; Telegram's 30
+    # messages/s at ~100 ms round trips keeps only a few requests in flight, and the rest wait
+    # (pool_timeout) rather than fail.
+    connection_pool_size: int = 8
     # Quizzes as native quiz polls; False sends numbered buttons instead.
     native_polls: bool = True
 
@@ -90,8 +95,10 @@ class TelegramAdapter:
             .base_file_url(files)
             .rate_limiter(FloodControl(options.limits))
             .concurrent_updates(PerChatProcessor(options.max_concurrent_updates))
-            .connection_pool_size(max(8, min(options.max_concurrent_updates, 128)))
+            .connection_pool_size(options.connection_pool_size)
             .pool_timeout(30.0)
+            # Only one getUpdates is ever in flight, on its own client.
+            .get_updates_connection_pool_size(1)
             .get_updates_read_timeout(options.poll_timeout + 10)
             .build()
         )

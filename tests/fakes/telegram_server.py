@@ -219,7 +219,7 @@ class FakeTelegram:
             return
         scale = limits.time_scale
         chat_id = _int(params.get("chat_id")) or 0
-        buckets = [
+        buckets: list[tuple[str | int, float, float]] = [
             ("all", limits.overall_per_second + limits.slack, limits.overall_per_second / scale)
         ]
         if chat_id < 0:
