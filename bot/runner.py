@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from bot.app import build
@@ -13,6 +14,9 @@ log = logging.getLogger(__name__)
 
 async def run_platforms(settings: Settings) -> None:
     dojo = await build(settings)
+    # Everything built so far lives as long as the process: keep it out of the collector's
+    # full passes, which otherwise pause every event being handled.
+    gc.freeze()
     tasks: list[asyncio.Task[None]] = []
     try:
         from bot.platforms import start_platforms
