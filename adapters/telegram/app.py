@@ -100,6 +100,8 @@ class TelegramAdapter:
             # Only one getUpdates is ever in flight, on its own client.
             .get_updates_connection_pool_size(1)
             .get_updates_read_timeout(options.poll_timeout + 10)
+            # Dojo owns the one scheduler (bot/scheduler.py); no platform job queue beside it.
+            .job_queue(None)
             .build()
         )
         services: Services = router.services
