@@ -41,6 +41,8 @@ def _configure_logging(settings: Settings, quiet: bool) -> None:
     )
     # Alembic narrates every upgrade at INFO; an operator only needs to hear about problems.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request, long-poll included: one line a second per bot, all noise.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 async def _console(settings: Settings, user: str) -> None:
