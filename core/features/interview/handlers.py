@@ -127,7 +127,13 @@ async def end(context: Context) -> list[Reply]:
 
 @text_handler("interview-answer", priority=10)
 async def interview_answer(context: Context) -> list[Reply] | None:
-    """While an interview is active, the learner's plain messages in that chat are answers."""
+    """While an interview is active, the learner's plain messages in that chat are answers.
+
+    Interviews run in private chats and the bot's own threads, where every message is
+    addressed to the bot; group chatter never is, so it skips the lookup.
+    """
+    if not context.incoming.addressed:
+        return None
     session = await active_session(context.uow, context.user.id, context.chat_key, context.now)
     if session is None:
         return None
