@@ -10,6 +10,10 @@ from core.rules.streaks import MAX_FREEZES, StreakState, live_streak, local_date
 from core.text import Doc, bold, italic
 
 
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def _streak_now(context: Context) -> int:
     user = context.user
     state = StreakState(
@@ -33,7 +37,7 @@ async def profile(context: Context) -> list[Reply]:
         (bold(user.display_name), f"  ({track})"),
         ("Level ", bold(f"{progress.level} · {progress.title}")),
         (f"{progress_bar(progress.fraction)} {user.xp} XP · ", next_line),
-        f"🔥 Streak: {_streak_now(context)} days (longest {user.streak_longest})",
+        f"🔥 Streak: {_days(_streak_now(context))} (longest {_days(user.streak_longest)})",
         f"🏅 Badges ({len(owned)}): {badges}",
     ]
     if user.onboarding_step is not None:
