@@ -237,3 +237,22 @@ async def test_budget_stats_and_audit_log(
     log = await mod.say("/admin audit 5")
     assert "budget" in log and "REFUSED" in log and "stats" in log
     assert log.index("stats") < log.index("budget")  # newest first
+
+
+async def test_moderator_role_is_set_validated_and_cleared(
+    sqlite_dojo: Dojo, people: tuple[ChatDriver, ChatDriver, RecordingNotifier]
+) -> None:
+    mod, ada, _ = people
+    assert "Only moderators" in await ada.say("/admin modrole 42")
+    assert "not a role" in await mod.say("/admin modrole moderators")
+    assert "Missing a role id" in await mod.say("/admin modrole")
+    assert "role 9876" in await mod.say("/admin modrole <@&9876>")
+    async with sqlite_dojo.services.uow_factory() as uow:
+        community = await uow.communities.by_ref("discord", "guild-1")
+        assert community is not None and community.settings["mod_role"] == "9876"
+    assert "No moderator role" in await mod.say("/admin modrole off")
+    async with sqlite_dojo.services.uow_factory() as uow:
+        community = await uow.communities.by_ref("discord", "guild-1")
+        assert community is not None and "mod_role" not in community.settings
+    actions = [row.action for row in await audit_rows(sqlite_dojo)]
+    assert actions.count("modrole") == 2

@@ -142,6 +142,14 @@ ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
         "Chat XP in this server on or off",
         (Option("state", "On or off", required=True, choices=("on", "off")),),
     ),
+    Subcommand(
+        "modrole",
+        "Members with this role are Dojo moderators here",
+        (Option("role", "The moderator role", kind="role", required=True),),
+    ),
+    Subcommand(
+        "nomodrole", "No moderator role (Manage Server only)", core="modrole", suffix=("off",)
+    ),
     Subcommand("stats", "This community's numbers"),
     Subcommand(
         "audit",

@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
     "budget": (moderation.budget, moderation.BUDGET_USAGE),
     "channel": (community.channel, community.CHANNEL_USAGE),
     "chatxp": (community.chat_xp, community.CHAT_XP_USAGE),
+    "modrole": (community.mod_role, community.MOD_ROLE_USAGE),
     "stats": (reports.stats, "/admin stats"),
     "audit": (reports.audit_log, reports.AUDIT_USAGE),
 }
@@ -52,7 +53,7 @@ async def run_admin(call: AdminCall, name: str) -> list[Reply]:
 @command(
     "admin",
     "Moderator tools: XP, badges, bans, channels, budgets, stats, audit log",
-    "/admin <xp|badge|ban|unban|budget|channel|chatxp|stats|audit> ...",
+    "/admin <xp|badge|ban|unban|budget|channel|chatxp|modrole|stats|audit> ...",
     admin_only=True,
 )
 async def admin(context: Context) -> list[Reply]:

@@ -12,6 +12,8 @@ from core.ports import DeliveryError
 
 CHANNEL_USAGE = "/admin channel announce|leaderboard <channel id>|here|off"
 CHAT_XP_USAGE = "/admin chatxp on|off"
+MOD_ROLE_USAGE = "/admin modrole <role id>|off"
+_ROLE = re.compile(r"^<@&(\d{1,20})>$|^(\d{1,20})$")
 _KINDS = {"announce": "announce_channel", "leaderboard": "leaderboard_channel"}
 _CHANNEL = re.compile(r"^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")
 _DISCORD_MENTION = re.compile(r"^<#(\d{1,20})>$")
@@ -90,3 +92,27 @@ async def chat_xp(call: AdminCall) -> list[Reply]:
     call.community.settings = {**(call.community.settings or {}), "chat_xp": value == "on"}
     await audit(call, "chatxp", value)
     return [reply(f"✅ Chat XP is {value} in this community.")]
+
+
+async def mod_role(call: AdminCall) -> list[Reply]:
+    """The Discord role whose members are moderators here (besides Manage Server)."""
+    _community(call)
+    assert call.community is not None
+    value = word(call, 0, "a role id or off", MOD_ROLE_USAGE)
+    settings = dict(call.community.settings or {})
+    if value.lower() == "off":
+        settings.pop("mod_role", None)
+        chosen = "off"
+    else:
+        if call.community.platform != Platform.DISCORD:
+            raise UserError("A moderator role is a Discord setting; group admins moderate here.")
+        found = _ROLE.match(value)
+        if found is None:
+            raise UserError(f"'{value[:40]}' is not a role. Usage: {MOD_ROLE_USAGE}")
+        chosen = found.group(1) or found.group(2)
+        settings["mod_role"] = chosen
+    call.community.settings = settings
+    await audit(call, "modrole", chosen)
+    if chosen == "off":
+        return [reply("✅ No moderator role any more: members with Manage Server moderate.")]
+    return [reply(f"✅ Members with role {chosen} are now Dojo moderators here.")]
