@@ -148,15 +148,15 @@ class UpdateHandler:
             log.info("callback query %s could not be answered: %s", query.id, error)
 
     async def _poll_incoming(self, vote: PollVote) -> Incoming | None:
-        data = await self.polls.answer_data(vote.poll_id)
-        if data is None:
+        found = await self.polls.lookup(vote.poll_id)
+        if found is None:
             log.info("answer to unknown poll %s ignored", vote.poll_id)
             return None
+        data, place = found
         try:
             action = codec.decode(f"{data}:{vote.option}")
         except codec.CodecError:
             return None
-        place = self.polls.place(vote.poll_id)
         chat = ChatRef(Platform.TELEGRAM, vote.user.id, ChatKind.PRIVATE)
         community = None
         if place is not None and place.chat_title is not None:

@@ -1,13 +1,12 @@
 """Quiz polls: which answer data a Telegram poll id stands for, kept in `poll_links`.
 
 A poll answer names only the poll, so the link has to outlive a restart: it lives in the
-database. Where the poll was posted and its long explanation are only conveniences (a group poll
-answered after a restart is answered in private), so they stay in a bounded memory map.
+database, with where the poll was posted (a group's answers are answered in the group) and the
+explanation that did not fit in the poll.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,8 +14,6 @@ from core.db.models import PollLink
 from core.db.uow import UnitOfWorkFactory
 from core.db.upsert import insert_ignore
 from core.messages import Platform
-
-_MEMORY = 4096
 
 
 @dataclass(frozen=True)
@@ -29,14 +26,10 @@ class PollPlace:
 class PollLinks:
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self._uow_factory = uow_factory
-        self._places: OrderedDict[str, PollPlace] = OrderedDict()
 
     async def remember(
         self, poll_id: str, answer_data: str, place: PollPlace, now: datetime
     ) -> None:
-        self._places[poll_id] = place
-        while len(self._places) > _MEMORY:
-            self._places.popitem(last=False)
         async with self._uow_factory() as uow:
             await insert_ignore(
                 uow.session,
@@ -45,16 +38,22 @@ class PollLinks:
                     "platform": Platform.TELEGRAM.value,
                     "poll_id": poll_id,
                     "data": answer_data,
+                    "chat_id": str(place.chat_id),
+                    "chat_title": place.chat_title[:200] if place.chat_title else None,
+                    "explanation": place.full_explanation,
                     "created_at": now,
                 },
                 ["platform", "poll_id"],
             )
             await uow.commit()
 
-    async def answer_data(self, poll_id: str) -> str | None:
+    async def lookup(self, poll_id: str) -> tuple[str, PollPlace | None] | None:
+        """The answer data of a poll and where it was posted; None for a poll Dojo never sent."""
         async with self._uow_factory() as uow:
             link = await uow.session.get(PollLink, (Platform.TELEGRAM.value, poll_id))
-            return link.data if link is not None else None
-
-    def place(self, poll_id: str) -> PollPlace | None:
-        return self._places.get(poll_id)
+            if link is None:
+                return None
+            place = None
+            if link.chat_id is not None and link.chat_id.lstrip("-").isdigit():
+                place = PollPlace(int(link.chat_id), link.chat_title, link.explanation)
+            return link.data, place

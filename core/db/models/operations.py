@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -69,4 +70,9 @@ class PollLink(Base):
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     poll_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     data: Mapped[str] = mapped_column(String(64))
+    # Where the poll was posted (a group's answers stay in the group) and the explanation that
+    # did not fit the poll: both must outlive a restart, like the link itself.
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    chat_title: Mapped[str | None] = mapped_column(String(200))
+    explanation: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
