@@ -89,3 +89,13 @@ async def test_private_reply_to_a_learner_who_never_opened_a_chat(sqlite_dojo: D
             markup = calls[-1].params["reply_markup"]["inline_keyboard"][0][0]
             assert markup["url"] == f"https://t.me/{tg.fake.username}"
         assert tg.fake.refusals() == [] or all("Forbidden" in c.error for c in tg.fake.refusals())
+
+
+async def test_answers_in_a_forum_group_stay_in_the_topic(sqlite_dojo: Dojo) -> None:
+    async with running_adapter(sqlite_dojo.router) as tg:
+        ada = tg.person(2024, "Ada").in_chat(-100888)
+        calls = await ada.say("/leaderboard", message_thread_id=7, is_topic_message=True)
+        answers = [call for call in calls if call.method == "sendMessage"]
+        assert answers and all(str(c.params.get("message_thread_id")) == "7" for c in answers)
+        general = await ada.say("/help")
+        assert all("message_thread_id" not in c.params for c in general)

@@ -79,49 +79,60 @@ class UpdateHandler:
         if update.callback_query is not None:
             toast = translated.text if isinstance(translated, Notice) else None
             await self._answer_callback(update, toast)
+        topic = _topic_of(update)
         if isinstance(translated, Notice):
             if translated.chat_id is not None:
-                await self._deliver_safely(translated.chat_id, [_plain_reply(translated.text)])
+                notice = [_plain_reply(translated.text)]
+                await self._deliver_safely(translated.chat_id, notice, topic=topic)
             return
         if isinstance(translated, PollVote):
             translated = await self._poll_incoming(translated)
         if translated is None:
             return
         translated = await self._with_attachments(update, translated)
-        await self.handle(translated)
+        await self.handle(translated, topic)
 
-    async def handle(self, incoming: Incoming) -> None:
+    async def handle(self, incoming: Incoming, topic: int | None = None) -> None:
+        """Route one event and answer where it came from (in a forum group, in its topic)."""
         chat_id = int(incoming.chat.id)
         group = not incoming.chat.is_private
         if group and incoming.command in CONTINUE_IN_PRIVATE:
-            await self._continue_in_private(chat_id, incoming)
+            await self._continue_in_private(chat_id, incoming, topic)
             return
         if group and (incoming.command or incoming.action):
             is_admin = await self.admins.is_admin(chat_id, int(incoming.user.id))
             incoming = dataclasses.replace(incoming, is_admin=is_admin)
         slow = bool(getattr(self.router.spec_for(incoming), "slow", False))
-        async with self._typing(chat_id, slow):
+        async with self._typing(chat_id, slow, topic):
             replies = await self.router.handle(incoming)
-        await self._deliver(incoming, replies)
+        await self._deliver(incoming, replies, topic)
 
-    async def _deliver(self, incoming: Incoming, replies: list[Reply]) -> None:
+    async def _deliver(
+        self, incoming: Incoming, replies: list[Reply], topic: int | None = None
+    ) -> None:
         chat_id = int(incoming.chat.id)
         group_title = incoming.community.name if incoming.community else None
         for reply in replies:
             if reply.kind is ReplyKind.PRIVATE and not incoming.chat.is_private:
-                await self._send_privately(chat_id, int(incoming.user.id), reply)
+                await self._send_privately(chat_id, int(incoming.user.id), reply, topic)
             else:
-                await self._deliver_safely(chat_id, [reply], group_title)
+                await self._deliver_safely(chat_id, [reply], group_title, topic)
 
     async def _deliver_safely(
-        self, chat_id: int, replies: list[Reply], group_title: str | None = None
+        self,
+        chat_id: int,
+        replies: list[Reply],
+        group_title: str | None = None,
+        topic: int | None = None,
     ) -> None:
         try:
-            await self.sender.send_replies(chat_id, replies, group_title)
+            await self.sender.send_replies(chat_id, replies, group_title, topic)
         except TelegramError as error:
             log.info("chat %s cannot receive messages: %s", chat_id, error)
 
-    async def _send_privately(self, group_id: int, user_id: int, reply: Reply) -> None:
+    async def _send_privately(
+        self, group_id: int, user_id: int, reply: Reply, topic: int | None = None
+    ) -> None:
         try:
             await self.sender.send_replies(user_id, [reply])
         except TelegramError as error:
@@ -129,15 +140,18 @@ class UpdateHandler:
                 raise
             note = "I can only send you that in a private chat. Open one with me and try again:"
             button = link_keyboard("💬 Open private chat", start_link(self.bot.username))
-            await self.sender.send_one(group_id, TextOut(render_html(Doc.of(note)), button))
+            out = TextOut(render_html(Doc.of(note)), button)
+            await self.sender.send_one(group_id, out, topic=topic)
 
-    async def _continue_in_private(self, chat_id: int, incoming: Incoming) -> None:
+    async def _continue_in_private(
+        self, chat_id: int, incoming: Incoming, topic: int | None = None
+    ) -> None:
         assert incoming.command is not None
         payload = encode_payload(incoming.command, incoming.args)
         url = start_link(self.bot.username, payload)
         text = f"/{incoming.command} is personal, so let's continue in a private chat."
         button = link_keyboard(f"▶️ Continue /{incoming.command} in private", url)
-        await self.sender.send_one(chat_id, TextOut(render_html(Doc.of(text)), button))
+        await self.sender.send_one(chat_id, TextOut(render_html(Doc.of(text)), button), topic=topic)
 
     async def _answer_callback(self, update: Update, toast: str | None) -> None:
         query = update.callback_query
@@ -198,20 +212,20 @@ class UpdateHandler:
         return dataclasses.replace(incoming, attachments=(attachment,))
 
     @contextlib.asynccontextmanager
-    async def _typing(self, chat_id: int, slow: bool) -> AsyncIterator[None]:
+    async def _typing(self, chat_id: int, slow: bool, topic: int | None) -> AsyncIterator[None]:
         if not slow:
             yield
             return
-        task = asyncio.create_task(self._keep_typing(chat_id))
+        task = asyncio.create_task(self._keep_typing(chat_id, topic))
         try:
             yield
         finally:
             task.cancel()
 
-    async def _keep_typing(self, chat_id: int) -> None:
+    async def _keep_typing(self, chat_id: int, topic: int | None) -> None:
         while True:
             try:
-                await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await self.bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=topic)
             except TelegramError as error:
                 log.info("typing action failed in %s: %s", chat_id, error)
                 return
@@ -220,3 +234,11 @@ class UpdateHandler:
 
 def _plain_reply(text: str) -> Reply:
     return Reply(Doc.of(text))
+
+
+def _topic_of(update: Update) -> int | None:
+    """The forum topic a group message belongs to, so the answer lands in the same topic."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id

@@ -41,29 +41,40 @@ class Sender:
         self.native_polls = native_polls
 
     async def send_replies(
-        self, chat_id: int, replies: Sequence[Reply], group_title: str | None = None
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        group_title: str | None = None,
+        topic: int | None = None,
     ) -> list[Message]:
+        """Send replies to a chat; `topic` is a forum group's topic (message_thread_id)."""
         sent: list[Message] = []
         for reply in replies:
             for out in render_reply(reply, self.native_polls):
-                message = await self.send_one(chat_id, out, group_title)
+                message = await self.send_one(chat_id, out, group_title, topic)
                 if message is not None:
                     sent.append(message)
         return sent
 
     async def send_one(
-        self, chat_id: int, out: Outgoing, group_title: str | None = None
+        self,
+        chat_id: int,
+        out: Outgoing,
+        group_title: str | None = None,
+        topic: int | None = None,
     ) -> Message | None:
         """Send one rendered piece; gone chats raise, other refusals are logged and skipped."""
         try:
-            return await self._send(chat_id, out, group_title)
+            return await self._send(chat_id, out, group_title, topic)
         except TelegramError as error:
             if is_gone(error):
                 raise
             log.warning("Telegram refused %s to %s: %s", type(out).__name__, chat_id, error)
             return None
 
-    async def _send(self, chat_id: int, out: Outgoing, group_title: str | None) -> Message | None:
+    async def _send(
+        self, chat_id: int, out: Outgoing, group_title: str | None, topic: int | None
+    ) -> Message | None:
         if isinstance(out, TextOut):
             if out.edit_of is not None:
                 edited = await self._edit(chat_id, out)
@@ -74,10 +85,11 @@ class Sender:
                 out.html,
                 parse_mode=ParseMode.HTML,
                 reply_markup=out.keyboard,
+                message_thread_id=topic,
             )
         if isinstance(out, PollOut):
-            return await self._poll(chat_id, out, group_title)
-        return await self._file(chat_id, out)
+            return await self._poll(chat_id, out, group_title, topic)
+        return await self._file(chat_id, out, topic)
 
     async def _edit(self, chat_id: int, out: TextOut) -> Message | None:
         try:
@@ -93,7 +105,9 @@ class Sender:
             return None
         return result if isinstance(result, Message) else None
 
-    async def _poll(self, chat_id: int, out: PollOut, group_title: str | None) -> Message:
+    async def _poll(
+        self, chat_id: int, out: PollOut, group_title: str | None, topic: int | None
+    ) -> Message:
         message = await self.bot.send_poll(
             chat_id,
             out.question,
@@ -103,13 +117,14 @@ class Sender:
             correct_option_ids=[out.correct_index],  # type: ignore[list-item]
             explanation=out.explanation or None,
             reply_markup=out.keyboard,
+            message_thread_id=topic,
         )
         if message.poll is not None:
             place = PollPlace(chat_id, group_title, out.full_explanation)
             await self.polls.remember(message.poll.id, out.answer_data, place, self.clock.now())
         return message
 
-    async def _file(self, chat_id: int, out: FileOut) -> Message:
+    async def _file(self, chat_id: int, out: FileOut, topic: int | None) -> Message:
         upload = InputFile(out.data, filename=out.filename)
         caption = out.caption_html or None
         if out.is_photo:
@@ -119,9 +134,15 @@ class Sender:
                 caption=caption,
                 parse_mode=ParseMode.HTML,
                 reply_markup=out.keyboard,
+                message_thread_id=topic,
             )
         return await self.bot.send_document(
-            chat_id, upload, caption=caption, parse_mode=ParseMode.HTML, reply_markup=out.keyboard
+            chat_id,
+            upload,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=out.keyboard,
+            message_thread_id=topic,
         )
 
 
