@@ -8,11 +8,14 @@ one unit of work and turns failures into a clear answer instead of a crash.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from core.batching import EventBatcher
 from core.context import Context, Services
+from core.db.uow import UnitOfWork
 from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
 from core.jobs.delivery import notifier_of
@@ -34,6 +37,9 @@ class Router:
         self.services = services
         self.registry = registry
         services.registry = registry
+        self.batcher: EventBatcher[Incoming, list[Reply]] = EventBatcher(
+            self._handle_batch, self._handle_alone
+        )
 
     def is_operator(self, incoming: Incoming) -> bool:
         return incoming.user.key in self.services.config.admins
@@ -70,52 +76,33 @@ class Router:
             log.exception("database error while handling %s", incoming.command or "message")
             return [reply(CRASHED)]
 
-    async def _handle(self, incoming: Incoming) -> list[Reply]:
-        gate = self.services.write_gate
-        if gate is None:
-            return await self._handle_in_gate(incoming, None)
-        async with gate.hold() as hold:
-            return await self._handle_in_gate(incoming, hold)
+    def _batchable(self, incoming: Incoming) -> bool:
+        """Quick work joins a shared transaction; slow (LLM) work and private messages, which
+        may be interview answers, run alone so a batch never waits on a model."""
+        if incoming.command is None and incoming.action is None:
+            return not incoming.chat.is_private
+        spec = self.spec_for(incoming)
+        return spec is None or not spec.slow
 
-    async def _handle_in_gate(self, incoming: Incoming, gate: GateHold | None) -> list[Reply]:
-        now = self.services.clock.now()
-        async with self.services.uow_factory() as uow:
-            if incoming.event_id and not await uow.events.claim(
-                incoming.platform, incoming.event_id, now
-            ):
-                log.info("ignoring redelivered event %s", incoming.event_id)
-                return []
-            user, account = await uow.users.ensure(incoming.user, now)
-            if incoming.chat.is_private and account.private_chat_id != incoming.chat.id:
-                account.private_chat_id = incoming.chat.id
-            if user.banned:
-                first_notice = not user.banned_notified
-                user.banned_notified = True
-                await uow.commit()
-                return [reply(BANNED)] if first_notice else []
-            community = None
-            if incoming.community is not None:
-                community = await uow.communities.ensure(incoming.community, now)
-                await uow.communities.add_member(community.id, user.id, now)
-            context = Context(
-                incoming=incoming,
-                services=self.services,
-                uow=uow,
-                user=user,
-                account=account,
-                community=community,
-                is_admin=incoming.is_admin or self.is_operator(incoming),
-                now=now,
-                gate=gate,
-            )
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        if self._batchable(incoming):
+            return await self.batcher.submit(incoming)
+        return await self._handle_alone(incoming)
+
+    async def _handle_alone(self, incoming: Incoming) -> list[Reply]:
+        gate = self.services.write_gate
+        async with (
+            gate.hold() if gate else nullcontext(None) as hold,
+            self.services.uow_factory() as uow,
+        ):
             try:
-                replies = await self._dispatch(context)
+                replies = await self._process(incoming, uow, hold)
                 await uow.commit()
                 return replies
             except UserError as error:
                 await uow.rollback()
                 if isinstance(error, NotAllowed):
-                    await self._audit_refusal(context, error)
+                    await self._audit_refusal(incoming, uow, error)
                 return [reply(error.message)]
             except (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError, OSError):
                 raise
@@ -123,6 +110,56 @@ class Router:
                 log.exception("handler failed for %r", incoming.command or incoming.action)
                 await uow.rollback()
                 return [reply(CRASHED)]
+
+    async def _handle_batch(self, batch: list[Incoming]) -> list[list[Reply] | None]:
+        """Run a batch in one transaction; on any trouble, every event reruns alone."""
+        gate = self.services.write_gate
+        async with gate.hold() if gate else nullcontext(None), self.services.uow_factory() as uow:
+            uow.shared = True
+            try:
+                results: list[list[Reply] | None] = [
+                    await self._process(incoming, uow, None) for incoming in batch
+                ]
+                uow.shared = False
+                await uow.commit()
+                return results
+            except Exception as error:  # rolled back on the way out; each reruns alone
+                log.debug("batch of %d events reruns alone: %r", len(batch), error)
+                return [None] * len(batch)
+
+    async def _process(
+        self, incoming: Incoming, uow: UnitOfWork, gate: GateHold | None
+    ) -> list[Reply]:
+        """One event's work inside a unit of work; the caller commits or rolls back."""
+        now = self.services.clock.now()
+        if incoming.event_id and not await uow.events.claim(
+            incoming.platform, incoming.event_id, now
+        ):
+            log.info("ignoring redelivered event %s", incoming.event_id)
+            return []
+        user, account = await uow.users.ensure(incoming.user, now)
+        if incoming.chat.is_private and account.private_chat_id != incoming.chat.id:
+            account.private_chat_id = incoming.chat.id
+        if user.banned:
+            first_notice = not user.banned_notified
+            user.banned_notified = True
+            return [reply(BANNED)] if first_notice else []
+        community = None
+        if incoming.community is not None:
+            community = await uow.communities.ensure(incoming.community, now)
+            await uow.communities.add_member(community.id, user.id, now)
+        context = Context(
+            incoming=incoming,
+            services=self.services,
+            uow=uow,
+            user=user,
+            account=account,
+            community=community,
+            is_admin=incoming.is_admin or self.is_operator(incoming),
+            now=now,
+            gate=gate,
+        )
+        return await self._dispatch(context)
 
     async def _announce(self, incoming: Incoming, replies: list[Reply]) -> list[Reply]:
         """Level-ups and badges go to the community's announcement channel when one is set
@@ -146,16 +183,14 @@ class Router:
             return replies
         return [item for item in replies if item.kind is not ReplyKind.ANNOUNCEMENT]
 
-    async def _audit_refusal(self, context: Context, error: NotAllowed) -> None:
-        incoming = context.incoming
-        uow = context.uow
+    async def _audit_refusal(self, incoming: Incoming, uow: UnitOfWork, error: NotAllowed) -> None:
         now = self.services.clock.now()
         # The rollback expired the community row, or undid it on a group's first contact.
         community = (
             await uow.communities.ensure(incoming.community, now) if incoming.community else None
         )
         await uow.audit.record(
-            context.actor,
+            incoming.user.key,
             f"refused:{incoming.command or 'action'}",
             now,
             target=" ".join(incoming.args)[:200] or None,

@@ -16,11 +16,18 @@ from core.db.repositories import (
 )
 
 
+class SharedTransaction(Exception):
+    """A handler asked to commit inside a batch of events (core.batching), whose transaction is
+    not its own to commit; the batch rolls back and its events run again, each alone."""
+
+
 class UnitOfWork:
     """Commit is explicit; leaving the block without committing rolls back."""
 
     def __init__(self, session: AsyncSession, cache: dict[str, Any] | None = None) -> None:
         self.session = session
+        # True while the transaction is shared by a batch of events: commits are refused.
+        self.shared = False
         self.users = UserRepository(session)
         self.xp = XpRepository(session)
         self.activity = ActivityRepository(session)
@@ -44,6 +51,8 @@ class UnitOfWork:
             await self.session.close()
 
     async def commit(self) -> None:
+        if self.shared:
+            raise SharedTransaction
         await self.session.commit()
         self.communities.committed()
 

@@ -1,0 +1,83 @@
+"""Group commit: platform events that arrive together share one transaction.
+
+Every event pays for opening a session, claiming its id and committing, however little it
+does; on a busy group most events are chat messages and button taps that do little else. So
+events queue while a batch runs, and the next batch takes every waiting event (up to
+`max_size`) into one transaction with a single commit. Under light load a batch is one event
+and nothing changes; under heavy load the per-event overhead is shared.
+
+A batch is all or nothing. If any of its events fails, asks to commit early (as a handler does
+before slow work), or the database errs, the batch rolls back and each of its events is handed
+back to run on its own, exactly as without batching. Nothing was committed and nothing left the
+process, so that rerun is safe; it only costs time, and only when something went wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+Event = TypeVar("Event")
+Result = TypeVar("Result")
+
+# What a batch run returns per event: its result, or None for "run this one on its own".
+BatchRunner = Callable[[list[Event]], Awaitable[Sequence[Result | None]]]
+
+
+class EventBatcher(Generic[Event, Result]):
+    def __init__(
+        self,
+        run_batch: BatchRunner[Event, Result],
+        run_alone: Callable[[Event], Awaitable[Result]],
+        max_size: int = 64,
+    ) -> None:
+        self._run_batch = run_batch
+        self._run_alone = run_alone
+        self.max_size = max_size
+        self._queue: deque[tuple[Event, asyncio.Future[Result | None]]] = deque()
+        self._worker: asyncio.Task[None] | None = None
+        self.batches = 0
+        self.rerun = 0
+
+    async def submit(self, event: Event) -> Result:
+        future: asyncio.Future[Result | None] = asyncio.get_running_loop().create_future()
+        self._queue.append((event, future))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain(), name="dojo-event-batches")
+        outcome = await future
+        if outcome is None:
+            self.rerun += 1
+            return await self._run_alone(event)
+        return outcome
+
+    async def _drain(self) -> None:
+        try:
+            await self._drain_queue()
+        except asyncio.CancelledError:
+            # Shutting down: nobody may be left waiting on a batch that will never run.
+            for _, future in self._queue:
+                future.cancel()
+            self._queue.clear()
+            raise
+
+    async def _drain_queue(self) -> None:
+        while self._queue:
+            size = min(len(self._queue), self.max_size)
+            taken = [self._queue.popleft() for _ in range(size)]
+            waiting = [(event, future) for event, future in taken if not future.done()]
+            if not waiting:
+                continue
+            self.batches += 1
+            try:
+                outcomes = list(await self._run_batch([event for event, _ in waiting]))
+            except Exception:  # the runner reports per event; this is a last resort
+                outcomes = [None] * len(waiting)
+            except asyncio.CancelledError:
+                for _, future in waiting:
+                    future.cancel()
+                raise
+            for (_, future), outcome in zip(waiting, outcomes, strict=True):
+                if not future.done():
+                    future.set_result(outcome)
