@@ -18,7 +18,7 @@ from core.db.models import (
     ProcessedEvent,
     User,
 )
-from core.db.upsert import insert_ignore
+from core.db.upsert import dialect_insert, insert_ignore
 from core.messages import CommunityRef, UserRef
 
 MAX_NAME = 100
@@ -27,6 +27,30 @@ MAX_NAME = 100
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Learners this unit of work has resolved, by platform identity (see `preload`).
+        self._resolved: dict[tuple[str, str], tuple[PlatformAccount, User]] = {}
+
+    def forget_resolved(self) -> None:
+        """After a rollback the resolved rows may be gone; resolve afresh."""
+        self._resolved.clear()
+
+    async def preload(self, refs: Sequence[UserRef]) -> None:
+        """Resolve many platform identities in one query per platform (a batch of events)."""
+        wanted: dict[str, set[str]] = {}
+        for ref in refs:
+            if (str(ref.platform), ref.id) not in self._resolved:
+                wanted.setdefault(str(ref.platform), set()).add(ref.id)
+        for platform, ids in wanted.items():
+            rows = await self.session.execute(
+                select(PlatformAccount, User)
+                .join(User, User.id == PlatformAccount.user_id)
+                .where(
+                    PlatformAccount.platform == platform,
+                    PlatformAccount.platform_user_id.in_(sorted(ids)),
+                )
+            )
+            for account, user in rows:
+                self._resolved[(platform, account.platform_user_id)] = (account, user)
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
@@ -50,16 +74,20 @@ class UserRepository:
         account; the loser's savepoint rolls back and it reads the winner's row.
         """
         name = (ref.display_name or ref.id)[:MAX_NAME]
+        key = (str(ref.platform), ref.id)
         found = (
-            await self.session.execute(
-                select(PlatformAccount, User)
-                .join(User, User.id == PlatformAccount.user_id)
-                .where(
-                    PlatformAccount.platform == ref.platform,
-                    PlatformAccount.platform_user_id == ref.id,
+            self._resolved.get(key)
+            or (
+                await self.session.execute(
+                    select(PlatformAccount, User)
+                    .join(User, User.id == PlatformAccount.user_id)
+                    .where(
+                        PlatformAccount.platform == ref.platform,
+                        PlatformAccount.platform_user_id == ref.id,
+                    )
                 )
-            )
-        ).first()
+            ).first()
+        )
         if found is not None:
             account, user = found
         else:
@@ -77,6 +105,7 @@ class UserRepository:
             user = found_user
         if account.display_name != name:
             account.display_name = name
+        self._resolved[key] = (account, user)
         return user, account
 
     async def _create(self, ref: UserRef, name: str, now: datetime) -> PlatformAccount:
@@ -113,6 +142,7 @@ class UserRepository:
         )
 
     async def delete(self, user: User) -> None:
+        self._resolved = {key: pair for key, pair in self._resolved.items() if pair[1] is not user}
         await self.session.delete(user)
 
 
@@ -130,6 +160,9 @@ class CommunityRepository:
         known.update(self._written)
         self._written.clear()
 
+    def rolled_back(self) -> None:
+        self._written.clear()
+
     async def get(self, community_id: int) -> Community | None:
         return await self.session.get(Community, community_id)
 
@@ -140,8 +173,24 @@ class CommunityRepository:
             )
         )
 
+    async def _remembered(self, ref: CommunityRef) -> Community | None:
+        """The community by its remembered id: within a batch of events the session already
+        holds it, so no query runs. The id is checked against the ref, as an id freed by a
+        rolled-back first contact may since have gone to another community."""
+        ids: dict[tuple[str, str], int] = self._cache.setdefault("community_ids", {})
+        known = ids.get((str(ref.platform), ref.id))
+        if known is None:
+            return None
+        community = await self.session.get(Community, known)
+        if community is None or (community.platform, community.external_id) != (
+            str(ref.platform),
+            ref.id,
+        ):
+            return None
+        return community
+
     async def ensure(self, ref: CommunityRef, now: datetime) -> Community:
-        community = await self.by_ref(ref.platform, ref.id)
+        community = await self._remembered(ref) or await self.by_ref(ref.platform, ref.id)
         if community is None:
             await insert_ignore(
                 self.session,
@@ -160,6 +209,8 @@ class CommunityRepository:
             assert community is not None
         elif ref.name and community.name != ref.name[:200]:
             community.name = ref.name[:200]
+        ids: dict[tuple[str, str], int] = self._cache["community_ids"]
+        ids[(str(ref.platform), ref.id)] = community.id
         return community
 
     async def add_member(self, community_id: int, user_id: int, now: datetime) -> None:
@@ -182,6 +233,25 @@ class CommunityRepository:
 class EventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def claim_many(self, events: Sequence[tuple[str, str]], now: datetime) -> list[bool]:
+        """`claim` for a batch of (platform, event id) pairs in one statement; an id repeated
+        within the batch counts as fresh once, like a redelivery."""
+        keys = [(platform, event_id[:100]) for platform, event_id in events]
+        table: Any = ProcessedEvent.__table__
+        rows = [{"platform": p, "event_id": e, "created_at": now} for p, e in dict.fromkeys(keys)]
+        inserted = await self.session.execute(
+            dialect_insert(self.session, table)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(table.c.platform, table.c.event_id)
+        )
+        fresh = {(platform, event_id) for platform, event_id in inserted.all()}
+        claimed = []
+        for key in keys:
+            claimed.append(key in fresh)
+            fresh.discard(key)
+        return claimed
 
     async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
         """Record a platform event id; False if it was seen before (a redelivery)."""

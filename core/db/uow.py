@@ -58,6 +58,8 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.users.forget_resolved()
+        self.communities.rolled_back()
 
     @property
     def dialect(self) -> str:

@@ -20,6 +20,11 @@ def _module(session: AsyncSession) -> Any:
     return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
+def dialect_insert(session: AsyncSession, table: Table) -> Any:
+    """An INSERT with the session's dialect's ON CONFLICT clauses available."""
+    return _module(session).insert(table)
+
+
 @cache
 def _ignore_statement(module: Any, table: Table, conflict: tuple[str, ...]) -> Insert:
     # The table, not the mapped class: a plain Core insert, so rowcount tells inserted from not.

@@ -175,6 +175,7 @@ async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datet
     target.updated_at = now
     await uow.session.delete(source)
     await uow.session.flush()
+    uow.users.forget_resolved()  # the moved accounts now belong to `target`
 
 
 def _merge_streaks(source: User, target: User) -> None:
