@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.ledger import utc_week_start
@@ -48,40 +50,98 @@ def _weekly_key(since: datetime | None, until: datetime | None) -> date | None:
     return monday
 
 
-def _scores(
-    since: datetime | None, until: datetime | None, community_id: int | None
-) -> Select[int, str, int, int]:
-    week = _weekly_key(since, until)
+@dataclass(frozen=True)
+class _Board:
+    """One shape of board (its score and scope) with its three statements, built once: the
+    board is asked for on every /leaderboard, and building a statement costs SQLAlchemy more
+    than the database takes to run it. Values arrive as bound parameters."""
+
+    top: Select[int, str, int, int]
+    mine: Select[int, str, int, int]
+    ahead: Select[int]
+
+
+def _scores(kind: str, in_community: bool) -> Select[int, str, int, int]:
     score: ColumnElement[int]
-    if since is None:
+    if kind == "all":
         score = User.xp.label("score")
         query = select(User.id, User.display_name, User.level, score)
-    elif week is not None:
+    elif kind == "week":
         score = XpWeekly.xp.label("score")
         query = (
             select(User.id, User.display_name, User.level, score)
             .select_from(XpWeekly)
             .join(User, User.id == XpWeekly.user_id)
-            .where(XpWeekly.week_start == week)
+            .where(XpWeekly.week_start == bindparam("week"))
         )
     else:
         earned = select(XpLedger.user_id, func.sum(XpLedger.amount).label("score")).where(
-            XpLedger.created_at >= since
+            XpLedger.created_at >= bindparam("since")
         )
-        if until is not None:
-            earned = earned.where(XpLedger.created_at < until)
+        if kind == "range":
+            earned = earned.where(XpLedger.created_at < bindparam("until"))
         earned_sub = earned.group_by(XpLedger.user_id).subquery()
         score = earned_sub.c.score
         query = select(User.id, User.display_name, User.level, score).join(
             earned_sub, earned_sub.c.user_id == User.id
         )
     query = query.where(User.banned.is_(False), User.leaderboard_opt_out.is_(False))
-    if community_id is not None:
+    if in_community:
         query = query.join(
             CommunityMember,
-            (CommunityMember.user_id == User.id) & (CommunityMember.community_id == community_id),
+            (CommunityMember.user_id == User.id)
+            & (CommunityMember.community_id == bindparam("community_id")),
         )
     return query.where(score > 0)
+
+
+@cache
+def _board(kind: str, in_community: bool) -> _Board:
+    ranked = _scores(kind, in_community).subquery()
+    top = select(ranked).order_by(ranked.c.score.desc(), ranked.c.id).limit(bindparam("limit"))
+    mine = select(ranked).where(ranked.c.id == bindparam("user_id"))
+    if kind == "week":
+        ahead = _weekly_ahead(in_community)
+    else:
+        ahead = select(func.count()).where(ranked.c.score > bindparam("score"))
+    return _Board(top, mine, ahead)
+
+
+def _weekly_ahead(in_community: bool) -> Select[int]:
+    """Learners who earned more this week: an index-only count.
+
+    It counts everyone on the week's board, including learners hidden from public boards, so
+    a rank never needs a join per row; hidden learners are few and the rank stays honest.
+    """
+    query = (
+        select(func.count())
+        .select_from(XpWeekly)
+        .where(XpWeekly.week_start == bindparam("week"), XpWeekly.xp > bindparam("score"))
+    )
+    if in_community:
+        query = query.join(
+            CommunityMember,
+            (CommunityMember.user_id == XpWeekly.user_id)
+            & (CommunityMember.community_id == bindparam("community_id")),
+        )
+    return query
+
+
+def _shape(
+    since: datetime | None, until: datetime | None, community_id: int | None
+) -> tuple[_Board, dict[str, Any]]:
+    """The board for a range and scope, and the parameters to run it with."""
+    parameters: dict[str, Any] = {"community_id": community_id}
+    week = _weekly_key(since, until)
+    if since is None:
+        kind = "all"
+    elif week is not None:
+        kind = "week"
+        parameters["week"] = week
+    else:
+        kind = "since" if until is None else "range"
+        parameters.update(since=since, until=until)
+    return _board(kind, community_id is not None), parameters
 
 
 async def top(
@@ -92,10 +152,8 @@ async def top(
     community_id: int | None = None,
     limit: int = 10,
 ) -> list[Entry]:
-    query = _scores(since, until, community_id).subquery()
-    rows = await session.execute(
-        select(query).order_by(query.c.score.desc(), query.c.id).limit(limit)
-    )
+    board, parameters = _shape(since, until, community_id)
+    rows = await session.execute(board.top, {**parameters, "limit": limit})
     entries: list[Entry] = []
     previous: tuple[int, int] | None = None
     for position, row in enumerate(rows.all(), start=1):
@@ -114,36 +172,9 @@ async def rank_of(
     until: datetime | None = None,
     community_id: int | None = None,
 ) -> Entry | None:
-    query = _scores(since, until, community_id).subquery()
-    mine = (await session.execute(select(query).where(query.c.id == user_id))).first()
+    board, parameters = _shape(since, until, community_id)
+    mine = (await session.execute(board.mine, {**parameters, "user_id": user_id})).first()
     if mine is None:
         return None
-    week = _weekly_key(since, until)
-    ahead: int | None
-    if week is not None:
-        ahead = await _weekly_ahead(session, week, int(mine.score), community_id)
-    else:
-        ahead = await session.scalar(select(func.count()).where(query.c.score > mine.score))
+    ahead = await session.scalar(board.ahead, {**parameters, "score": int(mine.score)})
     return Entry(int(ahead or 0) + 1, mine.id, mine.display_name, int(mine.score), mine.level)
-
-
-async def _weekly_ahead(
-    session: AsyncSession, week: date, score: int, community_id: int | None
-) -> int:
-    """Learners who earned more this week: an index-only count.
-
-    It counts everyone on the week's board, including learners hidden from public boards, so
-    a rank never needs a join per row; hidden learners are few and the rank stays honest.
-    """
-    query = (
-        select(func.count())
-        .select_from(XpWeekly)
-        .where(XpWeekly.week_start == week, XpWeekly.xp > score)
-    )
-    if community_id is not None:
-        query = query.join(
-            CommunityMember,
-            (CommunityMember.user_id == XpWeekly.user_id)
-            & (CommunityMember.community_id == community_id),
-        )
-    return int(await session.scalar(query) or 0)

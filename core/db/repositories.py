@@ -151,6 +151,8 @@ class CommunityRepository:
         self.session = session
         self._cache = cache if cache is not None else {}
         self._written: set[tuple[int, int]] = set()
+        # Communities this unit of work has resolved, by platform id (see `preload`).
+        self._resolved: dict[tuple[str, str], Community] = {}
 
     def committed(self) -> None:
         """Memberships written in a committed transaction need never be written again."""
@@ -161,7 +163,9 @@ class CommunityRepository:
         self._written.clear()
 
     def rolled_back(self) -> None:
+        """Forget what the rollback undid: memberships written, communities resolved."""
         self._written.clear()
+        self._resolved.clear()
 
     async def get(self, community_id: int) -> Community | None:
         return await self.session.get(Community, community_id)
@@ -173,24 +177,24 @@ class CommunityRepository:
             )
         )
 
-    async def _remembered(self, ref: CommunityRef) -> Community | None:
-        """The community by its remembered id: within a batch of events the session already
-        holds it, so no query runs. The id is checked against the ref, as an id freed by a
-        rolled-back first contact may since have gone to another community."""
-        ids: dict[tuple[str, str], int] = self._cache.setdefault("community_ids", {})
-        known = ids.get((str(ref.platform), ref.id))
-        if known is None:
-            return None
-        community = await self.session.get(Community, known)
-        if community is None or (community.platform, community.external_id) != (
-            str(ref.platform),
-            ref.id,
-        ):
-            return None
-        return community
+    async def preload(self, refs: Sequence[CommunityRef]) -> None:
+        """Resolve many communities in one query per platform (a batch of events)."""
+        wanted: dict[str, set[str]] = {}
+        for ref in refs:
+            if (str(ref.platform), ref.id) not in self._resolved:
+                wanted.setdefault(str(ref.platform), set()).add(ref.id)
+        for platform, ids in wanted.items():
+            found = await self.session.scalars(
+                select(Community).where(
+                    Community.platform == platform, Community.external_id.in_(sorted(ids))
+                )
+            )
+            for community in found:
+                self._resolved[(platform, community.external_id)] = community
 
     async def ensure(self, ref: CommunityRef, now: datetime) -> Community:
-        community = await self._remembered(ref) or await self.by_ref(ref.platform, ref.id)
+        key = (str(ref.platform), ref.id)
+        community = self._resolved.get(key) or await self.by_ref(ref.platform, ref.id)
         if community is None:
             await insert_ignore(
                 self.session,
@@ -209,8 +213,7 @@ class CommunityRepository:
             assert community is not None
         elif ref.name and community.name != ref.name[:200]:
             community.name = ref.name[:200]
-        ids: dict[tuple[str, str], int] = self._cache["community_ids"]
-        ids[(str(ref.platform), ref.id)] = community.id
+        self._resolved[key] = community
         return community
 
     async def add_member(self, community_id: int, user_id: int, now: datetime) -> None:
