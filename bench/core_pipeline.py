@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from bench.databases import postgres_admin_url, throwaway_postgres
 from bench.report import emit, percentile
-from bot.app import build
+from bot.app import build, settle_heap
 from bot.settings import Settings
 from core.db.engine import create_engine
 from core.db.migrate import upgrade
@@ -96,6 +96,7 @@ async def run_backend(label: str, url: str) -> None:
     clock = FixedClock(datetime(2026, 11, 23, 12, tzinfo=UTC))
     settings = Settings(_env_file=None, DATABASE_URL=url)  # type: ignore[call-arg]
     dojo = await build(settings, clock=clock, migrate_sqlite=False)
+    settle_heap()  # as `dojo run` does once built
     try:
         router = dojo.router
         semaphore = asyncio.Semaphore(CONCURRENCY)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from adapters.discord.runner import run_discord
 from bench.report import emit
-from bot.app import build
+from bot.app import build, settle_heap
 from bot.settings import Settings
 from tests.fakes.discord_server import FakeDiscord, patched_discord
 
@@ -52,6 +52,7 @@ async def run(rate: float, seconds: float, learners: int) -> None:
             DOJO_DATA_DIR=folder,
         )
         dojo = await build(settings)
+        settle_heap()  # as `dojo run` does once built
         fake = FakeDiscord()
         guild = fake.add_guild("Bench")
         users = [fake.add_user(f"learner{i}") for i in range(learners)]

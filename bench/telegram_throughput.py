@@ -36,7 +36,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler,
 from adapters.telegram.app import TelegramAdapter, TelegramOptions, api_urls
 from adapters.telegram.ratelimit import FloodLimits
 from bench.report import emit
-from bot.app import build
+from bot.app import build, settle_heap
 from bot.settings import Settings
 from core.messages import Incoming, Reply, reply
 from core.router import Router
@@ -196,6 +196,7 @@ async def run_dojo(
         DOJO_DATA_DIR=str(data),
     )
     dojo = await build(settings)
+    settle_heap()  # as `dojo run` does once built
     options = TelegramOptions(
         token=fake.token,
         base_url=fake.base_url,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 
-from bot.app import build
+from bot.app import build, settle_heap
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -14,9 +13,7 @@ log = logging.getLogger(__name__)
 
 async def run_platforms(settings: Settings) -> None:
     dojo = await build(settings)
-    # Everything built so far lives as long as the process: keep it out of the collector's
-    # full passes, which otherwise pause every event being handled.
-    gc.freeze()
+    settle_heap()
     tasks: list[asyncio.Task[None]] = []
     try:
         from bot.platforms import start_platforms
