@@ -1,0 +1,153 @@
+"""Group commit: concurrent events share transactions and still answer exactly as alone."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import Dojo
+from core.batching import EventBatcher
+from core.db.models import AdminAudit, CommunityMember, ProcessedEvent, User, XpLedger
+from core.db.uow import SharedTransaction
+from core.messages import ChatKind, CommunityRef, Platform
+from core.rules.xp import Activity
+from tests.support import ChatDriver, text_of
+
+GROUP = CommunityRef(Platform.TELEGRAM, "-42", "algorithms club")
+
+
+def _learners(dojo: Dojo, count: int) -> list[ChatDriver]:
+    return [
+        ChatDriver(dojo.router, f"b{n}", Platform.TELEGRAM, "-42", ChatKind.GROUP, GROUP)
+        for n in range(count)
+    ]
+
+
+async def test_concurrent_events_share_commits_and_answer_as_alone(dojo: Dojo) -> None:
+    learners = _learners(dojo, 8)
+    for learner in learners:
+        await learner.say("/start backend mid UTC")
+    expected_error = await learners[0].say("/quiz nonsense")
+    batches_before = dojo.router.batcher.batches
+    reruns_before = dojo.router.batcher.rerun
+
+    events = []
+    for learner in learners:
+        events += [
+            (learner, learner.incoming("/profile")),
+            (learner, learner.incoming(f"{learner.name} thinks a trie beats a hash map here")),
+            (learner, learner.incoming("/quiz nonsense")),
+            (learner, learner.incoming("/admin xp tg:b0 +500 because")),
+            (learner, learner.incoming("/streak")),
+        ]
+    replies = await asyncio.gather(*(learner.send(event) for learner, event in events))
+
+    batches = dojo.router.batcher.batches - batches_before
+    assert batches < len(events), "concurrent events should have shared transactions"
+    assert dojo.router.batcher.rerun > reruns_before, "a failing event reruns its batch"
+    by_kind: dict[str, list[str]] = {}
+    for (_, event), answer in zip(events, replies, strict=True):
+        by_kind.setdefault(event.command or "chat", []).append(text_of(answer))
+    assert all(f"b{n}" in text for n, text in enumerate(by_kind["profile"]))
+    assert by_kind["quiz"] == [expected_error] * len(learners)
+    assert by_kind["admin"] == ["Only moderators can use that command."] * len(learners)
+    assert all("Streak" in text or "streak" in text for text in by_kind["streak"])
+
+    async with dojo.services.uow_factory() as uow:
+        session = uow.session
+        refusals = await session.scalar(
+            select(func.count()).select_from(AdminAudit).where(AdminAudit.allowed.is_(False))
+        )
+        assert refusals == len(learners)
+        chat_awards = await session.scalar(
+            select(func.count())
+            .select_from(XpLedger)
+            .where(XpLedger.source == Activity.CHAT_MESSAGE)
+        )
+        assert chat_awards == len(learners)
+        for user in (await session.scalars(select(User))).all():
+            assert user.xp == await uow.xp.ledger_sum(user.id)
+        members = await session.scalar(select(func.count()).select_from(CommunityMember))
+        assert members == len(learners)
+        claimed = await session.scalar(select(func.count()).select_from(ProcessedEvent))
+        # Every event is claimed once, except the refused and failed ones, whose rollback
+        # frees their ids (a redelivery of a refused command is answered again): each
+        # learner's /start, then /profile, the chat message and /streak.
+        assert claimed == len(learners) * 4
+
+
+async def test_one_event_delivered_twice_within_a_batch_counts_once(dojo: Dojo) -> None:
+    learners = _learners(dojo, 4)
+    for learner in learners:
+        await learner.say("/start backend mid UTC")
+    chat = learners[0].incoming("a message long enough for chat XP", event_id="dup-1")
+    profile = learners[0].incoming("/profile", event_id="dup-2")
+    others = [learner.incoming("/profile") for learner in learners[1:]]
+    replies = await asyncio.gather(
+        *(dojo.router.handle(event) for event in [*others, chat, chat, profile, profile, chat])
+    )
+    assert all(replies[: len(others)])
+    chats = [replies[len(others) + index] for index in (0, 1, 4)]
+    profiles = [replies[len(others) + index] for index in (2, 3)]
+    assert sum(bool(answer) for answer in chats) <= 1  # at most a badge announcement, once
+    assert [bool(answer) for answer in profiles].count(True) == 1
+    async with dojo.services.uow_factory() as uow:
+        awards = await uow.session.scalar(
+            select(func.count())
+            .select_from(XpLedger)
+            .where(XpLedger.source == Activity.CHAT_MESSAGE)
+        )
+        assert awards == 1
+
+
+async def test_commits_inside_a_shared_transaction_are_refused(dojo: Dojo) -> None:
+    async with dojo.services.uow_factory() as uow:
+        uow.shared = True
+        with pytest.raises(SharedTransaction):
+            await uow.commit()
+
+
+async def test_batcher_groups_waiting_events_and_reruns_refused_batches() -> None:
+    seen: list[list[int]] = []
+    alone: list[int] = []
+
+    async def run_batch(batch: list[int]) -> list[str | None]:
+        seen.append(batch)
+        await asyncio.sleep(0)
+        # A batch holding 13 is refused as a whole, as the router does on any failure.
+        return [None] * len(batch) if 13 in batch else [f"batched {n}" for n in batch]
+
+    async def run_alone(event: int) -> str:
+        alone.append(event)
+        return f"alone {event}"
+
+    batcher: EventBatcher[int, str] = EventBatcher(run_batch, run_alone, max_size=5)
+    results = await asyncio.gather(*(batcher.submit(n) for n in range(20)))
+
+    assert [n for batch in seen for n in batch] == list(range(20)), "order is kept"
+    assert all(len(batch) <= 5 for batch in seen) and len(seen) < 20
+    refused = next(batch for batch in seen if 13 in batch)
+    assert sorted(alone) == refused
+    assert results == [f"alone {n}" if n in refused else f"batched {n}" for n in range(20)]
+
+
+async def test_batcher_cancelled_worker_leaves_no_one_waiting() -> None:
+    started = asyncio.Event()
+
+    async def run_batch(batch: list[int]) -> list[str | None]:
+        started.set()
+        await asyncio.sleep(3600)
+        return []
+
+    async def run_alone(event: int) -> str:
+        return "alone"
+
+    batcher: EventBatcher[int, str] = EventBatcher(run_batch, run_alone)
+    waiting = [asyncio.create_task(batcher.submit(n)) for n in range(3)]
+    await started.wait()
+    assert batcher._worker is not None
+    batcher._worker.cancel()
+    results = await asyncio.gather(*waiting, return_exceptions=True)
+    assert all(isinstance(result, asyncio.CancelledError) for result in results)
