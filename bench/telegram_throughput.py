@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import html
 import logging
+import os
 import statistics
 import tempfile
 import time
@@ -45,7 +46,7 @@ from tests.fakes.telegram_server import FakeLimits, FakeTelegram
 BENCH = "telegram_throughput"
 # Updates in flight at once, for both bots: enough to overlap database and HTTP waits, few
 # enough that a backlog waits in the queue rather than inflating every update's handling time.
-CONCURRENCY = 4
+CONCURRENCY = int(os.environ.get("BENCH_TELEGRAM_CONCURRENCY", "4"))
 # HTTP connections for Bot API calls, for both bots (Dojo's production default).
 POOL = TelegramOptions.connection_pool_size
 MESSAGES = ("/help", "/profile", "/leaderboard all", "/streak", "what should I study?")

@@ -96,6 +96,7 @@ def _cut(text: str, limit: int, separators: tuple[str, ...]) -> list[str]:
 def _blocks(doc: Doc, limit: int) -> list[list[Span]]:
     """Paragraphs and code blocks, each at most `limit` long, in reading order."""
     blocks: list[list[Span]] = [[]]
+    filled = 0  # the length of blocks[-1], kept as it grows
     for span in doc.spans:
         if not span.text:
             continue
@@ -103,16 +104,21 @@ def _blocks(doc: Doc, limit: int) -> list[list[Span]]:
             pieces = _cut(span.text, limit, ("\n", " ", ""))
             blocks.extend([Span(piece, span.style, span.extra)] for piece in pieces)
             blocks.append([])
+            filled = 0
             continue
         paragraphs = span.text.split("\n\n")
         for index, paragraph in enumerate(paragraphs):
             text = paragraph + ("\n\n" if index < len(paragraphs) - 1 else "")
             for piece in _cut(text, limit, ("\n", " ", "")):
-                if doc_length(blocks[-1]) + visible_length(piece) > limit:
+                length = visible_length(piece)
+                if filled + length > limit:
                     blocks.append([])
+                    filled = 0
                 blocks[-1].append(Span(piece, span.style, span.extra))
+                filled += length
             if index < len(paragraphs) - 1:
                 blocks.append([])
+                filled = 0
     return [block for block in blocks if block]
 
 
@@ -149,11 +155,19 @@ def split_doc(doc: Doc, limit: int = SPLIT_AT) -> list[Doc]:
     A code block is never cut open: an oversized one becomes several complete blocks, split at
     line breaks.
     """
-    chunks: list[list[Span]] = [[]]
-    for block in _blocks(_shown_links(doc), limit):
-        if chunks[-1] and doc_length(chunks[-1]) + doc_length(block) > limit:
-            chunks.append([])
-        chunks[-1].extend(block)
+    shown = _shown_links(doc)
+    if doc_length(shown.spans) <= limit:  # the usual case: one message, nothing to cut
+        chunks = [[span for span in shown.spans if span.text]]
+    else:
+        chunks = [[]]
+        filled = 0
+        for block in _blocks(shown, limit):
+            length = doc_length(block)
+            if chunks[-1] and filled + length > limit:
+                chunks.append([])
+                filled = 0
+            chunks[-1].extend(block)
+            filled += length
     trimmed = (_trim(chunk) for chunk in chunks)
     return [Doc(tuple(chunk)) for chunk in trimmed if chunk]
 

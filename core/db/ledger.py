@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -20,6 +20,21 @@ from core.db.models import (
     XpWeekly,
 )
 from core.db.upsert import insert_ignore, insert_or_add
+
+# Statements run for most events, built once (values arrive as bound parameters).
+_ADD_XP = (
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(xp=User.xp + bindparam("amount"), updated_at=bindparam("now"))
+    .returning(User.xp)
+    .execution_options(synchronize_session=False)
+)
+_OWNED_BADGES = (
+    select(Achievement, UserAchievement.unlocked_at)
+    .join(UserAchievement, UserAchievement.achievement_id == Achievement.id)
+    .where(UserAchievement.user_id == bindparam("user_id"))
+    .order_by(UserAchievement.unlocked_at)
+)
 
 
 def utc_week_start(moment: datetime) -> date:
@@ -69,11 +84,7 @@ class XpRepository:
             "xp",
         )
         new_xp = await self.session.scalar(
-            update(User)
-            .where(User.id == user_id)
-            .values(xp=User.xp + amount, updated_at=now)
-            .returning(User.xp)
-            .execution_options(synchronize_session=False)
+            _ADD_XP, {"user_id": user_id, "amount": amount, "now": now}
         )
         user = self.session.identity_map.get(identity_key(User, user_id))
         if user is not None and new_xp is not None:
@@ -178,12 +189,7 @@ class AchievementRepository:
         return set(rows.all())
 
     async def owned(self, user_id: int) -> Sequence[tuple[Achievement, datetime]]:
-        rows = await self.session.execute(
-            select(Achievement, UserAchievement.unlocked_at)
-            .join(UserAchievement, UserAchievement.achievement_id == Achievement.id)
-            .where(UserAchievement.user_id == user_id)
-            .order_by(UserAchievement.unlocked_at)
-        )
+        rows = await self.session.execute(_OWNED_BADGES, {"user_id": user_id})
         return [(row[0], row[1]) for row in rows.all()]
 
     async def unlock(self, user_id: int, achievement_id: int, now: datetime) -> bool:

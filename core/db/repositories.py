@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,26 @@ from core.db.upsert import dialect_insert, insert_ignore
 from core.messages import CommunityRef, UserRef
 
 MAX_NAME = 100
+
+# Every event resolves its learner and community: these statements are built once (values
+# arrive as bound parameters), since building one costs more than running it.
+_ACCOUNT_WITH_USER = select(PlatformAccount, User).join(User, User.id == PlatformAccount.user_id)
+_ACCOUNT_BY_REF = _ACCOUNT_WITH_USER.where(
+    PlatformAccount.platform == bindparam("platform"),
+    PlatformAccount.platform_user_id == bindparam("platform_user_id"),
+)
+_ACCOUNTS_BY_REFS = _ACCOUNT_WITH_USER.where(
+    PlatformAccount.platform == bindparam("platform"),
+    PlatformAccount.platform_user_id.in_(bindparam("ids", expanding=True)),
+)
+_COMMUNITY_BY_REF = select(Community).where(
+    Community.platform == bindparam("platform"),
+    Community.external_id == bindparam("external_id"),
+)
+_COMMUNITIES_BY_REFS = select(Community).where(
+    Community.platform == bindparam("platform"),
+    Community.external_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 class UserRepository:
@@ -42,12 +62,7 @@ class UserRepository:
                 wanted.setdefault(str(ref.platform), set()).add(ref.id)
         for platform, ids in wanted.items():
             rows = await self.session.execute(
-                select(PlatformAccount, User)
-                .join(User, User.id == PlatformAccount.user_id)
-                .where(
-                    PlatformAccount.platform == platform,
-                    PlatformAccount.platform_user_id.in_(sorted(ids)),
-                )
+                _ACCOUNTS_BY_REFS, {"platform": platform, "ids": sorted(ids)}
             )
             for account, user in rows:
                 self._resolved[(platform, account.platform_user_id)] = (account, user)
@@ -79,12 +94,7 @@ class UserRepository:
             self._resolved.get(key)
             or (
                 await self.session.execute(
-                    select(PlatformAccount, User)
-                    .join(User, User.id == PlatformAccount.user_id)
-                    .where(
-                        PlatformAccount.platform == ref.platform,
-                        PlatformAccount.platform_user_id == ref.id,
-                    )
+                    _ACCOUNT_BY_REF, {"platform": key[0], "platform_user_id": ref.id}
                 )
             ).first()
         )
@@ -172,9 +182,7 @@ class CommunityRepository:
 
     async def by_ref(self, platform: str, external_id: str) -> Community | None:
         return await self.session.scalar(
-            select(Community).where(
-                Community.platform == platform, Community.external_id == external_id
-            )
+            _COMMUNITY_BY_REF, {"platform": str(platform), "external_id": external_id}
         )
 
     async def preload(self, refs: Sequence[CommunityRef]) -> None:
@@ -185,9 +193,7 @@ class CommunityRepository:
                 wanted.setdefault(str(ref.platform), set()).add(ref.id)
         for platform, ids in wanted.items():
             found = await self.session.scalars(
-                select(Community).where(
-                    Community.platform == platform, Community.external_id.in_(sorted(ids))
-                )
+                _COMMUNITIES_BY_REFS, {"platform": platform, "ids": sorted(ids)}
             )
             for community in found:
                 self._resolved[(platform, community.external_id)] = community
