@@ -1,7 +1,9 @@
-"""The SQLite driver batching: one thread hop per statement, same results as aiosqlite."""
+"""The SQLite driver: statements in place, same results as aiosqlite, waits on its thread."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -43,7 +45,7 @@ async def test_statements_rowcounts_and_errors_through_sqlalchemy(tmp_path: Path
         await engine.dispose()
 
 
-async def test_one_hop_per_statement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_statements_run_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     hops: list[str] = []
     original = PrefetchingConnection._execute
 
@@ -57,10 +59,46 @@ async def test_one_hop_per_statement(tmp_path: Path, monkeypatch: pytest.MonkeyP
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/h.db")
     try:
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))  # connecting tunes pragmas first
+            await connection.execute(text("SELECT 1"))  # connecting opens on the thread
             hops.clear()
             for _ in range(10):
                 assert (await connection.execute(text("SELECT 1, 2"))).all() == [(1, 2)]
-            assert len(hops) == 10  # aiosqlite alone: create, execute, fetch, close each time
+            await connection.commit()
+            assert hops == []  # aiosqlite alone: four thread hand-overs per statement
+    finally:
+        await engine.dispose()
+
+
+async def test_a_locked_database_is_waited_for_on_the_thread(tmp_path: Path) -> None:
+    """Another process holding the write lock: the write waits with the busy timeout, on the
+    worker thread, and the event loop keeps running meanwhile."""
+    path = tmp_path / "locked.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (v TEXT)"))
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t VALUES ('theirs')")
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
+        waited = PrefetchingConnection.waited
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES ('ours')"))
+        ticker.cancel()
+        assert PrefetchingConnection.waited > waited
+        assert ticks >= 10, "the loop was blocked while the database was locked"
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT v FROM t ORDER BY v"))).all()
+        assert [row.v for row in rows] == ["ours", "theirs"]
+        other.close()
     finally:
         await engine.dispose()

@@ -216,20 +216,30 @@ class UpdateHandler:
         if not slow:
             yield
             return
+        # The first "typing" is awaited, so it always reaches the chat before the answer
+        # (even when the work turns out quick); repeats run beside the work.
+        if not await self._send_typing(chat_id, topic):
+            yield
+            return
         task = asyncio.create_task(self._keep_typing(chat_id, topic))
         try:
             yield
         finally:
             task.cancel()
 
+    async def _send_typing(self, chat_id: int, topic: int | None) -> bool:
+        try:
+            await self.bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=topic)
+        except TelegramError as error:
+            log.info("typing action failed in %s: %s", chat_id, error)
+            return False
+        return True
+
     async def _keep_typing(self, chat_id: int, topic: int | None) -> None:
         while True:
-            try:
-                await self.bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=topic)
-            except TelegramError as error:
-                log.info("typing action failed in %s: %s", chat_id, error)
-                return
             await asyncio.sleep(TYPING_EVERY_SECONDS)
+            if not await self._send_typing(chat_id, topic):
+                return
 
 
 def _plain_reply(text: str) -> Reply:
