@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -239,6 +240,27 @@ class CommunityRepository:
         return (await self.session.scalars(select(Community).order_by(Community.id))).all()
 
 
+@lru_cache(maxsize=128)
+def _claim_rows(dialect: str, count: int) -> Any:
+    """INSERT of `count` event ids that skips known ones and returns the new: one per batch
+    size, built once."""
+    table: Any = ProcessedEvent.__table__
+    rows: list[dict[str, Any]] = [
+        {
+            "platform": bindparam(f"platform{index}"),
+            "event_id": bindparam(f"event{index}"),
+            "created_at": bindparam("now"),
+        }
+        for index in range(count)
+    ]
+    return (
+        dialect_insert(dialect, table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        .returning(table.c.platform, table.c.event_id)
+    )
+
+
 class EventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -247,15 +269,17 @@ class EventRepository:
         """`claim` for a batch of (platform, event id) pairs in one statement; an id repeated
         within the batch counts as fresh once, like a redelivery."""
         keys = [(platform, event_id[:100]) for platform, event_id in events]
-        table: Any = ProcessedEvent.__table__
-        rows = [{"platform": p, "event_id": e, "created_at": now} for p, e in dict.fromkeys(keys)]
-        inserted = await self.session.execute(
-            dialect_insert(self.session, table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(table.c.platform, table.c.event_id)
-        )
-        fresh = {(platform, event_id) for platform, event_id in inserted.all()}
+        unique = list(dict.fromkeys(keys))
+        if len(unique) <= 1:
+            fresh = {key for key in unique if await self.claim(*key, now)}
+        else:
+            parameters: dict[str, Any] = {"now": now}
+            for index, (platform, event_id) in enumerate(unique):
+                parameters[f"platform{index}"] = platform
+                parameters[f"event{index}"] = event_id
+            statement = _claim_rows(self.session.get_bind().dialect.name, len(unique))
+            inserted = await self.session.execute(statement, parameters)
+            fresh = {(platform, event_id) for platform, event_id in inserted.all()}
         claimed = []
         for key in keys:
             claimed.append(key in fresh)

@@ -20,9 +20,9 @@ def _module(session: AsyncSession) -> Any:
     return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
-def dialect_insert(session: AsyncSession, table: Table) -> Any:
-    """An INSERT with the session's dialect's ON CONFLICT clauses available."""
-    return _module(session).insert(table)
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """An INSERT with the dialect's ON CONFLICT clauses available."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 @cache
