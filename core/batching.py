@@ -31,7 +31,7 @@ class EventBatcher(Generic[Event, Result]):
         self,
         run_batch: BatchRunner[Event, Result],
         run_alone: Callable[[Event], Awaitable[Result]],
-        max_size: int = 16,
+        max_size: int = 8,
     ) -> None:
         self._run_batch = run_batch
         self._run_alone = run_alone

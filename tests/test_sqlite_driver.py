@@ -65,6 +65,10 @@ async def test_statements_run_in_place(tmp_path: Path, monkeypatch: pytest.Monke
                 assert (await connection.execute(text("SELECT 1, 2"))).all() == [(1, 2)]
             await connection.commit()
             assert hops == []  # aiosqlite alone: four thread hand-overs per statement
+            await connection.execute(text("CREATE TABLE t (v TEXT)"))
+            await connection.execute(text("INSERT INTO t VALUES ('x')"))
+            await connection.commit()
+            assert len(hops) == 1  # the commit waits for the disk, on the thread
     finally:
         await engine.dispose()
 

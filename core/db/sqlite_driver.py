@@ -4,7 +4,8 @@ aiosqlite runs every sqlite3 call on its worker thread and hands each result bac
 loop; SQLAlchemy's adapter makes four such calls per statement (create cursor, execute, fetch,
 close). Each hand-over costs 100-200 µs of thread wake-ups, while SQLite answers an indexed
 query in a few µs. So a statement's execute, fetch and close run together, in place on the
-event loop, and the rows wait in the cursor.
+event loop, and the rows wait in the cursor. Commits, which wait for the disk, still go to the
+thread (one hand-over per transaction, and group commit shares a transaction among events).
 
 Running in place is safe because nothing in it waits: the busy timeout is zero there, so a
 write that finds the file locked by another process fails at once with SQLITE_BUSY, and that
@@ -147,7 +148,10 @@ class PrefetchingConnection(aiosqlite.Connection):
             self._conn.execute("PRAGMA busy_timeout=0")
 
     async def commit(self) -> None:
-        await self.run(_commit)
+        """On the worker thread: a commit waits for the disk (synchronous=FULL), and that wait
+        must not hold the event loop. Reads alone left nothing to commit."""
+        if self._conn.in_transaction:
+            await self._execute(self._waiting, _commit, ())
 
     async def rollback(self) -> None:
         await self.run(_rollback)
