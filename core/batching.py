@@ -38,46 +38,61 @@ class EventBatcher(Generic[Event, Result]):
         self.max_size = max_size
         self._queue: deque[tuple[Event, asyncio.Future[Result | None]]] = deque()
         self._worker: asyncio.Task[None] | None = None
+        self._busy = False  # a batch is running (in a submitter or the worker)
         self.batches = 0
         self.rerun = 0
 
     async def submit(self, event: Event) -> Result:
         future: asyncio.Future[Result | None] = asyncio.get_running_loop().create_future()
         self._queue.append((event, future))
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.create_task(self._drain(), name="dojo-event-batches")
+        if not self._busy:
+            # Nobody is running batches: this event's own coroutine runs the next one (no task
+            # to start, no wake-up to wait for) and hands any backlog to a worker.
+            self._busy = True
+            try:
+                await self._run_next()
+            finally:
+                self._hand_over()
         outcome = await future
         if outcome is None:
             self.rerun += 1
             return await self._run_alone(event)
         return outcome
 
+    def _hand_over(self) -> None:
+        if self._queue:
+            self._worker = asyncio.create_task(self._drain(), name="dojo-event-batches")
+        else:
+            self._busy = False
+
     async def _drain(self) -> None:
         try:
-            await self._drain_queue()
+            while self._queue:
+                await self._run_next()
         except asyncio.CancelledError:
             # Shutting down: nobody may be left waiting on a batch that will never run.
             for _, future in self._queue:
                 future.cancel()
             self._queue.clear()
             raise
+        finally:
+            self._busy = False
 
-    async def _drain_queue(self) -> None:
-        while self._queue:
-            size = min(len(self._queue), self.max_size)
-            taken = [self._queue.popleft() for _ in range(size)]
-            waiting = [(event, future) for event, future in taken if not future.done()]
-            if not waiting:
-                continue
-            self.batches += 1
-            try:
-                outcomes = list(await self._run_batch([event for event, _ in waiting]))
-            except Exception:  # the runner reports per event; this is a last resort
-                outcomes = [None] * len(waiting)
-            except asyncio.CancelledError:
-                for _, future in waiting:
-                    future.cancel()
-                raise
+    async def _run_next(self) -> None:
+        size = min(len(self._queue), self.max_size)
+        taken = [self._queue.popleft() for _ in range(size)]
+        waiting = [(event, future) for event, future in taken if not future.done()]
+        if not waiting:
+            return
+        self.batches += 1
+        # Unless the batch completes, its events run alone: after a failure the runner reports
+        # (or, as a last resort, raises), or when whoever ran it was cancelled.
+        outcomes: list[Result | None] = [None] * len(waiting)
+        try:
+            outcomes = list(await self._run_batch([event for event, _ in waiting]))
+        except Exception:
+            pass
+        finally:
             for (_, future), outcome in zip(waiting, outcomes, strict=True):
                 if not future.done():
                     future.set_result(outcome)

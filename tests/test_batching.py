@@ -133,7 +133,7 @@ async def test_batcher_groups_waiting_events_and_reruns_refused_batches() -> Non
     assert results == [f"alone {n}" if n in refused else f"batched {n}" for n in range(20)]
 
 
-async def test_batcher_cancelled_worker_leaves_no_one_waiting() -> None:
+async def test_a_cancelled_batch_leaves_no_one_waiting() -> None:
     started = asyncio.Event()
 
     async def run_batch(batch: list[int]) -> list[str | None]:
@@ -142,12 +142,42 @@ async def test_batcher_cancelled_worker_leaves_no_one_waiting() -> None:
         return []
 
     async def run_alone(event: int) -> str:
-        return "alone"
+        return f"alone {event}"
 
     batcher: EventBatcher[int, str] = EventBatcher(run_batch, run_alone)
-    waiting = [asyncio.create_task(batcher.submit(n)) for n in range(3)]
-    await started.wait()
+    leader = asyncio.create_task(batcher.submit(0))
+    await started.wait()  # event 0's own coroutine runs the batch; 1 and 2 queue behind it
+    others = [asyncio.create_task(batcher.submit(n)) for n in (1, 2)]
+    await asyncio.sleep(0)
+    leader.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await leader
+    # The queued events get a batch of their own, which (stuck too) is cancelled at shutdown:
+    # they run alone rather than wait for ever.
+    await asyncio.sleep(0)
     assert batcher._worker is not None
     batcher._worker.cancel()
-    results = await asyncio.gather(*waiting, return_exceptions=True)
-    assert all(isinstance(result, asyncio.CancelledError) for result in results)
+    assert await asyncio.wait_for(asyncio.gather(*others), 5) == ["alone 1", "alone 2"]
+
+
+async def test_events_arriving_during_a_batch_get_the_next_one() -> None:
+    release = asyncio.Event()
+    calls = 0
+
+    async def run_batch(batch: list[int]) -> list[str | None]:
+        nonlocal calls
+        calls += 1
+        await release.wait()
+        return [f"batched {n}" for n in batch]
+
+    async def run_alone(event: int) -> str:
+        return f"alone {event}"
+
+    batcher: EventBatcher[int, str] = EventBatcher(run_batch, run_alone, max_size=8)
+    leader = asyncio.create_task(batcher.submit(0))
+    await asyncio.sleep(0)
+    follower = asyncio.create_task(batcher.submit(1))
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(leader, follower) == ["batched 0", "batched 1"]
+    assert calls == 2  # 1 arrived while 0's batch ran, so it got the next one
