@@ -50,6 +50,8 @@ class EventBatcher(Generic[Event, Result]):
             # to start, no wake-up to wait for) and hands any backlog to a worker.
             self._busy = True
             try:
+                # Let the events that are already due (ready on the loop) join this batch.
+                await asyncio.sleep(0)
                 await self._run_next()
             finally:
                 self._hand_over()

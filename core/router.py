@@ -127,8 +127,11 @@ class Router:
                     )
                 )
                 fresh = [next(claims) if item.event_id else None for item in batch]
-                await uow.users.preload([item.user for item in batch])
-                await uow.communities.preload([item.community for item in batch if item.community])
+                if len(batch) > 1:  # one event resolves its own, with a simpler statement
+                    await uow.users.preload([item.user for item in batch])
+                    await uow.communities.preload(
+                        [item.community for item in batch if item.community]
+                    )
                 results: list[list[Reply] | None] = [
                     await self._process(incoming, uow, None, claimed)
                     for incoming, claimed in zip(batch, fresh, strict=True)
