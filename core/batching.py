@@ -91,7 +91,9 @@ class EventBatcher(Generic[Event, Result]):
         # (or, as a last resort, raises), or when whoever ran it was cancelled.
         outcomes: list[Result | None] = [None] * len(waiting)
         try:
-            outcomes = list(await self._run_batch([event for event, _ in waiting]))
+            answered = list(await self._run_batch([event for event, _ in waiting]))
+            if len(answered) == len(waiting):
+                outcomes = answered
         except Exception:
             pass
         finally:
