@@ -15,13 +15,12 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from adapters.discord.runner import run_discord
-from bench.report import emit
+from bench.report import emit, percentile
 from bot.app import build, settle_heap
 from bot.settings import Settings
 from tests.fakes.discord_server import FakeDiscord, patched_discord
@@ -37,11 +36,6 @@ MIX = (
     ("profile", {}),
     ("quiz", {"topic": "sql", "count": 1}),
 )
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def run(rate: float, seconds: float, learners: int) -> None:
@@ -131,8 +125,8 @@ def _report(fake: FakeDiscord, ids: list[str], rate: float, elapsed: float) -> N
         target=f">= {rate:g}",
         met=len(ids) / elapsed >= rate * 0.95,
     )
-    emit(BENCH, "ack p50", statistics.median(acks) * 1000, "ms")
-    p99 = _percentile(acks, 0.99) * 1000
+    emit(BENCH, "ack p50", percentile(acks, 0.5) * 1000, "ms")
+    p99 = percentile(acks, 0.99) * 1000
     emit(BENCH, "ack p99", p99, "ms", target="< 500", met=p99 < 500)
     emit(BENCH, "ack max", max(acks) * 1000, "ms", target="< 3000", met=max(acks) < 3)
     emit(BENCH, "deferred share", 100 * deferred / len(ids), "%")

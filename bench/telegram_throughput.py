@@ -22,7 +22,6 @@ import asyncio
 import html
 import logging
 import os
-import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -36,7 +35,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, TypeHandler,
 
 from adapters.telegram.app import TelegramAdapter, TelegramOptions, api_urls
 from adapters.telegram.ratelimit import FloodLimits
-from bench.report import emit
+from bench.report import emit, percentile
 from bot.app import build, settle_heap
 from bot.settings import Settings
 from core.messages import Incoming, Reply, reply
@@ -79,7 +78,7 @@ class Result:
 
 
 def _pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+    return percentile(values, q / 100)
 
 
 def script(fake: FakeTelegram, updates: int, users: int) -> list[dict[str, Any]]:
