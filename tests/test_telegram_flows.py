@@ -152,6 +152,7 @@ async def test_interview_end_to_end_in_private(sqlite_dojo: Dojo) -> None:
 async def test_a_group_poll_answered_after_a_restart_is_answered_in_the_group(
     sqlite_dojo: Dojo,
 ) -> None:
+    """...and in the forum topic where the poll was posted."""
     from tests.fakes.telegram_harness import FAKE_LIMITS
     from tests.fakes.telegram_server import FakeTelegram
 
@@ -160,11 +161,16 @@ async def test_a_group_poll_answered_after_a_restart_is_answered_in_the_group(
         ada = tg.person(1009, "Ada")
         await _onboard(ada)
         group = ada.in_chat(-100777)
-        await group.say("/quiz git 1")
+        posted = await group.say("/quiz git 1", message_thread_id=12, is_topic_message=True)
+        assert [str(c.params.get("message_thread_id")) for c in posted if c.method == "sendPoll"]
+        assert all(
+            str(c.params.get("message_thread_id")) == "12" for c in posted if c.method == "sendPoll"
+        )
         poll = group.last_poll()
     async with running_adapter(sqlite_dojo.router, fake=fake) as tg:  # a restarted bot
         group = tg.person(1009, "Ada").in_chat(-100777)
         calls = await group.vote(poll["correct_option_ids"][0], poll_id=poll["id"])
         answers = [call for call in calls if call.method == "sendMessage"]
         assert answers and all(str(call.params["chat_id"]) == "-100777" for call in answers)
+        assert all(str(call.params.get("message_thread_id")) == "12" for call in answers)
         assert "Quiz complete" in texts(calls)

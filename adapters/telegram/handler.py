@@ -86,7 +86,7 @@ class UpdateHandler:
                 await self._deliver_safely(translated.chat_id, notice, topic=topic)
             return
         if isinstance(translated, PollVote):
-            translated = await self._poll_incoming(translated)
+            translated, topic = await self._poll_incoming(translated)
         if translated is None:
             return
         translated = await self._with_attachments(update, translated)
@@ -161,16 +161,18 @@ class UpdateHandler:
         except TelegramError as error:
             log.info("callback query %s could not be answered: %s", query.id, error)
 
-    async def _poll_incoming(self, vote: PollVote) -> Incoming | None:
+    async def _poll_incoming(self, vote: PollVote) -> tuple[Incoming | None, int | None]:
+        """The event a poll answer stands for, and the forum topic to answer in."""
         found = await self.polls.lookup(vote.poll_id)
         if found is None:
             log.info("answer to unknown poll %s ignored", vote.poll_id)
-            return None
+            return None, None
         data, place = found
+        topic = place.topic if place is not None else None
         try:
             action = codec.decode(f"{data}:{vote.option}")
         except codec.CodecError:
-            return None
+            return None, None
         chat = ChatRef(Platform.TELEGRAM, vote.user.id, ChatKind.PRIVATE)
         community = None
         if place is not None and place.chat_title is not None:
@@ -189,9 +191,9 @@ class UpdateHandler:
             shown = "\n".join(reply.text.plain for reply in replies)
             if replies and place.full_explanation not in shown:
                 replies.append(_plain_reply(f"💡 {place.full_explanation}"))
-            await self._deliver(incoming, replies)
-            return None
-        return incoming
+            await self._deliver(incoming, replies, topic)
+            return None, None
+        return incoming, topic
 
     async def _with_attachments(self, update: Update, incoming: Incoming) -> Incoming:
         """A small document (code to review) is fetched from `<root>/file/bot<token>/`."""

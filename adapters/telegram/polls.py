@@ -1,8 +1,8 @@
 """Quiz polls: which answer data a Telegram poll id stands for, kept in `poll_links`.
 
 A poll answer names only the poll, so the link has to outlive a restart: it lives in the
-database, with where the poll was posted (a group's answers are answered in the group) and the
-explanation that did not fit in the poll.
+database, with where the poll was posted (a group's answers are answered in the group, in the
+forum topic it was posted in) and the explanation that did not fit in the poll.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class PollPlace:
     chat_id: int
     chat_title: str | None  # set for groups
     full_explanation: str | None
+    topic: int | None = None  # a forum group's topic
 
 
 class PollLinks:
@@ -41,6 +42,7 @@ class PollLinks:
                     "chat_id": str(place.chat_id),
                     "chat_title": place.chat_title[:200] if place.chat_title else None,
                     "explanation": place.full_explanation,
+                    "topic_id": place.topic,
                     "created_at": now,
                 },
                 ["platform", "poll_id"],
@@ -55,5 +57,7 @@ class PollLinks:
                 return None
             place = None
             if link.chat_id is not None and link.chat_id.lstrip("-").isdigit():
-                place = PollPlace(int(link.chat_id), link.chat_title, link.explanation)
+                place = PollPlace(
+                    int(link.chat_id), link.chat_title, link.explanation, link.topic_id
+                )
             return link.data, place

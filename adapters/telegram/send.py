@@ -120,7 +120,7 @@ class Sender:
             message_thread_id=topic,
         )
         if message.poll is not None:
-            place = PollPlace(chat_id, group_title, out.full_explanation)
+            place = PollPlace(chat_id, group_title, out.full_explanation, topic)
             await self.polls.remember(message.poll.id, out.answer_data, place, self.clock.now())
         return message
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -74,5 +75,7 @@ class PollLink(Base):
     # did not fit the poll: both must outlive a restart, like the link itself.
     chat_id: Mapped[str | None] = mapped_column(String(64))
     chat_title: Mapped[str | None] = mapped_column(String(200))
+    # The forum topic it was posted in, so its answers land in that topic too.
+    topic_id: Mapped[int | None] = mapped_column(BigInteger)
     explanation: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
