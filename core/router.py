@@ -77,8 +77,8 @@ class Router:
             return [reply(CRASHED)]
 
     def _batchable(self, incoming: Incoming) -> bool:
-        """Quick work joins a shared transaction; slow (LLM) work and private messages, which
-        may be interview answers, run alone so a batch never waits on a model."""
+        """Quick work joins a shared transaction; slow (LLM) work and plain messages in private
+        chats, which may be interview answers, run alone so a batch never waits on a model."""
         if incoming.command is None and incoming.action is None:
             return not incoming.chat.is_private
         spec = self.spec_for(incoming)
