@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import Dojo
 from core.batching import EventBatcher
+from core.context import Context
 from core.db.models import AdminAudit, CommunityMember, ProcessedEvent, User, XpLedger
 from core.db.uow import SharedTransaction
-from core.messages import ChatKind, CommunityRef, Platform
+from core.messages import ChatKind, CommunityRef, Platform, Reply, reply
+from core.registry import command
 from core.rules.xp import Activity
 from tests.support import ChatDriver, text_of
 
@@ -100,6 +103,40 @@ async def test_one_event_delivered_twice_within_a_batch_counts_once(dojo: Dojo) 
             .where(XpLedger.source == Activity.CHAT_MESSAGE)
         )
         assert awards == 1
+
+
+async def test_a_handler_committing_early_takes_its_batch_out_to_run_alone(dojo: Dojo) -> None:
+    """A quick command whose handler commits midway (as slow work does before calling the
+    model) cannot commit a shared transaction: its batch reruns alone, nothing doubled."""
+
+    @command("note", "Test: records a practice note, committing before it answers")
+    async def note(context: Context) -> list[Reply]:
+        await context.record(Activity.REVIEW_REQUESTED, reference=context.incoming.event_id or "")
+        await context.checkpoint()
+        return [reply("noted")]
+
+    dojo.router.registry.add_modules([SimpleNamespace(note=note)])  # type: ignore[list-item]
+    learners = _learners(dojo, 4)
+    for learner in learners:
+        await learner.say("/start backend mid UTC")
+    reruns = dojo.router.batcher.rerun
+    events = [
+        (learner, learner.incoming(text)) for learner in learners for text in ("/note", "/profile")
+    ]
+    replies = await asyncio.gather(*(learner.send(event) for learner, event in events))
+
+    assert dojo.router.batcher.rerun > reruns
+    assert [text_of(answer) for answer in replies[::2]] == ["noted"] * len(learners)
+    assert all(text_of(answer).startswith("b") for answer in replies[1::2])
+    async with dojo.services.uow_factory() as uow:
+        noted = await uow.session.scalar(
+            select(func.count())
+            .select_from(XpLedger)
+            .where(XpLedger.source == Activity.REVIEW_REQUESTED)
+        )
+        assert noted == len(learners)
+        for user in (await uow.session.scalars(select(User))).all():
+            assert user.xp == await uow.xp.ledger_sum(user.id)
 
 
 async def test_commits_inside_a_shared_transaction_are_refused(dojo: Dojo) -> None:
