@@ -26,6 +26,7 @@ from bot.app import build, settle_heap
 from bot.settings import Settings
 from core.db.engine import create_engine
 from core.db.migrate import upgrade
+from core.db.statistics import refresh_planner_statistics
 from core.messages import ChatKind, ChatRef, CommunityRef, Incoming, Platform, UserRef
 from core.parsing import parse_command
 from core.ports import FixedClock
@@ -106,6 +107,8 @@ async def run_backend(label: str, url: str) -> None:
                 await router.handle(message(user, "/start backend mid UTC", clock))
 
         await asyncio.gather(*(onboard(user) for user in range(LEARNERS)))
+        # As `dojo run` does at start and housekeeping hourly: plans fit the data.
+        await refresh_planner_statistics(dojo.services.uow_factory)
         latencies: list[float] = []
 
         async def one(user: int, text_: str) -> None:

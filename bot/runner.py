@@ -7,12 +7,14 @@ import logging
 
 from bot.app import build, settle_heap
 from bot.settings import Settings
+from core.db.statistics import refresh_planner_statistics
 
 log = logging.getLogger(__name__)
 
 
 async def run_platforms(settings: Settings) -> None:
     dojo = await build(settings)
+    await refresh_planner_statistics(dojo.services.uow_factory)
     settle_heap()
     tasks: list[asyncio.Task[None]] = []
     try:

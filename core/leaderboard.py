@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.ledger import utc_week_start
-from core.db.models import CommunityMember, User, XpLedger, XpWeekly
+from core.db.models import CommunityMember, User, XpLedger, XpWeekly, table_of
 from core.rules.streaks import zone_or_utc
 
 
@@ -61,36 +61,43 @@ class _Board:
     ahead: Select[int]
 
 
+# The boards are Core statements on the tables, not on the mapped classes: SQLAlchemy's ORM
+# layer would double the cost of running each one, and the rows are plain values anyway.
+_USERS = table_of(User).c
+_WEEKLY = table_of(XpWeekly).c
+_LEDGER = table_of(XpLedger).c
+_MEMBERS = table_of(CommunityMember).c
+
+
 def _scores(kind: str, in_community: bool) -> Select[int, str, int, int]:
     score: ColumnElement[int]
     if kind == "all":
-        score = User.xp.label("score")
-        query = select(User.id, User.display_name, User.level, score)
+        score = _USERS.xp.label("score")
+        query = select(_USERS.id, _USERS.display_name, _USERS.level, score)
     elif kind == "week":
-        score = XpWeekly.xp.label("score")
+        score = _WEEKLY.xp.label("score")
         query = (
-            select(User.id, User.display_name, User.level, score)
-            .select_from(XpWeekly)
-            .join(User, User.id == XpWeekly.user_id)
-            .where(XpWeekly.week_start == bindparam("week"))
+            select(_USERS.id, _USERS.display_name, _USERS.level, score)
+            .select_from(table_of(XpWeekly))
+            .join(table_of(User), _USERS.id == _WEEKLY.user_id)
+            .where(_WEEKLY.week_start == bindparam("week"))
         )
     else:
-        earned = select(XpLedger.user_id, func.sum(XpLedger.amount).label("score")).where(
-            XpLedger.created_at >= bindparam("since")
+        earned = select(_LEDGER.user_id, func.sum(_LEDGER.amount).label("score")).where(
+            _LEDGER.created_at >= bindparam("since")
         )
         if kind == "range":
-            earned = earned.where(XpLedger.created_at < bindparam("until"))
-        earned_sub = earned.group_by(XpLedger.user_id).subquery()
+            earned = earned.where(_LEDGER.created_at < bindparam("until"))
+        earned_sub = earned.group_by(_LEDGER.user_id).subquery()
         score = earned_sub.c.score
-        query = select(User.id, User.display_name, User.level, score).join(
-            earned_sub, earned_sub.c.user_id == User.id
+        query = select(_USERS.id, _USERS.display_name, _USERS.level, score).join(
+            earned_sub, earned_sub.c.user_id == _USERS.id
         )
-    query = query.where(User.banned.is_(False), User.leaderboard_opt_out.is_(False))
+    query = query.where(_USERS.banned.is_(False), _USERS.leaderboard_opt_out.is_(False))
     if in_community:
         query = query.join(
-            CommunityMember,
-            (CommunityMember.user_id == User.id)
-            & (CommunityMember.community_id == bindparam("community_id")),
+            table_of(CommunityMember),
+            (_MEMBERS.user_id == _USERS.id) & (_MEMBERS.community_id == bindparam("community_id")),
         )
     return query.where(score > 0)
 
@@ -115,14 +122,14 @@ def _weekly_ahead(in_community: bool) -> Select[int]:
     """
     query = (
         select(func.count())
-        .select_from(XpWeekly)
-        .where(XpWeekly.week_start == bindparam("week"), XpWeekly.xp > bindparam("score"))
+        .select_from(table_of(XpWeekly))
+        .where(_WEEKLY.week_start == bindparam("week"), _WEEKLY.xp > bindparam("score"))
     )
     if in_community:
         query = query.join(
-            CommunityMember,
-            (CommunityMember.user_id == XpWeekly.user_id)
-            & (CommunityMember.community_id == bindparam("community_id")),
+            table_of(CommunityMember),
+            (_MEMBERS.user_id == _WEEKLY.user_id)
+            & (_MEMBERS.community_id == bindparam("community_id")),
         )
     return query
 

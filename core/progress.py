@@ -78,7 +78,8 @@ async def record_activity(
     if new_level != user.level:
         user.level = new_level
     outcome.level_after = user.level
-    user.updated_at = now
+    if user.updated_at != now:  # the XP update already set it; an equal write still flushes
+        user.updated_at = now
     return outcome
 
 

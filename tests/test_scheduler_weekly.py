@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.app import Dojo, build
 from bot.notifiers import RecordingNotifier
 from bot.scheduler import SCHEDULES, build_scheduler
+from core.db.engine import create_engine
 from core.db.models import JobRun, LeaderboardSnapshot, LinkCode, ProcessedEvent
+from core.db.statistics import refresh_planner_statistics
+from core.db.uow import UnitOfWorkFactory
 from core.jobs.housekeeping import housekeep
 from core.jobs.weekly import post_weekly_leaderboards
 from core.messages import ChatKind, CommunityRef, Platform
@@ -200,6 +203,21 @@ async def test_housekeeping_expires_codes_and_prunes_bookkeeping(sqlite_dojo: Do
         assert await uow.session.get(ProcessedEvent, ("telegram", "old")) is None
         keys = set((await uow.session.scalars(select(JobRun.period_key))).all())
     assert "old" not in keys
+    # The planner's statistics were refreshed too: SQLite keeps them in sqlite_stat1.
+    assert "planner statistics refreshed" in report.notes
+    async with sqlite_dojo.services.uow_factory() as uow:
+        analysed = await uow.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1"))
+        assert {"xp_weekly", "community_members", "users"} <= set(analysed.all())
+
+
+async def test_planner_statistics_are_left_to_postgres(database_url: str) -> None:
+    """PostgreSQL's autovacuum keeps its own statistics: nothing to refresh there."""
+    engine = create_engine(database_url)
+    try:
+        refreshed = await refresh_planner_statistics(UnitOfWorkFactory(engine))
+        assert refreshed is database_url.startswith("sqlite")
+    finally:
+        await engine.dispose()
 
 
 async def test_the_scheduler_coalesces_and_runs_one_instance_per_job(sqlite_dojo: Dojo) -> None:

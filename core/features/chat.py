@@ -26,11 +26,11 @@ async def chat_xp(context: Context) -> list[Reply] | None:
         user.last_chat_xp_at,
         tuple(user.recent_chat_digests or ()),
     )
-    user.recent_chat_digests = list(decision.recent_digests)
+    last_award = context.now if decision.award else user.last_chat_xp_at
+    await context.uow.users.note_chat(user, list(decision.recent_digests), last_award)
     nudge = [reply(NUDGE)] if context.incoming.addressed else []
     if not decision.award:
         return nudge
-    user.last_chat_xp_at = context.now
     reference = context.incoming.event_id or f"{community.id}:{context.now.isoformat()}"
     _, announced = await context.record(
         Activity.CHAT_MESSAGE, reference=reference, context=("community", str(community.id))

@@ -1,4 +1,5 @@
-"""Hourly tidying: idle interviews abandoned, link codes expired, old bookkeeping pruned.
+"""Hourly tidying: idle interviews abandoned, link codes expired, old bookkeeping pruned,
+the query planner's statistics refreshed.
 
 None of it is urgent, so a missed hour is simply caught by the next; the run key (hour) keeps
 two processes from doing the same sweep.
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, or_
 
 from core.db.models import JobRun, LinkCode, ProcessedEvent
+from core.db.statistics import refresh_planner_statistics
 from core.db.uow import UnitOfWorkFactory
 from core.jobs.delivery import JobReport, run_claimed
 from core.ports import Notifier
@@ -69,6 +71,8 @@ async def housekeep(
             f"link codes removed: {codes.rowcount}, processed events pruned: {events.rowcount}, "  # type: ignore[attr-defined]
             f"job claims pruned: {claims.rowcount}"  # type: ignore[attr-defined]
         )
+        if await refresh_planner_statistics(uow_factory):
+            report.notes.append("planner statistics refreshed")
 
     hour = now.astimezone(UTC).strftime("%Y-%m-%dT%H")
     return await run_claimed(uow_factory, JOB, hour, now, work)

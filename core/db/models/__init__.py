@@ -1,6 +1,6 @@
 """SQLAlchemy models: the tables of DESIGN §4, one module per area, importable from here."""
 
-from core.db.models.base import Base, BigId, UTCDateTime
+from core.db.models.base import Base, BigId, UTCDateTime, table_of
 from core.db.models.learning import (
     AiBudget,
     AiUsage,
@@ -51,4 +51,5 @@ __all__ = [
     "UserAchievement",
     "XpLedger",
     "XpWeekly",
+    "table_of",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    Table,
     TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase
@@ -44,3 +45,11 @@ class Base(DeclarativeBase):
 
 def _fk(table: str) -> Any:
     return ForeignKey(f"{table}.id", ondelete="CASCADE")
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table, for Core statements on the hot path: SQLAlchemy runs a statement
+    on a table in well under half the time of the same statement on the mapped class."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
