@@ -264,22 +264,14 @@ class CommunityRepository:
         return (await self.session.scalars(select(Community).order_by(Community.id))).all()
 
 
-@lru_cache(maxsize=128)
-def _claim_rows(dialect: str, count: int) -> Any:
-    """INSERT of `count` event ids that skips known ones and returns the new: one per batch
-    size, built once."""
-    table: Any = ProcessedEvent.__table__
-    rows: list[dict[str, Any]] = [
-        {
-            "platform": bindparam(f"platform{index}"),
-            "event_id": bindparam(f"event{index}"),
-            "created_at": bindparam("now"),
-        }
-        for index in range(count)
-    ]
+@lru_cache(maxsize=4)
+def _claim_rows(dialect: str) -> Any:
+    """Claim event ids, returning those that were new. Run with a list of rows, SQLAlchemy
+    sends it as one multi-row INSERT ("insertmanyvalues") from one cached compiled form; a
+    statement written with many VALUES rows would instead be compiled afresh every time."""
+    table = table_of(ProcessedEvent)
     return (
         dialect_insert(dialect, table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["platform", "event_id"])
         .returning(table.c.platform, table.c.event_id)
     )
@@ -297,12 +289,12 @@ class EventRepository:
         if len(unique) <= 1:
             fresh = {key for key in unique if await self.claim(*key, now)}
         else:
-            parameters: dict[str, Any] = {"now": now}
-            for index, (platform, event_id) in enumerate(unique):
-                parameters[f"platform{index}"] = platform
-                parameters[f"event{index}"] = event_id
-            statement = _claim_rows(self.session.get_bind().dialect.name, len(unique))
-            inserted = await self.session.execute(statement, parameters)
+            rows = [
+                {"platform": platform, "event_id": event_id, "created_at": now}
+                for platform, event_id in unique
+            ]
+            statement = _claim_rows(self.session.get_bind().dialect.name)
+            inserted = await self.session.execute(statement, rows)
             fresh = {(platform, event_id) for platform, event_id in inserted.all()}
         claimed = []
         for key in keys:
