@@ -57,8 +57,8 @@ class _Board:
     than the database takes to run it. Values arrive as bound parameters."""
 
     top: Select[int, str, int, int]
-    mine: Select[int, str, int, int]
-    ahead: Select[int]
+    # One learner's row with the number of learners ahead of them: their rank in one query.
+    mine: Select[int, str, int, int, int]
 
 
 # The boards are Core statements on the tables, not on the mapped classes: SQLAlchemy's ORM
@@ -104,17 +104,18 @@ def _scores(kind: str, in_community: bool) -> Select[int, str, int, int]:
 
 @cache
 def _board(kind: str, in_community: bool) -> _Board:
-    ranked = _scores(kind, in_community).subquery()
+    ranked = _scores(kind, in_community).subquery("ranked")
     top = select(ranked).order_by(ranked.c.score.desc(), ranked.c.id).limit(bindparam("limit"))
-    mine = select(ranked).where(ranked.c.id == bindparam("user_id"))
+    mine = select(ranked).where(ranked.c.id == bindparam("user_id")).subquery("mine")
     if kind == "week":
-        ahead = _weekly_ahead(in_community)
+        ahead = _weekly_ahead(in_community, mine.c.score)
     else:
-        ahead = select(func.count()).where(ranked.c.score > bindparam("score"))
-    return _Board(top, mine, ahead)
+        others = _scores(kind, in_community).subquery("others")
+        ahead = select(func.count()).where(others.c.score > mine.c.score)
+    return _Board(top, select(mine, ahead.scalar_subquery().label("ahead")))
 
 
-def _weekly_ahead(in_community: bool) -> Select[int]:
+def _weekly_ahead(in_community: bool, score: ColumnElement[int]) -> Select[int]:
     """Learners who earned more this week: an index-only count.
 
     It counts everyone on the week's board, including learners hidden from public boards, so
@@ -123,7 +124,7 @@ def _weekly_ahead(in_community: bool) -> Select[int]:
     query = (
         select(func.count())
         .select_from(table_of(XpWeekly))
-        .where(_WEEKLY.week_start == bindparam("week"), _WEEKLY.xp > bindparam("score"))
+        .where(_WEEKLY.week_start == bindparam("week"), _WEEKLY.xp > score)
     )
     if in_community:
         query = query.join(
@@ -183,5 +184,4 @@ async def rank_of(
     mine = (await session.execute(board.mine, {**parameters, "user_id": user_id})).first()
     if mine is None:
         return None
-    ahead = await session.scalar(board.ahead, {**parameters, "score": int(mine.score)})
-    return Entry(int(ahead or 0) + 1, mine.id, mine.display_name, int(mine.score), mine.level)
+    return Entry(int(mine.ahead or 0) + 1, mine.id, mine.display_name, int(mine.score), mine.level)

@@ -130,3 +130,31 @@ async def test_a_message_addressed_to_the_bot_in_a_group_gets_a_nudge(sqlite_doj
     chat = ChatDriver(sqlite_dojo.router, "ivy", Platform.TELEGRAM, "-5", ChatKind.GROUP, group)
     assert "Try /quiz" in await chat.say("@dojobot what can you do for me?")
     assert await chat.send(chat.incoming("just chatting with friends here", addressed=False)) == []
+
+
+async def test_leaderboard_shows_your_own_rank_below_the_top_ten(dojo: Dojo) -> None:
+    """Twelve learners in a group: the top ten are listed, the others see their own rank
+    (ties share it) on every board; a learner hidden from boards is told so."""
+    group = CommunityRef(Platform.TELEGRAM, "-200", "Big group")
+    chats = [
+        ChatDriver(dojo.router, f"m{n:02}", Platform.TELEGRAM, "-200", ChatKind.GROUP, group)
+        for n in range(13)
+    ]
+    for chat in chats:
+        await chat.say("/start backend mid UTC")
+    now = dojo.services.clock.now()
+    async with dojo.services.uow_factory() as uow:
+        for n, chat in enumerate(chats):
+            user = await uow.users.by_account("telegram", chat.user.id)
+            assert user is not None
+            # m00 earns most; m10 and m11 tie in 11th place; m12 hides from boards.
+            await uow.xp.award(user.id, "admin_grant", "t", 1000 - 10 * min(n, 10), now)
+        await uow.commit()
+    hidden = chats[12]
+    await hidden.say("/settings leaderboard off")
+    for words in ("/leaderboard", "/leaderboard all", "/leaderboard week global"):
+        assert "… you" not in await chats[0].say(words)
+        tied = [await chats[n].say(words) for n in (10, 11)]
+        assert all("… you: #11 with" in board for board in tied), tied
+        assert "m11" not in tied[0] and "m10" not in tied[1]
+        assert "You are hidden from public boards" in await hidden.say(words)

@@ -53,9 +53,10 @@ async def leaderboard(context: Context) -> list[Reply]:
     if not entries:
         lines.append("No XP earned yet. Be the first: try /quiz.")
     lines.extend(format_entry(entry) for entry in entries)
-    mine = await rank_of(session, context.user.id, since=since, community_id=community_id)
-    if mine is not None and all(entry.user_id != mine.user_id for entry in entries):
-        lines.append(f"… you: #{mine.rank} with {mine.score} XP")
-    elif mine is None and context.user.leaderboard_opt_out:
-        lines.append("You are hidden from public boards (change it in /settings).")
+    if all(entry.user_id != context.user.id for entry in entries):  # else they see themselves
+        mine = await rank_of(session, context.user.id, since=since, community_id=community_id)
+        if mine is not None:
+            lines.append(f"… you: #{mine.rank} with {mine.score} XP")
+        elif context.user.leaderboard_opt_out:
+            lines.append("You are hidden from public boards (change it in /settings).")
     return [Reply(Doc.lines(*lines))]  # type: ignore[arg-type]
