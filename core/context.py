@@ -72,8 +72,10 @@ class Context:
         context: tuple[str, str] | None = None,
         meta: dict[str, Any] | None = None,
         xp: int | None = None,
+        learner_values: dict[str, Any] | None = None,
     ) -> tuple[Outcome, list[Reply]]:
-        """Record an activity for the current learner; returns the outcome and announcements."""
+        """Record an activity for the current learner; returns the outcome and announcements.
+        `learner_values`: other columns of the learner's row to store with the XP."""
         outcome = await record_activity(
             self.uow,
             self.user,
@@ -85,5 +87,6 @@ class Context:
             meta=meta,
             community_id=self.community.id if self.community else None,
             xp=xp,
+            learner_values=learner_values,
         )
         return outcome, announcements(self.user, outcome)

@@ -52,16 +52,25 @@ async def record_activity(
     meta: dict[str, Any] | None = None,
     community_id: int | None = None,
     xp: int | None = None,
+    learner_values: dict[str, Any] | None = None,
 ) -> Outcome:
-    """Log an activity and apply XP, streak, badges and level; a repeated reference is a no-op."""
+    """Log an activity and apply XP, streak, badges and level; a repeated reference is a no-op.
+
+    `learner_values` are other columns of the learner's row the event changes: they are
+    written with the XP in one statement (or alone, when the activity earns no XP)."""
     outcome = Outcome(level_before=user.level, level_after=user.level, streak=user.streak_current)
     amount = xp_for(activity, score) if xp is None else xp
+    new_xp = None
     if amount:
-        new_xp = await uow.xp.award(user.id, str(activity), reference, amount, now, community_id)
-        if new_xp is None:
-            outcome.duplicate = True
-            return outcome
-        outcome.xp_gained += amount
+        new_xp = await uow.xp.award(
+            user.id, str(activity), reference, amount, now, community_id, learner_values
+        )
+    if new_xp is None and learner_values:
+        await uow.users.store(user, learner_values)
+    if amount and new_xp is None:
+        outcome.duplicate = True
+        return outcome
+    outcome.xp_gained += amount
     await uow.activity.log(
         user.id,
         str(activity),

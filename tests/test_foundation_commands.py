@@ -110,19 +110,27 @@ async def test_export_contains_the_learners_data(ada: ChatDriver) -> None:
     assert data["platform_accounts"][0]["platform_user_id"] == "ada"
 
 
-async def test_chat_xp_in_a_community_respects_cooldown(sqlite_dojo: Dojo) -> None:
+async def test_chat_xp_in_a_community_respects_cooldown(dojo: Dojo) -> None:
+    """Cooldown and repeats are judged from the memory stored with each message (with the XP
+    when it is awarded), so they hold across events and batches on both backends."""
     group = CommunityRef(Platform.DISCORD, "g1", "Guild")
     chat = ChatDriver(
-        sqlite_dojo.router, "dan", Platform.DISCORD, "c1", ChatKind.GROUP, group, is_admin=False
+        dojo.router, "dan", Platform.DISCORD, "c1", ChatKind.GROUP, group, is_admin=False
     )
     for text in ("a long enough first message", "another long enough message", "short"):
         assert await chat.send(chat.incoming(text, addressed=False)) == []
-    sqlite_dojo.services.clock.advance(seconds=61)
+    clock = dojo.services.clock
+    clock.advance(seconds=61)
+    awarded_at = clock.now()
     await chat.send(chat.incoming("third long enough message here", addressed=False))
-    async with sqlite_dojo.services.uow_factory() as uow:
+    clock.advance(seconds=61)
+    await chat.send(chat.incoming("Third  long enough MESSAGE here", addressed=False))  # a repeat
+    async with dojo.services.uow_factory() as uow:
         user = await uow.users.by_account("discord", "dan")
         assert user is not None
         assert user.xp == 4 and await uow.xp.ledger_sum(user.id) == 4
+        assert user.last_chat_xp_at == awarded_at
+        assert len(user.recent_chat_digests) == 4  # the short message is not remembered
 
 
 async def test_a_message_addressed_to_the_bot_in_a_group_gets_a_nudge(sqlite_dojo: Dojo) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
+from core.db import learner_row
 from core.db.models import (
     AdminAudit,
     Community,
@@ -36,17 +36,6 @@ _ACCOUNT_BY_REF = _ACCOUNT_WITH_USER.where(
 _ACCOUNTS_BY_REFS = _ACCOUNT_WITH_USER.where(
     PlatformAccount.platform == bindparam("platform"),
     PlatformAccount.platform_user_id.in_(bindparam("ids", expanding=True)),
-)
-# Chat XP's memory of a learner's recent messages: most community messages write it, so it is a
-# Core UPDATE on the table rather than an ORM flush (several times cheaper in SQLAlchemy).
-_USERS = table_of(User)
-_NOTE_CHAT = (
-    update(_USERS)
-    .where(_USERS.c.id == bindparam("user_id"))
-    .values(
-        recent_chat_digests=bindparam("digests", type_=_USERS.c.recent_chat_digests.type),
-        last_chat_xp_at=bindparam("last_award", type_=_USERS.c.last_chat_xp_at.type),
-    )
 )
 _COMMUNITY_BY_REF = select(Community).where(
     Community.platform == bindparam("platform"),
@@ -147,16 +136,9 @@ class UserRepository:
         await self.session.flush()
         return account
 
-    async def note_chat(self, user: User, digests: list[str], last_award: datetime | None) -> None:
-        """Store chat XP's memory of the learner's recent messages and last award."""
-        if user.recent_chat_digests == digests and user.last_chat_xp_at == last_award:
-            return
-        await self.session.execute(
-            _NOTE_CHAT, {"user_id": user.id, "digests": digests, "last_award": last_award}
-        )
-        # Keep the loaded learner in step with the row without scheduling another UPDATE.
-        set_committed_value(user, "recent_chat_digests", digests)
-        set_committed_value(user, "last_chat_xp_at", last_award)
+    async def store(self, user: User, values: Mapping[str, Any]) -> None:
+        """Write columns of the learner's row in one Core UPDATE (see core.db.learner_row)."""
+        await learner_row.store(self.session, user, values)
 
     async def accounts_of(self, user_id: int) -> Sequence[PlatformAccount]:
         rows = await self.session.scalars(

@@ -26,14 +26,19 @@ async def chat_xp(context: Context) -> list[Reply] | None:
         user.last_chat_xp_at,
         tuple(user.recent_chat_digests or ()),
     )
-    last_award = context.now if decision.award else user.last_chat_xp_at
-    await context.uow.users.note_chat(user, list(decision.recent_digests), last_award)
+    # Chat XP's memory of the learner's recent messages: stored with the XP when awarded.
+    memory: dict[str, object] = {"recent_chat_digests": list(decision.recent_digests)}
     nudge = [reply(NUDGE)] if context.incoming.addressed else []
     if not decision.award:
+        await context.uow.users.store(user, memory)
         return nudge
+    memory["last_chat_xp_at"] = context.now
     reference = context.incoming.event_id or f"{community.id}:{context.now.isoformat()}"
     _, announced = await context.record(
-        Activity.CHAT_MESSAGE, reference=reference, context=("community", str(community.id))
+        Activity.CHAT_MESSAGE,
+        reference=reference,
+        context=("community", str(community.id)),
+        learner_values=memory,
     )
     return [*nudge, *announced]
 
