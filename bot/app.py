@@ -31,6 +31,10 @@ from core.jobs.delivery import NOTIFIER_EXTRA
 from core.ports import LLM, Clock, Notifier, SystemClock
 from core.router import Router
 
+# Batches in flight at once on PostgreSQL (core.batching.BatchLanes): enough to keep the
+# process busy while batches wait on the server, each on its own pooled connection.
+POSTGRES_LANES = 4
+
 
 class StartupError(Exception):
     """Dojo cannot start (database unreachable, schema missing); the message says why."""
@@ -132,5 +136,6 @@ async def build(
     )
     notifiers: dict[str, Notifier] = {}
     services.extras[NOTIFIER_EXTRA] = MultiNotifier(notifiers)
-    router = Router(services, build_registry(feature_modules()))
+    lanes = 1 if is_sqlite(url) else POSTGRES_LANES
+    router = Router(services, build_registry(feature_modules()), lanes)
     return Dojo(settings, engine, services, router, notifiers=notifiers)

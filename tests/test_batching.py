@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import Dojo
-from core.batching import EventBatcher
+from bot.app import POSTGRES_LANES, Dojo
+from core.batching import BatchLanes, EventBatcher
 from core.context import Context
 from core.db.models import AdminAudit, CommunityMember, ProcessedEvent, User, XpLedger
 from core.db.uow import SharedTransaction
@@ -218,3 +218,39 @@ async def test_events_arriving_during_a_batch_get_the_next_one() -> None:
     release.set()
     assert await asyncio.gather(leader, follower) == ["batched 0", "batched 1"]
     assert calls == 2  # 1 arrived while 0's batch ran, so it got the next one
+
+
+async def test_lanes_keep_each_learners_events_together_and_in_order() -> None:
+    """PostgreSQL runs several batch lanes; a learner's events all go to one lane, in order,
+    so two lanes never hold the same learner's rows."""
+    batches: list[list[str]] = []
+
+    async def run_batch(batch: list[str]) -> list[str | None]:
+        batches.append(batch)
+        await asyncio.sleep(0)
+        return [f"ok {event}" for event in batch]
+
+    async def run_alone(event: str) -> str:
+        return f"alone {event}"
+
+    lanes: BatchLanes[str, str] = BatchLanes(run_batch, run_alone, lanes=3)
+    keys = [f"learner{n}" for n in range(7)]
+    events = [(keys[n % 7], f"{keys[n % 7]}:{n}") for n in range(70)]
+    answers = await asyncio.gather(*(lanes.submit(event, key) for key, event in events))
+
+    assert answers == [f"ok {event}" for _, event in events]
+    assert len({id(lanes.lane_for(key)) for key in keys}) > 1, "learners spread over lanes"
+    lane_batches = {id(lane): lane.batches for lane in lanes.lanes}
+    for key in keys:
+        # Every batch holding this learner's events ran in the learner's lane, in order.
+        mine = [event for batch in batches for event in batch if event.startswith(f"{key}:")]
+        assert [int(event.split(":")[1]) for event in mine] == list(range(keys.index(key), 70, 7))
+        assert lane_batches[id(lanes.lane_for(key))] > 0
+    for batch in batches:
+        assert len({id(lanes.lane_for(event.split(":")[0])) for event in batch}) == 1
+    assert lanes.batches == len(batches) and lanes.rerun == 0
+
+
+async def test_postgres_runs_several_lanes_and_sqlite_one(dojo: Dojo) -> None:
+    expected = 1 if dojo.settings.database_url.startswith("sqlite") else POSTGRES_LANES
+    assert len(dojo.router.batcher.lanes) == expected
