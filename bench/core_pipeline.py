@@ -1,7 +1,10 @@
 """Core pipeline: a mixed workload from 1,000 learners through the router.
 
 Prints events/s and p50/p99 latency on SQLite and (with DOJO_TEST_POSTGRES_URL) PostgreSQL, next
-to the raw single-row commit rate of the same database measured in the same run.
+to the raw single-row commit rate of the same database measured in the same run, through the
+same engine and driver (one INSERT and one COMMIT per transaction, one after another). On SQLite
+the same loop on a plain sqlite3 connection is printed too, for reference: it shows what the
+disk allows without asyncio or SQLAlchemy in the way.
 Throughput is measured saturated (a fixed number of events in flight); latency both saturated
 (mostly queueing) and in an open loop at half the saturated rate, as a platform delivers events.
 Targets: events/s >= 1.0x the raw commit rate; p99 < 50 ms.
@@ -12,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import sqlite3
 import tempfile
 import time
 import uuid
@@ -59,6 +63,24 @@ async def raw_commit_rate(url: str) -> float:
         await engine.dispose()
 
 
+def driverless_commit_rate(path: Path) -> float:
+    """The same loop on a plain sqlite3 connection with Dojo's pragmas, no asyncio or
+    SQLAlchemy: what the disk allows, shown for reference next to the stack's own rate."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("CREATE TABLE IF NOT EXISTS bench_plain (id TEXT PRIMARY KEY)")
+        connection.commit()
+        started = time.perf_counter()
+        for _ in range(RAW_COMMITS):
+            connection.execute("INSERT INTO bench_plain (id) VALUES (?)", (uuid.uuid4().hex,))
+            connection.commit()
+        return RAW_COMMITS / (time.perf_counter() - started)
+    finally:
+        connection.close()
+
+
 def message(user: int, text_: str, clock: FixedClock) -> Incoming:
     parsed = parse_command(text_)
     group = user % GROUPS
@@ -90,10 +112,13 @@ def workload(rng: random.Random) -> list[tuple[int, str]]:
     return events
 
 
-async def run_backend(label: str, url: str) -> None:
+async def run_backend(label: str, url: str, sqlite_file: Path | None = None) -> None:
     await upgrade(url)
     raw = await raw_commit_rate(url)
     emit("core_pipeline", f"{label}: raw single-row commits/s", raw, "commits/s")
+    if sqlite_file is not None:
+        plain = driverless_commit_rate(sqlite_file)
+        emit("core_pipeline", f"{label}: same, plain sqlite3 (reference)", plain, "commits/s")
     clock = FixedClock(datetime(2026, 11, 23, 12, tzinfo=UTC))
     settings = Settings(_env_file=None, DATABASE_URL=url)  # type: ignore[call-arg]
     dojo = await build(settings, clock=clock, migrate_sqlite=False)
@@ -172,7 +197,8 @@ async def paced_latencies(
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        await run_backend("sqlite", f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
+        database = Path(folder) / "bench.db"
+        await run_backend("sqlite", f"sqlite+aiosqlite:///{database}", database)
     admin_url = postgres_admin_url()
     if admin_url is None:
         return
