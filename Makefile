@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/mypy bot core adapters
 
 bench: $(STAMP)
-	scripts/with-postgres.sh $(BIN)/python -m bench
+	DOJO_PG_DURABLE=1 scripts/with-postgres.sh $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) data

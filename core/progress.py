@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.db.ledger import activity_entry
 from core.db.models import Achievement, User
 from core.db.uow import UnitOfWork
 from core.messages import Reply, ReplyKind
@@ -60,10 +61,11 @@ async def record_activity(
     written with the XP in one statement (or alone, when the activity earns no XP)."""
     outcome = Outcome(level_before=user.level, level_after=user.level, streak=user.streak_current)
     amount = xp_for(activity, score) if xp is None else xp
+    entry = activity_entry(str(activity), context, score, meta)
     new_xp = None
-    if amount:
+    if amount:  # the XP, the learner's other changes and the log entry, together
         new_xp = await uow.xp.award(
-            user.id, str(activity), reference, amount, now, community_id, learner_values
+            user.id, str(activity), reference, amount, now, community_id, learner_values, entry
         )
     if new_xp is None and learner_values:
         await uow.users.store(user, learner_values)
@@ -71,15 +73,16 @@ async def record_activity(
         outcome.duplicate = True
         return outcome
     outcome.xp_gained += amount
-    await uow.activity.log(
-        user.id,
-        str(activity),
-        now,
-        context=context,
-        score=score,
-        meta=meta,
-        community_id=community_id,
-    )
+    if not amount:
+        await uow.activity.log(
+            user.id,
+            str(activity),
+            now,
+            context=context,
+            score=score,
+            meta=meta,
+            community_id=community_id,
+        )
     if activity not in _NOT_PRACTICE:
         await _advance_streak(uow, user, now, outcome, community_id)
     await _unlock_badges(uow, user, activity, now, outcome, community_id)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command with a throwaway PostgreSQL server on a loopback port, exported to the command
 # as DOJO_TEST_POSTGRES_URL. Without PostgreSQL binaries the command runs alone and the
-# Postgres tests skip with a reason.
+# Postgres tests skip with a reason. Tests run it with fsync off (fast, nothing to keep);
+# DOJO_PG_DURABLE=1 keeps PostgreSQL's durable defaults, as benchmarks need to be realistic.
 set -euo pipefail
 
 bindir=""
@@ -25,8 +26,10 @@ cleanup() { as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2
 trap cleanup EXIT
 
 as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+speed="-c fsync=off -c full_page_writes=off"
+[ -n "${DOJO_PG_DURABLE:-}" ] && speed=""
 as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $speed -c max_connections=200" \
   start >/dev/null
 export DOJO_TEST_POSTGRES_URL="postgresql+asyncpg://postgres@127.0.0.1:$port/postgres"
 "$@"

@@ -4,11 +4,13 @@ import asyncio
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 
 from bot.app import Dojo
 from core.db.engine import create_engine
-from core.db.models import Base, User, UserAchievement
+from core.db.ledger import ActivityEntry, utc_week_start
+from core.db.models import Base, User, UserAchievement, XpWeekly
+from core.leaderboard import week_start
 from core.progress import record_activity
 from core.rules.xp import Activity
 from tests.support import ChatDriver
@@ -94,6 +96,43 @@ async def test_an_award_delivered_twice_counts_once(dojo: Dojo) -> None:
         # 25 onboarding + 5 daily + 15 review + 15 review-rookie badge
         assert user.xp == 60
     assert requested == 1
+
+
+async def test_an_award_writes_ledger_week_learner_and_log_together(dojo: Dojo) -> None:
+    """One award: its ledger row, the week's total, the learner's XP and other columns, and the
+    activity's log entry. On PostgreSQL that is a single statement; a repeat writes nothing."""
+    user_id = await _learner(dojo)
+    now = dojo.services.clock.now()
+    entry = ActivityEntry("quiz_completed", "quiz", "q1", 80, {"topic": "sql"})
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async with dojo.services.uow_factory() as uow:
+        before = await uow.users.get(user_id)
+        assert before is not None
+        xp_before, week = before.xp, utc_week_start(now)
+        event.listen(dojo.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            memory = {"recent_chat_digests": ["abc"], "last_chat_xp_at": now}
+            first = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, memory, entry)
+            again = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, memory, entry)
+        finally:
+            event.remove(dojo.engine.sync_engine, "before_cursor_execute", count)
+        await uow.commit()
+    assert first == xp_before + 30 and again is None
+    if dojo.settings.database_url.startswith("postgresql"):
+        assert len(statements) == 2, statements  # one per award, the repeat included
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.get(user_id)
+        assert user is not None and user.xp == await uow.xp.ledger_sum(user_id) == first
+        assert user.recent_chat_digests == ["abc"] and user.last_chat_xp_at == now
+        assert await uow.activity.count(user_id, "quiz_completed", min_score=80) == 1
+        weekly = await uow.session.scalar(
+            select(XpWeekly.xp).where(XpWeekly.user_id == user_id, XpWeekly.week_start == week)
+        )
+        assert weekly == await uow.xp.earned_since(user_id, week_start(now))
 
 
 async def test_a_badge_unlocks_once(dojo: Dojo) -> None:

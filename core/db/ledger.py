@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
+from core.db.award_pg import award_statement
 from core.db.learner_row import keep_in_step, learner_update, parameters
 from core.db.models import (
     Achievement,
@@ -31,6 +33,41 @@ _OWNED_BADGES = (
 )
 
 
+@dataclass(frozen=True)
+class ActivityEntry:
+    """An activity to log with the XP it earns (see XpRepository.award)."""
+
+    event_type: str
+    context_type: str | None = None
+    context_id: str | None = None
+    score: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "event_type": self.event_type,
+            "context_type": self.context_type,
+            "context_id": self.context_id,
+            "score": self.score,
+            "metadata": self.meta,
+        }
+
+
+def activity_entry(
+    event_type: str,
+    context: tuple[str, str] | None = None,
+    score: int | None = None,
+    meta: dict[str, Any] | None = None,
+) -> ActivityEntry:
+    return ActivityEntry(
+        event_type,
+        context[0] if context else None,
+        context[1] if context else None,
+        score,
+        meta or {},
+    )
+
+
 def utc_week_start(moment: datetime) -> date:
     """The Monday (UTC) of the week containing `moment`: the key of weekly XP."""
     day = moment.astimezone(UTC).date()
@@ -50,13 +87,66 @@ class XpRepository:
         now: datetime,
         community_id: int | None = None,
         learner_values: Mapping[str, Any] | None = None,
+        log: ActivityEntry | None = None,
     ) -> int | None:
         """Add a ledger entry once per (user, source, reference); returns the new xp or None.
 
         The users.xp column moves in the same statement order as the ledger, so it always
         equals the ledger's sum, also under concurrent awards on PostgreSQL. `learner_values`
-        are other columns of the learner's row to store in that same UPDATE (if awarded).
+        are other columns of the learner's row to store in that same UPDATE, and `log` the
+        activity that earned the XP: both only if awarded. On PostgreSQL it is all one
+        statement (core.db.award_pg).
         """
+        values = {"updated_at": now, **(learner_values or {})}
+        if self.session.get_bind().dialect.name == "postgresql":
+            new_xp = await self._award_in_one_statement(
+                user_id, source, reference, amount, now, community_id, values, log
+            )
+        else:
+            new_xp = await self._award_step_by_step(
+                user_id, source, reference, amount, now, community_id, values, log
+            )
+        if new_xp is not None:
+            user = self.session.identity_map.get(identity_key(User, user_id))
+            keep_in_step(user, {**values, "xp": new_xp})
+        return new_xp
+
+    async def _award_in_one_statement(
+        self,
+        user_id: int,
+        source: str,
+        reference: str,
+        amount: int,
+        now: datetime,
+        community_id: int | None,
+        values: dict[str, Any],
+        log: ActivityEntry | None,
+    ) -> int | None:
+        statement = award_statement(tuple(sorted(values)), log is not None)
+        arguments = parameters(
+            user_id,
+            values,
+            source=source,
+            reference=reference[:128],
+            amount=amount,
+            community_id=community_id,
+            now=now,
+            week=utc_week_start(now),
+            **(log.columns() if log else {}),
+        )
+        return await self.session.scalar(statement, arguments)
+
+    async def _award_step_by_step(
+        self,
+        user_id: int,
+        source: str,
+        reference: str,
+        amount: int,
+        now: datetime,
+        community_id: int | None,
+        values: dict[str, Any],
+        log: ActivityEntry | None,
+    ) -> int | None:
         inserted = await insert_ignore(
             self.session,
             XpLedger,
@@ -79,14 +169,13 @@ class XpRepository:
             ["user_id", "week_start"],
             "xp",
         )
-        values = {"updated_at": now, **(learner_values or {})}
         new_xp = await self.session.scalar(
             learner_update(tuple(sorted(values)), add_xp=True),
             parameters(user_id, values, amount=amount),
         )
-        if new_xp is not None:
-            user = self.session.identity_map.get(identity_key(User, user_id))
-            keep_in_step(user, {**values, "xp": new_xp})
+        if log is not None:
+            row = {"user_id": user_id, "community_id": community_id, "created_at": now}
+            await self.session.execute(_LOG_ACTIVITY, {**row, **log.columns()})
         return new_xp
 
     async def rebuild_weekly(self, user_id: int) -> None:
@@ -135,19 +224,9 @@ class ActivityRepository:
         meta: dict[str, Any] | None = None,
         community_id: int | None = None,
     ) -> None:
-        await self.session.execute(
-            _LOG_ACTIVITY,
-            {
-                "user_id": user_id,
-                "event_type": event_type,
-                "context_type": context[0] if context else None,
-                "context_id": context[1] if context else None,
-                "score": score,
-                "metadata": meta or {},
-                "community_id": community_id,
-                "created_at": now,
-            },
-        )
+        entry = activity_entry(event_type, context, score, meta)
+        row = {"user_id": user_id, "community_id": community_id, "created_at": now}
+        await self.session.execute(_LOG_ACTIVITY, {**row, **entry.columns()})
 
     async def count(self, user_id: int, event_type: str, min_score: int | None = None) -> int:
         query = select(func.count()).where(
