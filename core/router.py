@@ -129,8 +129,9 @@ class Router:
                 fresh = [next(claims) if item.event_id else None for item in batch]
                 if len(batch) > 1:  # one event resolves its own, with a simpler statement
                     await uow.users.preload([item.user for item in batch])
-                    await uow.communities.preload(
-                        [item.community for item in batch if item.community]
+                    await uow.communities.ensure_all(
+                        [item.community for item in batch if item.community],
+                        self.services.clock.now(),
                     )
                 results: list[list[Reply] | None] = [
                     await self._process(incoming, uow, None, claimed)

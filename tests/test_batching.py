@@ -254,3 +254,31 @@ async def test_lanes_keep_each_learners_events_together_and_in_order() -> None:
 async def test_postgres_runs_several_lanes_and_sqlite_one(dojo: Dojo) -> None:
     expected = 1 if dojo.settings.database_url.startswith("sqlite") else POSTGRES_LANES
     assert len(dojo.router.batcher.lanes) == expected
+
+
+async def test_lanes_meeting_new_groups_in_opposite_orders_do_not_deadlock(dojo: Dojo) -> None:
+    """Two lanes' batches each bring the same two new groups, in opposite orders. Creating a
+    group locks its row, so creating them in event order deadlocks on PostgreSQL (a lost
+    second, then a rerun); batches create their groups in one shared order instead."""
+    lanes = dojo.router.batcher
+    lane_of_second = lanes.lanes[-1]  # SQLite has one lane: both learners share it
+
+    def learner_in(lane: object, skip: int, group: CommunityRef) -> ChatDriver:
+        names = [f"u{n}" for n in range(200) if lanes.lane_for(f"telegram:u{n}") is lane]
+        name = names[skip]
+        return ChatDriver(dojo.router, name, Platform.TELEGRAM, group.id, ChatKind.GROUP, group)
+
+    first, second = (CommunityRef(Platform.TELEGRAM, f"-9{n}", f"new group {n}") for n in (1, 2))
+    batch_one = [learner_in(lanes.lanes[0], 0, first), learner_in(lanes.lanes[0], 1, second)]
+    batch_two = [learner_in(lane_of_second, 2, second), learner_in(lane_of_second, 3, first)]
+    events = [
+        (chat, chat.incoming(f"{chat.name} says hello to the new group", addressed=False))
+        for pair in zip(batch_one, batch_two, strict=True)
+        for chat in pair
+    ]
+    reruns = lanes.rerun
+    await asyncio.gather(*(chat.send(event) for chat, event in events))
+    assert lanes.rerun == reruns, "a batch had to be rerun (a deadlock?)"
+    async with dojo.services.uow_factory() as uow:
+        members = await uow.session.scalar(select(func.count()).select_from(CommunityMember))
+    assert members == len(events)

@@ -205,6 +205,15 @@ class CommunityRepository:
             for community in found:
                 self._resolved[(platform, community.external_id)] = community
 
+    async def ensure_all(self, refs: Sequence[CommunityRef], now: datetime) -> None:
+        """`ensure` a batch's communities up front, in one order for every batch: creating or
+        renaming a community locks its row, and two batches (PostgreSQL's lanes) taking the
+        same rows in different orders would deadlock."""
+        await self.preload(refs)
+        latest = {(str(ref.platform), ref.id): ref for ref in refs}
+        for key in sorted(latest):
+            await self.ensure(latest[key], now)
+
     async def ensure(self, ref: CommunityRef, now: datetime) -> Community:
         key = (str(ref.platform), ref.id)
         community = self._resolved.get(key) or await self.by_ref(ref.platform, ref.id)
