@@ -13,7 +13,7 @@ from contextlib import nullcontext
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from core.batching import BatchLanes
+from core.batching import EventBatcher
 from core.context import Context, Services
 from core.db.uow import UnitOfWork
 from core.db.write_gate import GateHold
@@ -33,12 +33,23 @@ BANNED = "You have been banned from Dojo by a moderator, so I can't help you her
 
 
 class Router:
-    def __init__(self, services: Services, registry: Registry, lanes: int = 1) -> None:
+    def __init__(
+        self,
+        services: Services,
+        registry: Registry,
+        *,
+        batch_size: int = 32,
+        concurrent_batches: int = 1,
+    ) -> None:
         self.services = services
         self.registry = registry
         services.registry = registry
-        self.batcher: BatchLanes[Incoming, list[Reply]] = BatchLanes(
-            self._handle_batch, self._handle_alone, lanes
+        self.batcher: EventBatcher[Incoming, list[Reply]] = EventBatcher(
+            self._handle_batch,
+            self._handle_alone,
+            max_size=batch_size,
+            runners=concurrent_batches,
+            key=lambda incoming: incoming.user.key,
         )
 
     def is_operator(self, incoming: Incoming) -> bool:
@@ -86,7 +97,7 @@ class Router:
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         if self._batchable(incoming):
-            return await self.batcher.submit(incoming, incoming.user.key)
+            return await self.batcher.submit(incoming)
         return await self._handle_alone(incoming)
 
     async def _handle_alone(self, incoming: Incoming) -> list[Reply]:

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import POSTGRES_LANES, Dojo
-from core.batching import BatchLanes, EventBatcher
+from bot.app import POSTGRES_BATCHES, Dojo
+from core.batching import EventBatcher
 from core.context import Context
 from core.db.models import AdminAudit, CommunityMember, ProcessedEvent, User, XpLedger
 from core.db.uow import SharedTransaction
@@ -192,8 +192,9 @@ async def test_a_cancelled_batch_leaves_no_one_waiting() -> None:
     # The queued events get a batch of their own, which (stuck too) is cancelled at shutdown:
     # they run alone rather than wait for ever.
     await asyncio.sleep(0)
-    assert batcher._worker is not None
-    batcher._worker.cancel()
+    assert len(batcher._workers) == 1
+    for worker in batcher._workers:
+        worker.cancel()
     assert await asyncio.wait_for(asyncio.gather(*others), 5) == ["alone 1", "alone 2"]
 
 
@@ -220,65 +221,76 @@ async def test_events_arriving_during_a_batch_get_the_next_one() -> None:
     assert calls == 2  # 1 arrived while 0's batch ran, so it got the next one
 
 
-async def test_lanes_keep_each_learners_events_together_and_in_order() -> None:
-    """PostgreSQL runs several batch lanes; a learner's events all go to one lane, in order,
-    so two lanes never hold the same learner's rows."""
+async def test_concurrent_batches_never_share_a_learner_and_keep_their_order() -> None:
+    """On PostgreSQL several batches run at once: a learner's events are never in two running
+    batches, and each learner's events are answered in the order they came."""
+    running: set[str] = set()
     batches: list[list[str]] = []
+    overlapped = 0
 
     async def run_batch(batch: list[str]) -> list[str | None]:
+        nonlocal overlapped
+        learners = {event.split(":")[0] for event in batch}
+        assert not learners & running, "a learner in two running batches"
+        overlapped += bool(running)
+        running.update(learners)
         batches.append(batch)
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)  # a round trip to the server
+        running.difference_update(learners)
         return [f"ok {event}" for event in batch]
 
     async def run_alone(event: str) -> str:
         return f"alone {event}"
 
-    lanes: BatchLanes[str, str] = BatchLanes(run_batch, run_alone, lanes=3)
-    keys = [f"learner{n}" for n in range(7)]
-    events = [(keys[n % 7], f"{keys[n % 7]}:{n}") for n in range(70)]
-    answers = await asyncio.gather(*(lanes.submit(event, key) for key, event in events))
+    batcher: EventBatcher[str, str] = EventBatcher(
+        run_batch, run_alone, max_size=4, runners=3, key=lambda event: event.split(":")[0]
+    )
+    events = [f"learner{n % 5}:{n}" for n in range(60)]
+    answers = await asyncio.gather(*(batcher.submit(event) for event in events))
 
-    assert answers == [f"ok {event}" for _, event in events]
-    assert len({id(lanes.lane_for(key)) for key in keys}) > 1, "learners spread over lanes"
-    lane_batches = {id(lane): lane.batches for lane in lanes.lanes}
-    for key in keys:
-        # Every batch holding this learner's events ran in the learner's lane, in order.
-        mine = [event for batch in batches for event in batch if event.startswith(f"{key}:")]
-        assert [int(event.split(":")[1]) for event in mine] == list(range(keys.index(key), 70, 7))
-        assert lane_batches[id(lanes.lane_for(key))] > 0
-    for batch in batches:
-        assert len({id(lanes.lane_for(event.split(":")[0])) for event in batch}) == 1
-    assert lanes.batches == len(batches) and lanes.rerun == 0
-
-
-async def test_postgres_runs_several_lanes_and_sqlite_one(dojo: Dojo) -> None:
-    expected = 1 if dojo.settings.database_url.startswith("sqlite") else POSTGRES_LANES
-    assert len(dojo.router.batcher.lanes) == expected
+    assert answers == [f"ok {event}" for event in events]
+    assert overlapped > 0, "batches should have run at once"
+    assert max(len(batch) for batch in batches) <= 4
+    for learner in range(5):
+        mine = [
+            int(e.split(":")[1]) for b in batches for e in b if e.startswith(f"learner{learner}:")
+        ]
+        assert mine == list(range(learner, 60, 5))
+    assert batcher.batches == len(batches) and batcher.rerun == 0
 
 
-async def test_lanes_meeting_new_groups_in_opposite_orders_do_not_deadlock(dojo: Dojo) -> None:
-    """Two lanes' batches each bring the same two new groups, in opposite orders. Creating a
-    group locks its row, so creating them in event order deadlocks on PostgreSQL (a lost
-    second, then a rerun); batches create their groups in one shared order instead."""
-    lanes = dojo.router.batcher
-    lane_of_second = lanes.lanes[-1]  # SQLite has one lane: both learners share it
+async def test_postgres_runs_batches_at_once_and_sqlite_one(dojo: Dojo) -> None:
+    batcher = dojo.router.batcher
+    if dojo.settings.database_url.startswith("sqlite"):
+        assert (batcher.max_size, batcher.runners) == (32, 1)
+    else:
+        assert (batcher.max_size, batcher.runners) == POSTGRES_BATCHES
 
-    def learner_in(lane: object, skip: int, group: CommunityRef) -> ChatDriver:
-        names = [f"u{n}" for n in range(200) if lanes.lane_for(f"telegram:u{n}") is lane]
-        name = names[skip]
+
+async def test_batches_meeting_new_groups_in_opposite_orders_do_not_deadlock(dojo: Dojo) -> None:
+    """Two batches running at once each bring the same two new groups, in opposite orders.
+    Creating a group locks its row, so creating them in event order deadlocks on PostgreSQL (a
+    lost second, then a rerun); batches create their groups in one shared order instead."""
+    first, second = (CommunityRef(Platform.TELEGRAM, f"-9{n}", f"new group {n}") for n in (1, 2))
+
+    def learner(name: str, group: CommunityRef) -> ChatDriver:
         return ChatDriver(dojo.router, name, Platform.TELEGRAM, group.id, ChatKind.GROUP, group)
 
-    first, second = (CommunityRef(Platform.TELEGRAM, f"-9{n}", f"new group {n}") for n in (1, 2))
-    batch_one = [learner_in(lanes.lanes[0], 0, first), learner_in(lanes.lanes[0], 1, second)]
-    batch_two = [learner_in(lane_of_second, 2, second), learner_in(lane_of_second, 3, first)]
-    events = [
-        (chat, chat.incoming(f"{chat.name} says hello to the new group", addressed=False))
-        for pair in zip(batch_one, batch_two, strict=True)
-        for chat in pair
-    ]
-    reruns = lanes.rerun
-    await asyncio.gather(*(chat.send(event) for chat, event in events))
-    assert lanes.rerun == reruns, "a batch had to be rerun (a deadlock?)"
+    # a0 and a1 arrive first and fill a batch of their own when batches hold two events.
+    chats = [learner("a0", first), learner("a1", second)]
+    chats += [learner("b0", second), learner("b1", first)]
+    batcher = dojo.router.batcher
+    size = batcher.max_size
+    batcher.max_size = 2
+    try:
+        reruns = batcher.rerun
+        events = [
+            (chat, chat.incoming(f"{chat.name} says hello", addressed=False)) for chat in chats
+        ]
+        await asyncio.gather(*(chat.send(event) for chat, event in events))
+    finally:
+        batcher.max_size = size
+    assert batcher.rerun == reruns, "a batch had to be rerun (a deadlock?)"
     async with dojo.services.uow_factory() as uow:
         members = await uow.session.scalar(select(func.count()).select_from(CommunityMember))
     assert members == len(events)
