@@ -207,7 +207,7 @@ class CommunityRepository:
 
     async def ensure_all(self, refs: Sequence[CommunityRef], now: datetime) -> None:
         """`ensure` a batch's communities up front, in one order for every batch: creating or
-        renaming a community locks its row, and two batches (PostgreSQL's lanes) taking the
+        renaming a community locks its row, and two batches running at once (PostgreSQL) taking the
         same rows in different orders would deadlock."""
         await self.preload(refs)
         latest = {(str(ref.platform), ref.id): ref for ref in refs}
