@@ -19,7 +19,7 @@ test: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/mypy bot core adapters
+	$(BIN)/ruff check . && $(BIN)/mypy bot core adapters tests bench
 
 bench: $(STAMP)
 	DOJO_PG_DURABLE=1 scripts/with-postgres.sh $(BIN)/python -m bench

@@ -18,6 +18,7 @@ import logging
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from adapters.discord.runner import run_discord
 from bench.report import emit, percentile
@@ -26,7 +27,7 @@ from bot.settings import Settings
 from tests.fakes.discord_server import FakeDiscord, patched_discord
 
 BENCH = "discord_throughput"
-MIX = (
+MIX: tuple[tuple[str, dict[str, Any]], ...] = (
     ("profile", {}),
     ("leaderboard", {"period": "week", "scope": "here"}),
     ("help", {}),

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,7 +131,11 @@ def clock() -> FixedClock:
 
 
 def make_settings(database_url: str, **overrides: str) -> Settings:
-    values = {"DATABASE_URL": database_url, "DOJO_DATA_DIR": "/tmp/dojo-test-data", **overrides}
+    values: dict[str, Any] = {
+        "DATABASE_URL": database_url,
+        "DOJO_DATA_DIR": "/tmp/dojo-test-data",
+        **overrides,
+    }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from core import codec
 from core.messages import (
@@ -17,13 +18,24 @@ from core.messages import (
     UserRef,
 )
 from core.parsing import parse_command
+from core.ports import FixedClock
 from core.router import Router
+
+if TYPE_CHECKING:
+    from bot.app import Dojo
 
 _event_ids = itertools.count(1)
 
 
 def text_of(replies: list[Reply]) -> str:
     return "\n".join(reply.text.plain for reply in replies)
+
+
+def fixed_clock(dojo: Dojo) -> FixedClock:
+    """The test clock of a Dojo built by the fixtures, which can be moved on."""
+    clock = dojo.services.clock
+    assert isinstance(clock, FixedClock)
+    return clock
 
 
 @dataclass
@@ -67,7 +79,7 @@ class ChatDriver:
         return self.last
 
     async def say(self, text: str, **extra: object) -> str:
-        return text_of(await self.send(self.incoming(text, **extra)))
+        return text_of(await self.send(self.incoming(text, **extra)))  # type: ignore[arg-type]
 
     def buttons(self) -> list[tuple[str, str]]:
         return [

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from anthropic.types import MessageParam
 
 from adapters.anthropic import AnthropicLLM, RetryPolicy
 from adapters.anthropic.client import MALFORMED, REFUSED
@@ -275,7 +276,7 @@ async def test_fake_refuses_what_the_api_refuses(server: FakeAnthropic):
             model="m",
             max_tokens=10,
             system=[marked] * 3,  # type: ignore[list-item]
-            messages=[{"role": "user", "content": [marked, marked]}],  # type: ignore[list-item]
+            messages=[{"role": "user", "content": [marked, marked]}],  # type: ignore[list-item,misc]
         )
     with pytest.raises(anthropic.BadRequestError):
         await client.messages.create(
@@ -337,7 +338,7 @@ async def test_the_fake_models_prefill_and_per_model_thinking(server: FakeAnthro
     for model in (MODEL, "claude-haiku-5-5"):
         with pytest.raises(anthropic.BadRequestError, match="prefill"):
             await client.messages.create(model=model, max_tokens=10, messages=prefill)  # type: ignore[arg-type]
-    user = [{"role": "user", "content": "x"}]
+    user: list[MessageParam] = [{"role": "user", "content": "x"}]
     haiku = "claude-haiku-5-5"
     with pytest.raises(anthropic.BadRequestError, match="'between_tools'"):
         await client.messages.create(

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from bot.app import Dojo
 from core.db.models import User
 from core.messages import ChatKind, CommunityRef, Platform
-from tests.support import ChatDriver
+from tests.support import ChatDriver, fixed_clock
 
 
 async def _user_count(dojo: Dojo) -> int:
@@ -88,7 +88,7 @@ async def test_leaderboard_week_all_and_scopes(sqlite_dojo: Dojo) -> None:
     await alice.say("/start backend mid UTC")
     await bob.say("/start backend mid UTC")
     await loner.say("/start backend mid UTC")
-    sqlite_dojo.services.clock.advance(minutes=2)  # past the chat XP cooldown
+    fixed_clock(sqlite_dojo).advance(minutes=2)  # past the chat XP cooldown
     await alice.say("a properly long message about indexes")
     here = await alice.say("/leaderboard")
     assert "This week · this community" in here
@@ -119,7 +119,7 @@ async def test_chat_xp_in_a_community_respects_cooldown(dojo: Dojo) -> None:
     )
     for text in ("a long enough first message", "another long enough message", "short"):
         assert await chat.send(chat.incoming(text, addressed=False)) == []
-    clock = dojo.services.clock
+    clock = fixed_clock(dojo)
     clock.advance(seconds=61)
     awarded_at = clock.now()
     await chat.send(chat.incoming("third long enough message here", addressed=False))

@@ -1,6 +1,7 @@
 """XP amounts, chat XP anti-farming and badge criteria as data."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from core.rules.badges import Standing, badges_earned
 from core.rules.chat_xp import chat_xp_decision, digest
@@ -48,7 +49,7 @@ def test_chat_xp_repeating_one_of_the_last_five_earns_nothing() -> None:
     assert chat_xp_decision("message number 0 here", NOW, None, recent).award
 
 
-CATALOGUE = {
+CATALOGUE: dict[str, dict[str, Any]] = {
     "review-rookie": {"event": "code_review_requested", "count": 1},
     "interview-ace": {"event": "interview_completed", "count": 3, "min_score": 80},
     "streak-3": {"streak": 3},

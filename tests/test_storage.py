@@ -13,7 +13,7 @@ from core.db.models import Base, User, UserAchievement, XpWeekly
 from core.leaderboard import week_start
 from core.progress import record_activity
 from core.rules.xp import Activity
-from tests.support import ChatDriver
+from tests.support import ChatDriver, fixed_clock
 
 DESIGN_TABLES = {
     "users",
@@ -177,7 +177,7 @@ async def test_concurrent_awards_keep_xp_equal_to_the_ledger(dojo: Dojo) -> None
 async def test_streak_and_daily_bonus_follow_local_days(dojo: Dojo) -> None:
     chat = ChatDriver(dojo.router, "kenji")
     await chat.say("/start data junior Asia/Tokyo")
-    clock = dojo.services.clock
+    clock = fixed_clock(dojo)
     clock.advance(hours=14)  # 00:00 next day in Tokyo
     await chat.say("/start")
     assert "Streak: 1" in await chat.say("/profile")  # read-only commands keep no streak
@@ -201,7 +201,7 @@ async def test_redelivered_event_is_processed_once(dojo: Dojo) -> None:
     first = await chat.send(chat.incoming("/start devops senior UTC", event_id="tg-1"))
     again = await chat.send(chat.incoming("/start devops senior UTC", event_id="tg-1"))
     assert first and again == []
-    dojo.services.clock.advance(minutes=1)
+    fixed_clock(dojo).advance(minutes=1)
     assert "30 XP" in await chat.say("/profile")
 
 

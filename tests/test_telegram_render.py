@@ -59,6 +59,7 @@ def test_quiz_poll_limits_and_fallback() -> None:
     too_long = QuizPoll("Q?", ("x" * 150, "b"), 0, "", "dj:qa:1:0")
     fallback = render_reply(Reply(poll=too_long))
     assert len(fallback) == 1 and isinstance(fallback[0], TextOut)
+    assert fallback[0].keyboard is not None
     datas = [b.callback_data for row in fallback[0].keyboard.inline_keyboard for b in row]
     assert datas == ["dj:qa:1:0:0", "dj:qa:1:0:1"]
 
@@ -91,8 +92,8 @@ def _message(
         from_user=user,
         text=text,
         entities=entities,
-        **kw,
-    )  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]
+    )
     return Update(42, message=message)
 
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import socket
 import time
+from typing import Any
 
 import aiohttp
 import pytest
@@ -76,7 +77,7 @@ async def test_flood_control_paces_private_chats_and_groups(sqlite_dojo: Dojo) -
         assert stamps[-1] - stamps[0] >= 4 * TEST_LIMITS.time_scale
 
 
-BAD_INPUT = [
+BAD_INPUT: list[dict[str, Any]] = [
     {
         "edited_message": {
             "message_id": 1,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.discord.client import DojoClient
+from adapters.discord.notifier import DiscordNotifier
 from adapters.discord.runner import create_client, run_discord
 from bot.app import Dojo
 from tests.fakes.discord_server import FakeDiscord, InteractionLog, patched_discord
@@ -67,7 +68,9 @@ async def running_bot(
             task = asyncio.create_task(run_discord(dojo, fake.token, guild_ready_timeout=0.01))
             await fake.wait_connected()
             await fake.wait_for(lambda: fake.sync_count > 0 or task.done())
-            notifier = dojo.notifiers["discord"]  # type: ignore[attr-defined]
+            notifier = dojo.notifiers["discord"]
+            assert isinstance(notifier, DiscordNotifier)
+            assert isinstance(notifier.client, DojoClient)
             bot = DiscordBot(fake, dojo, notifier.client, guild, fake.channel_of(guild), ada, mod)
             yield bot
     finally:

@@ -80,6 +80,8 @@ def check_command(command: dict[str, Any], depth: int = 0) -> list[str]:
 class Payloads:
     """The fake's world (one bot, guilds, channels, users) and the payloads built from it."""
 
+    commands: list[dict[str, Any]]  # the application commands the bot synced (the server's)
+
     def __init__(self) -> None:
         self._ids = itertools.count(1)
         self.token = "test-token"
@@ -116,7 +118,7 @@ class Payloads:
         guild_id = str(self.snowflake())
         guild_channels = []
         for position, channel_name in enumerate(channels):
-            channel = {
+            channel: dict[str, Any] = {
                 "id": str(self.snowflake()),
                 "type": 0,
                 "guild_id": guild_id,

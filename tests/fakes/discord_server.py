@@ -20,7 +20,7 @@ from typing import Any
 
 import discord
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 from discord.gateway import DiscordWebSocket
 
 from tests.fakes.discord_payloads import Payloads, check_command, check_message
@@ -94,7 +94,7 @@ class FakeDiscord(Payloads):
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         server = site._server
-        assert server is not None and server.sockets
+        assert isinstance(server, asyncio.Server) and server.sockets
         self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -282,8 +282,9 @@ class FakeDiscord(Payloads):
             payload: dict[str, Any] = {}
             files: list[str] = []
             while (part := await reader.next()) is not None:
+                assert isinstance(part, BodyPartReader), "discord.py sends flat multipart"
                 if part.name == "payload_json":
-                    payload = json.loads(await part.text())  # type: ignore[union-attr]
+                    payload = json.loads(await part.text())
                 else:
                     await part.read()  # type: ignore[union-attr]
                     files.append(part.filename or "")  # type: ignore[union-attr]
