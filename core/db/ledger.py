@@ -53,6 +53,18 @@ class ActivityEntry:
         }
 
 
+@dataclass(frozen=True)
+class _Award:
+    """One ledger entry to add, as XpRepository.award received it."""
+
+    user_id: int
+    source: str
+    reference: str
+    amount: int
+    now: datetime
+    community_id: int | None
+
+
 def activity_entry(
     event_type: str,
     context: tuple[str, str] | None = None,
@@ -97,85 +109,65 @@ class XpRepository:
         activity that earned the XP: both only if awarded. On PostgreSQL it is all one
         statement (core.db.award_pg).
         """
+        award = _Award(user_id, source, reference[:128], amount, now, community_id)
         values = {"updated_at": now, **(learner_values or {})}
         if self.session.get_bind().dialect.name == "postgresql":
-            new_xp = await self._award_in_one_statement(
-                user_id, source, reference, amount, now, community_id, values, log
-            )
+            new_xp = await self._award_in_one_statement(award, values, log)
         else:
-            new_xp = await self._award_step_by_step(
-                user_id, source, reference, amount, now, community_id, values, log
-            )
+            new_xp = await self._award_step_by_step(award, values, log)
         if new_xp is not None:
             user = self.session.identity_map.get(identity_key(User, user_id))
             keep_in_step(user, {**values, "xp": new_xp})
         return new_xp
 
     async def _award_in_one_statement(
-        self,
-        user_id: int,
-        source: str,
-        reference: str,
-        amount: int,
-        now: datetime,
-        community_id: int | None,
-        values: dict[str, Any],
-        log: ActivityEntry | None,
+        self, award: _Award, values: dict[str, Any], log: ActivityEntry | None
     ) -> int | None:
         statement = award_statement(tuple(sorted(values)), log is not None)
         arguments = parameters(
-            user_id,
+            award.user_id,
             values,
-            source=source,
-            reference=reference[:128],
-            amount=amount,
-            community_id=community_id,
-            now=now,
-            week=utc_week_start(now),
+            source=award.source,
+            reference=award.reference,
+            amount=award.amount,
+            community_id=award.community_id,
+            now=award.now,
+            week=utc_week_start(award.now),
             **(log.columns() if log else {}),
         )
         return await self.session.scalar(statement, arguments)
 
     async def _award_step_by_step(
-        self,
-        user_id: int,
-        source: str,
-        reference: str,
-        amount: int,
-        now: datetime,
-        community_id: int | None,
-        values: dict[str, Any],
-        log: ActivityEntry | None,
+        self, award: _Award, values: dict[str, Any], log: ActivityEntry | None
     ) -> int | None:
-        inserted = await insert_ignore(
-            self.session,
-            XpLedger,
-            {
-                "user_id": user_id,
-                "source": source,
-                "reference": reference[:128],
-                "amount": amount,
-                "community_id": community_id,
-                "created_at": now,
-            },
-            ["user_id", "source", "reference"],
-        )
-        if not inserted:
+        ledger_row = {
+            "user_id": award.user_id,
+            "source": award.source,
+            "reference": award.reference,
+            "amount": award.amount,
+            "community_id": award.community_id,
+            "created_at": award.now,
+        }
+        if not await insert_ignore(
+            self.session, XpLedger, ledger_row, ["user_id", "source", "reference"]
+        ):
             return None
         await insert_or_add(
             self.session,
             XpWeekly,
-            {"user_id": user_id, "week_start": utc_week_start(now), "xp": amount},
+            {"user_id": award.user_id, "week_start": utc_week_start(award.now), "xp": award.amount},
             ["user_id", "week_start"],
             "xp",
         )
         new_xp = await self.session.scalar(
             learner_update(tuple(sorted(values)), add_xp=True),
-            parameters(user_id, values, amount=amount),
+            parameters(award.user_id, values, amount=award.amount),
         )
         if log is not None:
-            row = {"user_id": user_id, "community_id": community_id, "created_at": now}
-            await self.session.execute(_LOG_ACTIVITY, {**row, **log.columns()})
+            row = {"user_id": award.user_id, "community_id": award.community_id}
+            await self.session.execute(
+                _LOG_ACTIVITY, {**row, "created_at": award.now, **log.columns()}
+            )
         return new_xp
 
     async def rebuild_weekly(self, user_id: int) -> None:
