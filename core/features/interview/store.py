@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from core.db.models import InterviewSession
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -21,20 +21,24 @@ IDLE_LIMIT = timedelta(hours=24)
 PENDING_LIMIT = timedelta(minutes=3)
 
 
+# Asked of every plain message in a private chat, so built once (values as parameters).
+_ACTIVE = (
+    select(InterviewSession)
+    .where(
+        InterviewSession.user_id == bindparam("user_id"),
+        InterviewSession.chat_key == bindparam("chat_key"),
+        InterviewSession.status == "active",
+    )
+    .order_by(InterviewSession.id.desc())
+    .limit(1)
+)
+
+
 async def active_session(
     uow: UnitOfWork, user_id: int, chat_key: str, now: datetime
 ) -> InterviewSession | None:
     """The learner's interview in this chat, abandoning it first if it went idle."""
-    session = await uow.session.scalar(
-        select(InterviewSession)
-        .where(
-            InterviewSession.user_id == user_id,
-            InterviewSession.chat_key == chat_key,
-            InterviewSession.status == "active",
-        )
-        .order_by(InterviewSession.id.desc())
-        .limit(1)
-    )
+    session = await uow.session.scalar(_ACTIVE, {"user_id": user_id, "chat_key": chat_key})
     if session is None:
         return None
     if now - session.updated_at >= IDLE_LIMIT:

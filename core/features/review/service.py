@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.context import Context
 from core.db.models import CodeReview
@@ -52,16 +52,22 @@ _NOTES = {
 }
 
 
+# Asked of every plain message in a private chat, so built once (values as parameters).
+_AWAITING = (
+    select(CodeReview)
+    .where(
+        CodeReview.user_id == bindparam("user_id"),
+        CodeReview.chat_key == bindparam("chat_key"),
+        CodeReview.status == AWAITING,
+    )
+    .order_by(CodeReview.id.desc())
+)
+
+
 async def awaiting(context: Context) -> CodeReview | None:
     """The learner's live `/review` waiting for code in this chat; expired ones are closed."""
     rows = await context.uow.session.scalars(
-        select(CodeReview)
-        .where(
-            CodeReview.user_id == context.user.id,
-            CodeReview.chat_key == context.chat_key,
-            CodeReview.status == AWAITING,
-        )
-        .order_by(CodeReview.id.desc())
+        _AWAITING, {"user_id": context.user.id, "chat_key": context.chat_key}
     )
     live: CodeReview | None = None
     for row in rows:
