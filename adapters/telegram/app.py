@@ -31,6 +31,7 @@ from adapters.telegram.polls import PollLinks
 from adapters.telegram.processor import PerChatProcessor
 from adapters.telegram.ratelimit import FloodControl, FloodLimits
 from adapters.telegram.send import Sender, TelegramNotifier
+from adapters.telegram.transport import AiohttpRequest
 from core.context import Services
 from core.registry import Registry
 from core.router import Router
@@ -95,11 +96,9 @@ class TelegramAdapter:
             .base_file_url(files)
             .rate_limiter(FloodControl(options.limits))
             .concurrent_updates(PerChatProcessor(options.max_concurrent_updates))
-            .connection_pool_size(options.connection_pool_size)
-            .pool_timeout(30.0)
-            # Only one getUpdates is ever in flight, on its own client.
-            .get_updates_connection_pool_size(1)
-            .get_updates_read_timeout(options.poll_timeout + 10)
+            .request(AiohttpRequest(options.connection_pool_size, pool_timeout=30.0))
+            # Only one getUpdates is ever in flight, on its own connection.
+            .get_updates_request(AiohttpRequest(1, read_timeout=options.poll_timeout + 10))
             # Dojo owns the one scheduler (bot/scheduler.py); no platform job queue beside it.
             .job_queue(None)
             .build()

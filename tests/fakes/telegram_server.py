@@ -65,6 +65,9 @@ class FakeLimits:
     slack: int = 1
     time_scale: float = 1.0
     enabled: bool = True
+    # Network delays (seconds) do not shrink with `time_scale`: a request set off on time may
+    # arrive this much late, bunched with later ones, so each bucket holds that much more.
+    jitter: float = 0.0
 
 
 @dataclass
@@ -229,6 +232,7 @@ class FakeTelegram:
             rate = limits.private_per_second / scale
             buckets.append((chat_id, limits.private_burst + limits.slack, rate))
         for key, capacity, rate in buckets:
+            capacity += math.ceil(rate * limits.jitter)
             bucket = self._buckets.setdefault(key, Bucket(capacity, rate))
             wait = bucket.take(now)
             if wait:
