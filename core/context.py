@@ -45,6 +45,9 @@ class Context:
     is_admin: bool
     now: datetime
     gate: GateHold | None = None
+    # The batch found no model work open for this learner (Router._needing_model), so the
+    # text handlers that act only on such work have nothing to look up.
+    no_model_work: bool = False
 
     @property
     def chat_key(self) -> str:

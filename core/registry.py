@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -11,10 +11,13 @@ from core.messages import Reply
 
 if TYPE_CHECKING:
     from core.context import Context
+    from core.db.uow import UnitOfWork
 
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
 # A text handler returns None when the message is not for it, so the next one is tried.
 TextHandler = Callable[["Context"], Awaitable[list[Reply] | None]]
+# Of the learners given (by id), those a text handler may need a model for right now.
+PendingWork = Callable[["UnitOfWork", Sequence[int]], Awaitable[set[int]]]
 
 _MARK = "__dojo_handler__"
 
@@ -43,6 +46,10 @@ class ActionSpec:
 class TextSpec:
     name: str
     priority: int  # lower runs first
+    # For handlers that may call a model (an interview answer, code after /review): which
+    # learners have such work open. Their messages to the bot then run alone, not in a batch
+    # of events (core.router), since slow work commits early and a batch cannot.
+    pending: PendingWork | None = None
 
 
 def command(
@@ -63,9 +70,11 @@ def action(name: str, slow: bool = False) -> Callable[[Handler], Handler]:
     return record
 
 
-def text_handler(name: str, priority: int) -> Callable[[TextHandler], TextHandler]:
+def text_handler(
+    name: str, priority: int, pending: PendingWork | None = None
+) -> Callable[[TextHandler], TextHandler]:
     def record(handler: TextHandler) -> TextHandler:
-        setattr(handler, _MARK, TextSpec(name, priority))
+        setattr(handler, _MARK, TextSpec(name, priority, pending))
         return handler
 
     return record
@@ -95,6 +104,10 @@ class Registry:
         if name in table and table[name][1] is not entry[1]:
             raise ValueError(f"two handlers for {name!r}")
         table[name] = entry
+
+    @property
+    def pending_work(self) -> list[PendingWork]:
+        return [spec.pending for spec, _ in self.text_handlers if spec.pending is not None]
 
     def listed_commands(self, include_admin: bool = False) -> list[CommandSpec]:
         return [

@@ -88,12 +88,49 @@ class Router:
             return [reply(CRASHED)]
 
     def _batchable(self, incoming: Incoming) -> bool:
-        """Quick work joins a shared transaction; slow (LLM) work and plain messages in private
-        chats, which may be interview answers, run alone so a batch never waits on a model."""
+        """Quick work joins a shared transaction; slow (LLM) commands run alone so a batch
+        never waits on a model. Plain messages join too: the few that may need a model are
+        handed back by the batch itself (`_needing_model`)."""
         if incoming.command is None and incoming.action is None:
-            return not incoming.chat.is_private
+            return True
         spec = self.spec_for(incoming)
         return spec is None or not spec.slow
+
+    @staticmethod
+    def _may_need_model(incoming: Incoming) -> bool:
+        """A plain message to the bot: an interview answer or code for a review, perhaps."""
+        return incoming.command is None and incoming.action is None and incoming.addressed
+
+    async def _needing_model(
+        self, batch: list[Incoming], uow: UnitOfWork
+    ) -> tuple[list[bool], set[str]]:
+        """Which events of a batch run alone after it, and which learners are known to have
+        no model work open.
+
+        Alone: the plain messages to the bot of learners with model work open (an interview,
+        a review waiting for code: asked of the text handlers, one query each for the whole
+        batch), and every later event of theirs, so their order holds. Deciding before the
+        batch claims anything means such an event leaves no trace in the batch's transaction.
+        Slow work is only opened by slow commands and actions, which never join a batch, so
+        what the lookup found holds for the whole batch."""
+        asking = [item.user for item in batch if self._may_need_model(item)]
+        lookups = self.registry.pending_work
+        if not asking or not lookups:
+            return [False] * len(batch), set()
+        learners = await uow.users.preload(asking)
+        ids = sorted(set(learners.values()))
+        busy_ids: set[int] = set()
+        for lookup in lookups:
+            busy_ids |= await lookup(uow, ids)
+        busy = {key for key, user_id in learners.items() if user_id in busy_ids}
+        alone: list[bool] = []
+        started: set[str] = set()
+        for item in batch:
+            key = item.user.key
+            if key in busy and (key in started or self._may_need_model(item)):
+                started.add(key)
+            alone.append(key in started)
+        return alone, {ref.key for ref in asking} - busy
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         if self._batchable(incoming):
@@ -131,23 +168,32 @@ class Router:
         async with gate.hold() if gate else nullcontext(None), self.services.uow_factory() as uow:
             uow.shared = True
             try:
+                if len(batch) > 1:  # one event resolves its own learner as it goes
+                    await uow.users.preload([item.user for item in batch])
+                alone, idle = await self._needing_model(batch, uow)
                 claims = iter(
                     await uow.events.claim_many(
-                        [(str(item.platform), item.event_id) for item in batch if item.event_id],
+                        [
+                            (str(item.platform), item.event_id)
+                            for item, later in zip(batch, alone, strict=True)
+                            if item.event_id and not later
+                        ],
                         self.services.clock.now(),
                     )
                 )
-                fresh = [next(claims) if item.event_id else None for item in batch]
-                if len(batch) > 1:  # one event resolves its own, with a simpler statement
-                    await uow.users.preload([item.user for item in batch])
+                if len(batch) > 1:
                     await uow.communities.ensure_all(
                         [item.community for item in batch if item.community],
                         self.services.clock.now(),
                     )
-                results: list[list[Reply] | None] = [
-                    await self._process(incoming, uow, None, claimed)
-                    for incoming, claimed in zip(batch, fresh, strict=True)
-                ]
+                results: list[list[Reply] | None] = []
+                for incoming, later in zip(batch, alone, strict=True):
+                    if later:
+                        results.append(None)  # runs alone once the batch is committed
+                        continue
+                    claimed = next(claims) if incoming.event_id else None
+                    idle_learner = incoming.user.key in idle
+                    results.append(await self._process(incoming, uow, None, claimed, idle_learner))
                 uow.shared = False
                 await uow.commit()
                 return results
@@ -161,9 +207,11 @@ class Router:
         uow: UnitOfWork,
         gate: GateHold | None,
         fresh: bool | None = None,
+        no_model_work: bool = False,
     ) -> list[Reply]:
         """One event's work inside a unit of work; the caller commits or rolls back.
-        `fresh` is whether the event's id was already claimed as new (None: claim it here)."""
+        `fresh` is whether the event's id was already claimed as new (None: claim it here);
+        `no_model_work`: the learner is known to have none open (see `_needing_model`)."""
         now = self.services.clock.now()
         if fresh is None and incoming.event_id:
             fresh = await uow.events.claim(incoming.platform, incoming.event_id, now)
@@ -191,6 +239,7 @@ class Router:
             is_admin=incoming.is_admin or self.is_operator(incoming),
             now=now,
             gate=gate,
+            no_model_work=no_model_work,
         )
         return await self._dispatch(context)
 
@@ -251,7 +300,9 @@ class Router:
             if spec.admin_only and not context.is_admin:
                 raise NotAllowed("Only moderators can use that command.")
             return await self._run(handler, context)
-        for _spec, text_handler in self.registry.text_handlers:
+        for text_spec, text_handler in self.registry.text_handlers:
+            if context.no_model_work and text_spec.pending is not None:
+                continue  # it would look for open model work and find none
             answered = await text_handler(context)
             if answered is not None:
                 return answered

@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 from bot.app import POSTGRES_BATCHES, Dojo
 from core.batching import EventBatcher
 from core.context import Context
-from core.db.models import AdminAudit, CommunityMember, ProcessedEvent, User, XpLedger
+from core.db.models import (
+    AdminAudit,
+    CommunityMember,
+    InterviewSession,
+    ProcessedEvent,
+    User,
+    XpLedger,
+)
 from core.db.uow import SharedTransaction
 from core.messages import ChatKind, CommunityRef, Platform, Reply, reply
 from core.registry import command
@@ -294,3 +301,63 @@ async def test_batches_meeting_new_groups_in_opposite_orders_do_not_deadlock(doj
     async with dojo.services.uow_factory() as uow:
         members = await uow.session.scalar(select(func.count()).select_from(CommunityMember))
     assert members == len(events)
+
+
+def _private(dojo: Dojo, name: str) -> ChatDriver:
+    return ChatDriver(dojo.router, name, Platform.TELEGRAM, name, ChatKind.PRIVATE)
+
+
+async def test_private_messages_share_batches_and_open_work_runs_alone(dojo: Dojo) -> None:
+    """Plain private messages join batches; one from a learner mid-interview (an answer, which
+    may call the model) and that learner's later events run alone, in order, claimed once."""
+    ada, bob, cy = (_private(dojo, name) for name in ("ada", "bob", "cy"))
+    for learner in (ada, bob, cy):
+        await learner.say("/start backend mid UTC")
+    await ada.say("/interview backend mid system-design")
+    batches, reruns = dojo.router.batcher.batches, dojo.router.batcher.rerun
+
+    answer = ada.incoming("I would shard by user id, then cache the hot keys in Redis.")
+    after = ada.incoming("/streak")
+    chatter = [bob.incoming("what should I study next?"), cy.incoming("hello there")]
+    replies = await asyncio.gather(
+        *(dojo.router.handle(event) for event in [chatter[0], answer, after, chatter[1]])
+    )
+
+    assert dojo.router.batcher.batches - batches < 4, "the messages should share a batch"
+    assert dojo.router.batcher.rerun - reruns == 2  # ada's answer and her /streak after it
+    assert "Reply with your answer" in text_of(replies[1])  # the interview took it
+    assert "streak" in text_of(replies[2]).lower()
+    assert all(text_of(answer_) for answer_ in (replies[0], replies[3]))
+    async with dojo.services.uow_factory() as uow:
+        claimed = set(await uow.session.scalars(select(ProcessedEvent.event_id)))
+        (transcript,) = await uow.session.scalars(select(InterviewSession.transcript))
+    assert [turn["text"] for turn in transcript].count(answer.text) == 1
+    events = (answer, after, *chatter)
+    assert {event.event_id for event in events} <= claimed
+
+    # Delivered again, nothing is answered or counted twice.
+    again = await asyncio.gather(*(dojo.router.handle(event) for event in events))
+    assert again == [[] for _ in events]
+
+
+async def test_an_idle_learners_message_skips_the_lookups_for_open_work(dojo: Dojo) -> None:
+    """With no interview or review open (found once for the whole batch), the handlers that
+    would look for one are skipped: a plain private message costs no more statements."""
+    from sqlalchemy import event
+
+    ada = _private(dojo, "ada")
+    await ada.say("/start backend mid UTC")
+    statements: list[str] = []
+    engine = dojo.services.uow_factory.engine.sync_engine
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        answer = await ada.say("what should I study next?")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert answer
+    assert sum("interview_sessions" in sql for sql in statements) == 1
+    assert sum("code_reviews" in sql for sql in statements) == 1

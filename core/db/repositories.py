@@ -57,18 +57,30 @@ class UserRepository:
         """After a rollback the resolved rows may be gone; resolve afresh."""
         self._resolved.clear()
 
-    async def preload(self, refs: Sequence[UserRef]) -> None:
-        """Resolve many platform identities in one query per platform (a batch of events)."""
+    async def preload(self, refs: Sequence[UserRef]) -> dict[str, int]:
+        """Resolve many platform identities in one query per platform (a batch of events).
+        Returns the user id of each that is already known, by `UserRef.key`."""
         wanted: dict[str, set[str]] = {}
         for ref in refs:
             if (str(ref.platform), ref.id) not in self._resolved:
                 wanted.setdefault(str(ref.platform), set()).add(ref.id)
         for platform, ids in wanted.items():
-            rows = await self.session.execute(
-                _ACCOUNTS_BY_REFS, {"platform": platform, "ids": sorted(ids)}
-            )
+            if len(ids) == 1:  # the simpler statement: no list to expand
+                (one,) = ids
+                rows = await self.session.execute(
+                    _ACCOUNT_BY_REF, {"platform": platform, "platform_user_id": one}
+                )
+            else:
+                rows = await self.session.execute(
+                    _ACCOUNTS_BY_REFS, {"platform": platform, "ids": sorted(ids)}
+                )
             for account, user in rows:
                 self._resolved[(platform, account.platform_user_id)] = (account, user)
+        return {
+            ref.key: found[1].id
+            for ref in refs
+            if (found := self._resolved.get((str(ref.platform), ref.id))) is not None
+        }
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)

@@ -19,7 +19,11 @@ from core.features.interview.options import (
     check_choice,
     parse_setup,
 )
-from core.features.interview.store import active_session, session_by_id
+from core.features.interview.store import (
+    active_session,
+    learners_interviewing,
+    session_by_id,
+)
 from core.messages import Button, Reply, reply
 from core.registry import action, command, text_handler
 from core.text import Doc, bold, italic
@@ -125,7 +129,7 @@ async def end(context: Context) -> list[Reply]:
     return await flow.end(context, await flow.current(context))
 
 
-@text_handler("interview-answer", priority=10)
+@text_handler("interview-answer", priority=10, pending=learners_interviewing)
 async def interview_answer(context: Context) -> list[Reply] | None:
     """While an interview is active, the learner's plain messages in that chat are answers.
 

@@ -8,6 +8,7 @@ bulk by the scheduler through `abandon_idle_interviews`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,22 @@ _ACTIVE = (
     .order_by(InterviewSession.id.desc())
     .limit(1)
 )
+
+
+_INTERVIEWING = (
+    select(InterviewSession.user_id)
+    .where(
+        InterviewSession.user_id.in_(bindparam("ids", expanding=True)),
+        InterviewSession.status == "active",
+    )
+    .distinct()
+)
+
+
+async def learners_interviewing(uow: UnitOfWork, user_ids: Sequence[int]) -> set[int]:
+    """Those of the learners with an interview open in any chat (idle ones included): their
+    messages may be answers, which call the model."""
+    return set(await uow.session.scalars(_INTERVIEWING, {"ids": list(user_ids)}))
 
 
 async def active_session(

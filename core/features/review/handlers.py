@@ -7,7 +7,13 @@ from sqlalchemy import select
 from core.context import Context
 from core.db.models import CodeReview, InterviewSession
 from core.features.review.extract import MAX_CODE_CHARS, extract, looks_like_code
-from core.features.review.service import AWAIT_FOR, AWAITING, awaiting, run_review
+from core.features.review.service import (
+    AWAIT_FOR,
+    AWAITING,
+    awaiting,
+    learners_awaiting_review,
+    run_review,
+)
 from core.messages import Reply, reply
 from core.parsing import parse_command
 from core.registry import command, text_handler
@@ -88,7 +94,7 @@ async def _interview_active(context: Context) -> bool:
     return found is not None
 
 
-@text_handler("review-code", priority=5)
+@text_handler("review-code", priority=5, pending=learners_awaiting_review)
 async def code_after_review(context: Context) -> list[Reply] | None:
     """The message after `/review`: the code. Other messages pass on (to an interview, say).
 

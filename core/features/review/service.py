@@ -6,12 +6,14 @@ after the slow part, so a crash or refusal leaves no half-written review and awa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select
 
 from core.context import Context
 from core.db.models import CodeReview
+from core.db.uow import UnitOfWork
 from core.features.review.extract import Submission
 from core.features.review.findings import ReviewResult
 from core.features.review.offline import offline_review
@@ -62,6 +64,22 @@ _AWAITING = (
     )
     .order_by(CodeReview.id.desc())
 )
+
+
+_AWAITING_ANY = (
+    select(CodeReview.user_id)
+    .where(
+        CodeReview.user_id.in_(bindparam("ids", expanding=True)),
+        CodeReview.status == AWAITING,
+    )
+    .distinct()
+)
+
+
+async def learners_awaiting_review(uow: UnitOfWork, user_ids: Sequence[int]) -> set[int]:
+    """Those of the learners with a `/review` waiting for code in any chat (expired ones
+    included): their next message may be code for the model."""
+    return set(await uow.session.scalars(_AWAITING_ANY, {"ids": list(user_ids)}))
 
 
 async def awaiting(context: Context) -> CodeReview | None:
