@@ -5,7 +5,9 @@ both alike) for a backlog of N updates from M users and answer each with an HTML
 runs the real adapter, router and SQLite with the offline LLM. Both use the same concurrency
 model: at most CONCURRENCY updates in flight and POOL HTTP connections for sends. Flood pacing
 is off on both sides (Telegram's 30 messages/s would otherwise cap both bots alike); 429 retries
-stay on. A third run is Dojo's adapter with the core stubbed out, to separate the two costs.
+stay on. Two more runs separate the costs: the echo bot on Dojo's aiohttp transport
+(adapters/telegram/transport.py) instead of python-telegram-bot's default httpx, and Dojo's
+adapter with the core stubbed out.
 
 Handling latency runs from the update's arrival at the bot's update processor (it holds a
 concurrency slot; Dojo's wait behind the same chat's earlier update is included) to its last

@@ -41,7 +41,7 @@ def _configure_logging(settings: Settings, quiet: bool) -> None:
     )
     # Alembic narrates every upgrade at INFO; an operator only needs to hear about problems.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    # httpx logs every request, long-poll included: one line a second per bot, all noise.
+    # httpx (the anthropic SDK's HTTP client) logs every request at INFO: all noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 

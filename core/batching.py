@@ -10,6 +10,8 @@ A batch is all or nothing. If any of its events fails, asks to commit early (as 
 before slow work), or the database errs, the batch rolls back and each of its events is handed
 back to run on its own, exactly as without batching. Nothing was committed and nothing left the
 process, so that rerun is safe; it only costs time, and only when something went wrong.
+A batch may also hand single events back before it starts (core.router: messages that may
+need a model); those run alone once the batch is done.
 
 Several batches may run at once (`runners`; PostgreSQL uses this, SQLite has one writer): one
 batch runs while another waits on the server. Each event has a key (its learner), and a batch

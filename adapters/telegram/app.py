@@ -52,10 +52,9 @@ class TelegramOptions:
     # Long-poll wait (seconds): how long getUpdates holds the connection when idle.
     poll_timeout: float = 30.0
     max_concurrent_updates: int = 256
-    # HTTP connections for Bot API calls. httpcore re-scans every pooled connection (quadratic in
-    # the pool size) on each request, so a big pool costs CPU on every send; Telegram's 30
-    # messages/s at ~100 ms round trips keeps only a few requests in flight, and the rest wait
-    # (pool_timeout) rather than fail.
+    # HTTP connections for Bot API calls (adapters/telegram/transport.py). Telegram's 30
+    # messages/s at ~100 ms round trips keeps only a few requests in flight; the rest wait for a
+    # free connection (30 s) rather than fail.
     connection_pool_size: int = 8
     # Quizzes as native quiz polls; False sends numbered buttons instead.
     native_polls: bool = True
