@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from core.db import sqlite_driver
 from core.db.engine import create_engine
 from core.db.sqlite_driver import PrefetchingConnection
 
@@ -73,9 +74,37 @@ async def test_statements_run_in_place_and_commits_on_the_thread(
             await connection.execute(text("INSERT INTO t VALUES ('x')"))
             assert hops == []
             await connection.commit()
-            assert hops == ["_waiting"]
+            assert hops == ["_commit"]  # no busy-timeout toggling around it
     finally:
         await engine.dispose()
+
+
+async def test_a_commit_told_busy_is_retried_with_the_busy_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WAL commits do not wait on other processes, but should SQLite say busy anyway the
+    transaction is still pending, and it is committed on the thread with the busy timeout."""
+    real_commit = sqlite_driver._commit
+    refusals = [sqlite3.OperationalError("database is locked")]
+
+    def busy_once(connection: sqlite3.Connection) -> object:
+        if refusals:
+            raise refusals.pop()
+        return real_commit(connection)
+
+    monkeypatch.setattr(sqlite_driver, "_commit", busy_once)
+    path = tmp_path / "busy.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        waited = PrefetchingConnection.waited
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (v TEXT)"))
+            await connection.execute(text("INSERT INTO t VALUES ('kept')"))
+        assert refusals == [] and PrefetchingConnection.waited == waited + 1
+    finally:
+        await engine.dispose()
+    with sqlite3.connect(path) as check:
+        assert check.execute("SELECT v FROM t").fetchall() == [("kept",)]
 
 
 async def test_a_locked_database_is_waited_for_on_the_thread(tmp_path: Path) -> None:
