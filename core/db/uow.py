@@ -45,10 +45,8 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        # Closing rolls back whatever is still open; a committed unit of work has nothing left.
+        await self.session.close()
 
     async def commit(self) -> None:
         if self.shared:
