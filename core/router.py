@@ -138,11 +138,25 @@ class Router:
         return await self._handle_alone(incoming)
 
     async def _handle_alone(self, incoming: Incoming) -> list[Reply]:
+        """One event in its own transaction.
+
+        Only connections idle for a while are pinged before use (core.db.engine), so one
+        that PostgreSQL dropped moments ago (a restart under load) fails its first statement.
+        SQLAlchemy then renews the whole pool, and provided nothing of the event was
+        committed, it runs once more on a fresh connection. (A batch that meets a dead
+        connection reruns its events alone, so they land here.)"""
+        uow = self.services.uow_factory()
+        try:
+            return await self._alone_in(uow, incoming)
+        except DBAPIError as error:
+            if not error.connection_invalidated or uow.commits:
+                raise
+            log.info("stale database connection, running the event again: %s", error)
+            return await self._alone_in(self.services.uow_factory(), incoming)
+
+    async def _alone_in(self, unit: UnitOfWork, incoming: Incoming) -> list[Reply]:
         gate = self.services.write_gate
-        async with (
-            gate.hold() if gate else nullcontext(None) as hold,
-            self.services.uow_factory() as uow,
-        ):
+        async with gate.hold() if gate else nullcontext(None) as hold, unit as uow:
             try:
                 replies = await self._process(incoming, uow, hold)
                 await uow.commit()

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import Dojo, build
+from core.db import engine as engine_module
 from core.db.models import ActivityLog, User, XpLedger
 from core.messages import ChatKind, CommunityRef, Incoming, Platform
 from core.ports import FixedClock
@@ -139,6 +140,58 @@ async def test_database_lost_while_running_then_recovers(postgres_url: str) -> N
         await proxy.restore()
         # The failure invalidated the pool's connections: the next event opens a fresh one.
         assert "Intern Arrival" in await chat.say("/profile")
+    finally:
+        await dojo.close()
+        await proxy.cut()
+
+
+@pytest.mark.postgres
+async def test_connections_that_died_while_idle_cost_no_answer(postgres_url: str) -> None:
+    """PostgreSQL restarts while Dojo is idle: every pooled connection is dead, and none is
+    pinged before use. The next events, run alone (a slow command) or in a batch, are still
+    answered: the first statement's failure renews the pool and the event runs again."""
+    parts = urlsplit(postgres_url)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    await proxy.start()
+    dojo = await build(make_settings(postgres_url.replace(f":{parts.port}/", f":{proxy.port}/")))
+    ada, bob = ChatDriver(dojo.router, "ada"), ChatDriver(dojo.router, "bob")
+    try:
+        await asyncio.gather(ada.say("/start backend mid UTC"), bob.say("/start backend mid UTC"))
+        await proxy.cut()  # the restart: open connections drop...
+        await proxy.restore()  # ...and the server is back before anyone writes
+        review = await ada.say("/review python\n```python\nimport os\nx = 1\n```")
+        assert "/100" in review
+        profiles = await asyncio.gather(ada.say("/profile"), bob.say("/profile"))
+        assert all("Intern Arrival" in text or "First Steps" in text for text in profiles)
+        async with dojo.services.uow_factory() as uow:
+            reviews = await uow.session.scalar(
+                select(func.count())
+                .select_from(XpLedger)
+                .where(XpLedger.source == Activity.REVIEW_REQUESTED)
+            )
+        assert reviews == 1  # run again, counted once
+    finally:
+        await dojo.close()
+        await proxy.cut()
+
+
+@pytest.mark.postgres
+async def test_an_idle_connection_is_pinged_and_replaced_before_use(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside the router too (a poll answer's lookup, a scheduled job), a connection that
+    died while idle is found out by a ping at checkout and replaced, unseen by the caller."""
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    parts = urlsplit(postgres_url)
+    proxy = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    await proxy.start()
+    dojo = await build(make_settings(postgres_url.replace(f":{parts.port}/", f":{proxy.port}/")))
+    try:
+        await ChatDriver(dojo.router, "ada").say("/start backend mid UTC")
+        await proxy.cut()
+        await proxy.restore()
+        async with dojo.services.uow_factory() as uow:
+            assert await uow.session.scalar(select(func.count()).select_from(User)) == 1
     finally:
         await dojo.close()
         await proxy.cut()

@@ -28,6 +28,8 @@ class UnitOfWork:
         self.session = session
         # True while the transaction is shared by a batch of events: commits are refused.
         self.shared = False
+        # Commits made so far: work that may not be run again from the start.
+        self.commits = 0
         self.users = UserRepository(session)
         self.xp = XpRepository(session)
         self.activity = ActivityRepository(session)
@@ -52,6 +54,7 @@ class UnitOfWork:
         if self.shared:
             raise SharedTransaction
         await self.session.commit()
+        self.commits += 1
         self.communities.committed()
 
     async def rollback(self) -> None:
