@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
 from core.db.award_pg import award_statement
-from core.db.learner_row import keep_in_step, learner_update, parameters
+from core.db.learner_row import HeldWrites, keep_in_step, learner_update, parameters
 from core.db.models import (
     Achievement,
     ActivityLog,
@@ -87,8 +87,9 @@ def utc_week_start(moment: datetime) -> date:
 
 
 class XpRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, held: HeldWrites) -> None:
         self.session = session
+        self.held = held
 
     async def award(
         self,
@@ -118,6 +119,7 @@ class XpRepository:
         if new_xp is not None:
             user = self.session.identity_map.get(identity_key(User, user_id))
             keep_in_step(user, {**values, "xp": new_xp})
+            self.held.supersede(user_id, values)
         return new_xp
 
     async def _award_in_one_statement(

@@ -48,8 +48,9 @@ _COMMUNITIES_BY_REFS = select(Community).where(
 
 
 class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, held: learner_row.HeldWrites) -> None:
         self.session = session
+        self.held = held
         # Learners this unit of work has resolved, by platform identity (see `preload`).
         self._resolved: dict[tuple[str, str], tuple[PlatformAccount, User]] = {}
 
@@ -150,7 +151,12 @@ class UserRepository:
 
     async def store(self, user: User, values: Mapping[str, Any]) -> None:
         """Write columns of the learner's row in one Core UPDATE (see core.db.learner_row)."""
-        await learner_row.store(self.session, user, values)
+        written = await learner_row.store(self.session, user, values)
+        self.held.supersede(user.id, written)
+
+    def hold(self, user: User, values: Mapping[str, Any]) -> None:
+        """Change columns of the learner's row at commit, with other learners' changes."""
+        self.held.hold(user, values)
 
     async def accounts_of(self, user_id: int) -> Sequence[PlatformAccount]:
         rows = await self.session.scalars(

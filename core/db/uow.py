@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.db.learner_row import HeldWrites
 from core.db.ledger import AchievementRepository, ActivityRepository, XpRepository
 from core.db.repositories import (
     AuditRepository,
@@ -30,8 +31,10 @@ class UnitOfWork:
         self.shared = False
         # Commits made so far: work that may not be run again from the start.
         self.commits = 0
-        self.users = UserRepository(session)
-        self.xp = XpRepository(session)
+        # Learner-row changes written at commit (core.db.learner_row.HeldWrites).
+        self.held = HeldWrites()
+        self.users = UserRepository(session, self.held)
+        self.xp = XpRepository(session, self.held)
         self.activity = ActivityRepository(session)
         self.achievements = AchievementRepository(session, cache)
         self.communities = CommunityRepository(session, cache)
@@ -53,11 +56,13 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self.shared:
             raise SharedTransaction
+        await self.held.write(self.session)
         await self.session.commit()
         self.commits += 1
         self.communities.committed()
 
     async def rollback(self) -> None:
+        self.held.forget()
         await self.session.rollback()
         self.users.forget_resolved()
         self.communities.rolled_back()

@@ -30,7 +30,7 @@ async def chat_xp(context: Context) -> list[Reply] | None:
     memory: dict[str, object] = {"recent_chat_digests": list(decision.recent_digests)}
     nudge = [reply(NUDGE)] if context.incoming.addressed else []
     if not decision.award:
-        await context.uow.users.store(user, memory)
+        context.uow.users.hold(user, memory)  # written at commit, with the batch's others
         return nudge
     memory["last_chat_xp_at"] = context.now
     reference = context.incoming.event_id or f"{community.id}:{context.now.isoformat()}"
