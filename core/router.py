@@ -176,38 +176,37 @@ class Router:
     async def _handle_batch(self, batch: list[Incoming]) -> list[list[Reply] | None]:
         """Run a batch in one transaction; on any trouble, every event reruns alone.
 
-        What every event needs first (claiming its id, resolving its learner) is done for the
-        whole batch in one statement each."""
+        What every event needs first (claiming its id, resolving its learner and community)
+        is done for the whole batch at once: on PostgreSQL the ids and learners in one
+        statement (core.db.claim_pg)."""
         gate = self.services.write_gate
         async with gate.hold() if gate else nullcontext(None), self.services.uow_factory() as uow:
             uow.shared = True
             try:
-                if len(batch) > 1:  # one event resolves its own learner as it goes
-                    await uow.users.preload([item.user for item in batch])
+                now = self.services.clock.now()
+                ids = [(str(item.platform), item.event_id) for item in batch if item.event_id]
+                claimed = iter(await uow.claim_and_preload(ids, [item.user for item in batch], now))
+                fresh = [next(claimed) if item.event_id else None for item in batch]
                 alone, idle = await self._needing_model(batch, uow)
-                claims = iter(
-                    await uow.events.claim_many(
+                if any(alone):  # handed back: their ids are theirs to claim when they run
+                    await uow.events.release(
                         [
                             (str(item.platform), item.event_id)
-                            for item, later in zip(batch, alone, strict=True)
-                            if item.event_id and not later
-                        ],
-                        self.services.clock.now(),
+                            for item, later, new in zip(batch, alone, fresh, strict=True)
+                            if later and new and item.event_id
+                        ]
                     )
-                )
                 if len(batch) > 1:
                     await uow.communities.ensure_all(
-                        [item.community for item in batch if item.community],
-                        self.services.clock.now(),
+                        [item.community for item in batch if item.community], now
                     )
                 results: list[list[Reply] | None] = []
-                for incoming, later in zip(batch, alone, strict=True):
+                for incoming, later, new in zip(batch, alone, fresh, strict=True):
                     if later:
                         results.append(None)  # runs alone once the batch is committed
                         continue
-                    claimed = next(claims) if incoming.event_id else None
                     idle_learner = incoming.user.key in idle
-                    results.append(await self._process(incoming, uow, None, claimed, idle_learner))
+                    results.append(await self._process(incoming, uow, None, new, idle_learner))
                 uow.shared = False
                 await uow.commit()
                 return results

@@ -361,3 +361,36 @@ async def test_an_idle_learners_message_skips_the_lookups_for_open_work(dojo: Do
     assert answer
     assert sum("interview_sessions" in sql for sql in statements) == 1
     assert sum("code_reviews" in sql for sql in statements) == 1
+
+
+async def test_a_batch_claims_and_finds_its_learners_in_one_statement_on_postgres(
+    dojo: Dojo,
+) -> None:
+    """On PostgreSQL a batch's first round trip both claims its event ids and loads its
+    learners (core.db.claim_pg); SQLite runs the two statements."""
+    from sqlalchemy import event
+
+    learners = _learners(dojo, 6)
+    for learner in learners:
+        await learner.say("/start backend mid UTC")
+    statements: list[str] = []
+    engine = dojo.services.uow_factory.engine.sync_engine
+
+    def seen(*args: object) -> None:
+        statements.append(" ".join(str(args[2]).split()))
+
+    batches = dojo.router.batcher.batches
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        replies = await asyncio.gather(*(learner.say("/streak") for learner in learners))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert all("streak" in text.lower() for text in replies)
+    ran = dojo.router.batcher.batches - batches
+    claims = [sql for sql in statements if "processed_events" in sql]
+    lookups = [sql for sql in statements if sql.startswith("SELECT platform_accounts.id")]
+    assert len(claims) == ran < len(learners)
+    if dojo.settings.database_url.startswith("postgresql"):
+        assert lookups == [] and all("platform_accounts" in sql for sql in claims)
+    else:
+        assert 0 < len(lookups) <= ran

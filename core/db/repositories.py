@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,6 +82,10 @@ class UserRepository:
             for ref in refs
             if (found := self._resolved.get((str(ref.platform), ref.id))) is not None
         }
+
+    def remember(self, account: PlatformAccount, user: User) -> None:
+        """A learner loaded elsewhere (core.db.claim_pg), for `ensure` to find."""
+        self._resolved[(account.platform, account.platform_user_id)] = (account, user)
 
     async def get(self, user_id: int) -> User | None:
         return await self.session.get(User, user_id)
@@ -286,6 +290,19 @@ def _claim_rows(dialect: str) -> Any:
     )
 
 
+def claim_keys(events: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(platform, event_id[:100]) for platform, event_id in events]
+
+
+def claimed_flags(keys: Sequence[tuple[str, str]], fresh: set[tuple[str, str]]) -> list[bool]:
+    """Per event, whether its claim was new; an id repeated in the batch is new once."""
+    flags = []
+    for key in keys:
+        flags.append(key in fresh)
+        fresh.discard(key)
+    return flags
+
+
 class EventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -293,7 +310,7 @@ class EventRepository:
     async def claim_many(self, events: Sequence[tuple[str, str]], now: datetime) -> list[bool]:
         """`claim` for a batch of (platform, event id) pairs in one statement; an id repeated
         within the batch counts as fresh once, like a redelivery."""
-        keys = [(platform, event_id[:100]) for platform, event_id in events]
+        keys = claim_keys(events)
         unique = list(dict.fromkeys(keys))
         if len(unique) <= 1:
             fresh = {key for key in unique if await self.claim(*key, now)}
@@ -305,11 +322,16 @@ class EventRepository:
             statement = _claim_rows(self.session.get_bind().dialect.name)
             inserted = await self.session.execute(statement, rows)
             fresh = {(platform, event_id) for platform, event_id in inserted.all()}
-        claimed = []
-        for key in keys:
-            claimed.append(key in fresh)
-            fresh.discard(key)
-        return claimed
+        return claimed_flags(keys, fresh)
+
+    async def release(self, events: Sequence[tuple[str, str]]) -> None:
+        """Undo this transaction's claims of these ids (events handed back to run alone)."""
+        for platform, event_id in dict.fromkeys(claim_keys(events)):
+            await self.session.execute(
+                delete(ProcessedEvent).where(
+                    ProcessedEvent.platform == platform, ProcessedEvent.event_id == event_id
+                )
+            )
 
     async def claim(self, platform: str, event_id: str, now: datetime) -> bool:
         """Record a platform event id; False if it was seen before (a redelivery)."""

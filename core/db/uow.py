@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.db.claim_pg import claim_and_resolve_statement
+from core.db.claim_pg import parameters as claim_parameters
 from core.db.learner_row import HeldWrites
 from core.db.ledger import AchievementRepository, ActivityRepository, XpRepository
 from core.db.repositories import (
@@ -14,7 +18,10 @@ from core.db.repositories import (
     CommunityRepository,
     EventRepository,
     UserRepository,
+    claim_keys,
+    claimed_flags,
 )
+from core.messages import UserRef
 
 
 class SharedTransaction(Exception):
@@ -66,6 +73,33 @@ class UnitOfWork:
         await self.session.rollback()
         self.users.forget_resolved()
         self.communities.rolled_back()
+
+    async def claim_and_preload(
+        self, events: Sequence[tuple[str, str]], learners: Sequence[UserRef], now: datetime
+    ) -> list[bool]:
+        """A batch's first work: claim its event ids (`EventRepository.claim_many`) and load
+        its learners (`UserRepository.preload`). One statement on PostgreSQL when the
+        learners share a platform (core.db.claim_pg); on SQLite, a batch of one leaves its
+        learner to `ensure`, whose statement is simpler."""
+        platforms = {str(ref.platform) for ref in learners}
+        if self.dialect != "postgresql" or len(platforms) != 1 or not events:
+            claimed = await self.events.claim_many(events, now)
+            if len(learners) > 1:
+                await self.users.preload(learners)
+            return claimed
+        keys = claim_keys(events)
+        unique = list(dict.fromkeys(keys))
+        user_ids = sorted({ref.id for ref in learners})
+        rows = await self.session.execute(
+            claim_and_resolve_statement(),
+            claim_parameters(unique, now, platforms.pop(), user_ids),
+        )
+        fresh: set[tuple[str, str]] = set()
+        for fresh_platforms, fresh_ids, account, user in rows:
+            fresh = set(zip(fresh_platforms or (), fresh_ids or (), strict=True))
+            if account is not None and user is not None:
+                self.users.remember(account, user)
+        return claimed_flags(keys, fresh)
 
     @property
     def dialect(self) -> str:
