@@ -109,9 +109,9 @@ class Router:
 
         Alone: the plain messages to the bot of learners with model work open (an interview,
         a review waiting for code: asked of the text handlers, one query each for the whole
-        batch), and every later event of theirs, so their order holds. Deciding before the
-        batch claims anything means such an event leaves no trace in the batch's transaction.
-        Slow work is only opened by slow commands and actions, which never join a batch, so
+        batch), and every later event of theirs, so their order holds. Their ids, claimed
+        with the batch's, are released again, so they leave no trace in its transaction. Slow
+        work is only opened by slow commands and actions, which never join a batch, so
         what the lookup found holds for the whole batch."""
         asking = [item.user for item in batch if self._may_need_model(item)]
         lookups = self.registry.pending_work
