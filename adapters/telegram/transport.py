@@ -9,9 +9,10 @@ and its rate limiter, retries and errors work as before. This module only moves 
 
 from __future__ import annotations
 
-import asyncio
+import ssl
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -46,7 +47,10 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size)
+            # Certificates from certifi, as httpx (python-telegram-bot's default) verifies
+            # them, whatever the system's own store holds.
+            verified = ssl.create_default_context(cafile=certifi.where())
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=verified)
             self._session = aiohttp.ClientSession(connector=connector)
 
     async def shutdown(self) -> None:
@@ -88,8 +92,6 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
-        except asyncio.CancelledError:
-            raise
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:
