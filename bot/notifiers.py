@@ -42,6 +42,10 @@ class MultiNotifier:
             raise DeliveryError(f"no adapter is running for {target.platform}")
         await notifier.send(target, replies)
 
+    async def community_of(self, target: SendTarget) -> str | None:
+        notifier = self.notifiers.get(str(target.platform))
+        return None if notifier is None else await notifier.community_of(target)
+
 
 class ConsoleNotifier:
     """Prints what would be sent: the console platform, and dry runs of jobs."""
@@ -55,6 +59,9 @@ class ConsoleNotifier:
             print(f"── to {target.platform}:{target.chat_id} ({target.kind})", file=out)
             print(render_reply(item), file=out, flush=True)
 
+    async def community_of(self, target: SendTarget) -> str | None:
+        return None  # the console has no communities
+
 
 @dataclass
 class RecordingNotifier:
@@ -62,6 +69,11 @@ class RecordingNotifier:
 
     sent: list[tuple[SendTarget, Reply]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    # chat id -> the community (external id) the "platform" says it belongs to
+    communities: dict[str, str] = field(default_factory=dict)
+
+    async def community_of(self, target: SendTarget) -> str | None:
+        return self.communities.get(target.chat_id)
 
     async def send(self, target: SendTarget, replies: Sequence[Reply]) -> None:
         if target.chat_id in self.refuse:

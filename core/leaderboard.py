@@ -1,8 +1,9 @@
 """Leaderboard queries, shared by /leaderboard and the weekly post.
 
 "week" ranks XP earned since the start of the week; "all" ranks total XP. A community board
-ranks its members' XP wherever they earned it. Learners who opted out or are banned are left
-out of public boards.
+ranks its members' XP wherever they earned it, plus the adjustments its own moderators made
+(`community_xp`), which move that board alone. Learners who opted out or are banned (from Dojo,
+or from that community) are left out of public boards.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.ledger import utc_week_start
-from core.db.models import CommunityMember, User, XpLedger, XpWeekly, table_of
+from core.db.models import (
+    CommunityBan,
+    CommunityMember,
+    CommunityXp,
+    User,
+    XpLedger,
+    XpWeekly,
+    table_of,
+)
 from core.rules.streaks import zone_or_utc
 
 
@@ -67,9 +76,15 @@ _USERS = table_of(User).c
 _WEEKLY = table_of(XpWeekly).c
 _LEDGER = table_of(XpLedger).c
 _MEMBERS = table_of(CommunityMember).c
+_ADJUSTED = table_of(CommunityXp).c
+_BANS = table_of(CommunityBan).c
 
 
 def _scores(kind: str, in_community: bool) -> Select[int, str, int, int]:
+    return _community_scores(kind) if in_community else _global_scores(kind)
+
+
+def _global_scores(kind: str) -> Select[int, str, int, int]:
     score: ColumnElement[int]
     if kind == "all":
         score = _USERS.xp.label("score")
@@ -83,23 +98,73 @@ def _scores(kind: str, in_community: bool) -> Select[int, str, int, int]:
             .where(_WEEKLY.week_start == bindparam("week"))
         )
     else:
-        earned = select(_LEDGER.user_id, func.sum(_LEDGER.amount).label("score")).where(
-            _LEDGER.created_at >= bindparam("since")
-        )
-        if kind == "range":
-            earned = earned.where(_LEDGER.created_at < bindparam("until"))
-        earned_sub = earned.group_by(_LEDGER.user_id).subquery()
+        earned_sub = _earned(kind)
         score = earned_sub.c.score
         query = select(_USERS.id, _USERS.display_name, _USERS.level, score).join(
             earned_sub, earned_sub.c.user_id == _USERS.id
         )
     query = query.where(_USERS.banned.is_(False), _USERS.leaderboard_opt_out.is_(False))
-    if in_community:
-        query = query.join(
-            table_of(CommunityMember),
-            (_MEMBERS.user_id == _USERS.id) & (_MEMBERS.community_id == bindparam("community_id")),
-        )
     return query.where(score > 0)
+
+
+def _earned(kind: str) -> Any:
+    """XP earned per learner in the board's range, from the ledger."""
+    earned = select(_LEDGER.user_id, func.sum(_LEDGER.amount).label("score")).where(
+        _LEDGER.created_at >= bindparam("since")
+    )
+    if kind == "range":
+        earned = earned.where(_LEDGER.created_at < bindparam("until"))
+    return earned.group_by(_LEDGER.user_id).subquery()
+
+
+def _community_scores(kind: str) -> Select[int, str, int, int]:
+    """A community's members: their XP (as on the global board) plus its own adjustments.
+
+    Built from the membership, so a learner whose standing here comes only from a
+    moderator's adjustment is ranked too, and community bans hide a learner here alone."""
+    adjusted = select(_ADJUSTED.user_id, func.sum(_ADJUSTED.amount).label("amount")).where(
+        _ADJUSTED.community_id == bindparam("community_id")
+    )
+    if kind != "all":
+        adjusted = adjusted.where(_ADJUSTED.created_at >= bindparam("since"))
+    if kind in ("week", "range"):
+        adjusted = adjusted.where(_ADJUSTED.created_at < bindparam("until"))
+    adjustment = adjusted.group_by(_ADJUSTED.user_id).subquery("adjustment")
+    query = (
+        select(_USERS.id)
+        .select_from(table_of(CommunityMember))
+        .join(table_of(User), _USERS.id == _MEMBERS.user_id)
+        .outerjoin(adjustment, adjustment.c.user_id == _USERS.id)
+    )
+    base: ColumnElement[Any]
+    if kind == "all":
+        base = _USERS.xp
+    elif kind == "week":
+        query = query.outerjoin(
+            table_of(XpWeekly),
+            (_WEEKLY.user_id == _USERS.id) & (_WEEKLY.week_start == bindparam("week")),
+        )
+        base = _WEEKLY.xp
+    else:
+        earned = _earned(kind)
+        query = query.outerjoin(earned, earned.c.user_id == _USERS.id)
+        base = earned.c.score
+    total = func.coalesce(base, 0) + func.coalesce(adjustment.c.amount, 0)
+    banned_here = (
+        select(1)
+        .select_from(table_of(CommunityBan))
+        .where(_BANS.community_id == bindparam("community_id"), _BANS.user_id == _USERS.id)
+        .exists()
+    )
+    return query.with_only_columns(
+        _USERS.id, _USERS.display_name, _USERS.level, total.label("score")
+    ).where(
+        _MEMBERS.community_id == bindparam("community_id"),
+        _USERS.banned.is_(False),
+        _USERS.leaderboard_opt_out.is_(False),
+        ~banned_here,
+        total > 0,
+    )
 
 
 @cache
@@ -107,32 +172,25 @@ def _board(kind: str, in_community: bool) -> _Board:
     ranked = _scores(kind, in_community).subquery("ranked")
     top = select(ranked).order_by(ranked.c.score.desc(), ranked.c.id).limit(bindparam("limit"))
     mine = select(ranked).where(ranked.c.id == bindparam("user_id")).subquery("mine")
-    if kind == "week":
-        ahead = _weekly_ahead(in_community, mine.c.score)
+    if kind == "week" and not in_community:
+        ahead = _weekly_ahead(mine.c.score)
     else:
         others = _scores(kind, in_community).subquery("others")
         ahead = select(func.count()).where(others.c.score > mine.c.score)
     return _Board(top, select(mine, ahead.scalar_subquery().label("ahead")))
 
 
-def _weekly_ahead(in_community: bool, score: ColumnElement[int]) -> Select[int]:
-    """Learners who earned more this week: an index-only count.
+def _weekly_ahead(score: ColumnElement[int]) -> Select[int]:
+    """Learners who earned more this week on the global board: an index-only count.
 
     It counts everyone on the week's board, including learners hidden from public boards, so
     a rank never needs a join per row; hidden learners are few and the rank stays honest.
-    """
-    query = (
+    (Community boards count from the same rows they rank, as their adjustments need.)"""
+    return (
         select(func.count())
         .select_from(table_of(XpWeekly))
         .where(_WEEKLY.week_start == bindparam("week"), _WEEKLY.xp > score)
     )
-    if in_community:
-        query = query.join(
-            table_of(CommunityMember),
-            (_MEMBERS.user_id == _WEEKLY.user_id)
-            & (_MEMBERS.community_id == bindparam("community_id")),
-        )
-    return query
 
 
 def _shape(
@@ -145,7 +203,8 @@ def _shape(
         kind = "all"
     elif week is not None:
         kind = "week"
-        parameters["week"] = week
+        start = datetime.combine(week, time(0), UTC)
+        parameters.update(week=week, since=start, until=start + timedelta(days=7))
     else:
         kind = "since" if until is None else "range"
         parameters.update(since=since, until=until)

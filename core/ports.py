@@ -51,6 +51,12 @@ class Notifier(Protocol):
         """
         ...
 
+    async def community_of(self, target: SendTarget) -> str | None:
+        """The community a chat belongs to, as the platform says: a Discord channel's guild
+        id, a Telegram group's own id or a channel's linked group. None for a private chat,
+        an unknown one, or one the bot cannot see (core.channels)."""
+        ...
+
 
 @dataclass(frozen=True)
 class LLMMessage:

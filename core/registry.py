@@ -34,6 +34,9 @@ class CommandSpec:
     listed: bool = True
     # Personal answers that a platform may show to the asker only.
     personal: bool = False
+    # Private data (an export, spend, settings): asked in a group, answered in the learner's
+    # private chat, never in the group (DESIGN §9). Implies `personal`.
+    private: bool = False
 
 
 @dataclass(frozen=True)

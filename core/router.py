@@ -7,19 +7,30 @@ one unit of work and turns failures into a clear answer instead of a crash.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from contextlib import nullcontext
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from core import channels
 from core.batching import EventBatcher
 from core.context import Context, Services
 from core.db.uow import UnitOfWork
 from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
 from core.jobs.delivery import notifier_of
-from core.messages import ChatKind, Incoming, Platform, Reply, ReplyKind, SendTarget, reply
+from core.messages import (
+    ChatKind,
+    CommunityRef,
+    Incoming,
+    Platform,
+    Reply,
+    ReplyKind,
+    SendTarget,
+    reply,
+)
 from core.registry import ActionSpec, CommandSpec, Handler, Registry
 from core.sanitize import clean_incoming
 
@@ -29,7 +40,28 @@ UNAVAILABLE = (
     "Dojo is temporarily unavailable (database unreachable). Please try again in a minute."
 )
 CRASHED = "Sorry, something went wrong on our side and nothing was saved. Please try again."
-BANNED = "You have been banned from Dojo by a moderator, so I can't help you here any more."
+BANNED = "You have been banned from Dojo by its operator, so I can't help you any more."
+BANNED_HERE = (
+    "A moderator has banned you from Dojo in this community, so I won't answer you here. "
+    "Your private chat with me still works."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class _CommunityKey:
+    platform: str
+    external_id: str
+
+
+def ref_of(ref: CommunityRef) -> _CommunityKey:
+    return _CommunityKey(str(ref.platform), ref.id)
+
+
+def privately(item: Reply) -> Reply:
+    """A reply for the learner's private chat only; adapters never show it in a group."""
+    if item.kind is ReplyKind.ANNOUNCEMENT:
+        return item
+    return dataclasses.replace(item, kind=ReplyKind.PRIVATE, ephemeral=True)
 
 
 class Router:
@@ -239,9 +271,15 @@ class Router:
             user.banned_notified = True
             return [reply(BANNED)] if first_notice else []
         community = None
+        is_admin = incoming.is_admin or self.is_operator(incoming)
         if incoming.community is not None:
             community = await uow.communities.ensure(incoming.community, now)
             await uow.communities.add_member(community.id, user.id, now)
+            ban = None if is_admin else await uow.standing.ban_of(community.id, user.id)
+            if ban is not None:  # a community's ban holds in that community alone
+                first_notice = not ban.notified
+                ban.notified = True
+                return [reply(BANNED_HERE)] if first_notice else []
         context = Context(
             incoming=incoming,
             services=self.services,
@@ -249,7 +287,7 @@ class Router:
             user=user,
             account=account,
             community=community,
-            is_admin=incoming.is_admin or self.is_operator(incoming),
+            is_admin=is_admin,
             now=now,
             gate=gate,
             no_model_work=no_model_work,
@@ -267,10 +305,11 @@ class Router:
         ref = incoming.community
         async with self.services.uow_factory() as uow:
             community = await uow.communities.by_ref(ref.platform, ref.id)
-            channel = (community.settings or {}).get("announce_channel") if community else None
+            settings = dict(community.settings or {}) if community else {}
+        channel = await channels.verified(notifier, ref_of(ref), settings, channels.ANNOUNCE)
         if not channel:
             return replies
-        target = SendTarget(Platform(ref.platform), str(channel), ChatKind.CHANNEL)
+        target = SendTarget(Platform(ref.platform), channel, ChatKind.CHANNEL)
         try:
             await notifier.send(target, announced)
         except Exception as error:  # a deleted channel must not cost the learner the answer
@@ -312,7 +351,10 @@ class Router:
             spec, handler = found
             if spec.admin_only and not context.is_admin:
                 raise NotAllowed("Only moderators can use that command.")
-            return await self._run(handler, context)
+            replies = await self._run(handler, context)
+            if spec.private and not incoming.chat.is_private:
+                return [privately(item) for item in replies]
+            return replies
         for text_spec, text_handler in self.registry.text_handlers:
             if context.no_model_work and text_spec.pending is not None:
                 continue  # it would look for open model work and find none

@@ -123,7 +123,7 @@ async def test_monday_nine_in_the_communitys_zone_and_missed_ticks_coalesce(
         community.settings = {"leaderboard_channel": "c-board"}
         await uow.commit()
     await earn(sqlite_dojo, ids["aki"], 40, "2026-11-26T00:00:00+00:00")
-    notifier = RecordingNotifier()
+    notifier = RecordingNotifier(communities={"c-board": "g-tokyo"})
     assert await post(sqlite_dojo, notifier, "2026-11-29T23:45:00+00:00") == []  # 08:45 JST
     assert len(await post(sqlite_dojo, notifier, "2026-11-30T00:00:00+00:00")) == 1
     assert notifier.sent[0][0].chat_id == "c-board" and notifier.sent[0][0].kind is ChatKind.CHANNEL
@@ -234,3 +234,20 @@ async def test_the_scheduler_coalesces_and_runs_one_instance_per_job(sqlite_dojo
         await asyncio.sleep(0)
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_a_leaderboard_channel_of_another_community_is_never_posted_to(
+    sqlite_dojo: Dojo,
+) -> None:
+    """Checked again at posting time: a channel id that the platform says is not the
+    community's own (another server's, a learner's DM) gets nothing; the board falls back."""
+    ids = await members(sqlite_dojo, GROUP, ["bob"])
+    async with sqlite_dojo.services.uow_factory() as uow:
+        community = await uow.communities.by_ref(str(GROUP.platform), GROUP.id)
+        assert community is not None
+        community.settings = {"leaderboard_channel": "-100999"}  # someone else's group
+        await uow.commit()
+    await earn(sqlite_dojo, ids["bob"], 40, "2026-11-26T00:00:00+00:00")
+    notifier = RecordingNotifier(communities={"-100999": "-100999"})
+    await post(sqlite_dojo, notifier, POST)
+    assert [target.chat_id for target, _ in notifier.sent] == [GROUP.id]

@@ -19,7 +19,7 @@ from adapters.discord.components import is_dojo_custom_id
 from adapters.discord.delivery import InteractionDelivery, post, post_replies
 from adapters.discord.guilds import GuildSettings
 from adapters.discord.options import ADMIN_COMMAND, Option, Subcommand
-from adapters.discord.outgoing import to_messages
+from adapters.discord.outgoing import Outgoing, to_messages
 from adapters.discord.venue import PrivateVenue
 from core import codec
 from core.errors import UserError
@@ -210,9 +210,17 @@ class DiscordAdapter:
                     first = False
 
     async def _send_privately(self, message: discord.Message, reply: Reply) -> None:
+        """By DM; if DMs are closed, the channel hears how to open them, never the data."""
         try:
             channel = await message.author.create_dm()
+            delivered = bool(await post_replies(channel, [reply]))
         except discord.HTTPException as error:
             log.warning("cannot open a DM with %s: %s", message.author.id, error)
-            return
-        await post_replies(channel, [reply])
+            delivered = False
+        if not delivered:
+            note = (
+                "That's private, so I only send it by direct message, and I can't reach your "
+                "DMs. Allow direct messages from this server's members, or use the slash "
+                "command, which answers only you."
+            )
+            await post(message.channel, Outgoing(content=note))

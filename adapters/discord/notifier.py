@@ -36,6 +36,16 @@ class DiscordNotifier:
         except discord.Forbidden as error:
             raise DeliveryError(f"not allowed to post in {target.chat_id}: {error}") from error
 
+    async def community_of(self, target: SendTarget) -> str | None:
+        if not target.chat_id.isdigit():
+            return None
+        try:
+            channel = await self.client.fetch_channel(int(target.chat_id))
+        except (discord.NotFound, discord.Forbidden, discord.InvalidData):
+            return None
+        guild = getattr(channel, "guild", None)
+        return str(guild.id) if guild is not None else None
+
     async def _send_to_user(self, user_id: int, replies: Sequence[Reply]) -> None:
         try:
             user = await self.client.fetch_user(user_id)

@@ -112,11 +112,13 @@ class UpdateHandler:
     ) -> None:
         chat_id = int(incoming.chat.id)
         group_title = incoming.community.name if incoming.community else None
+        in_group = not incoming.chat.is_private
+        private = [r for r in replies if in_group and r.kind is ReplyKind.PRIVATE]
         for reply in replies:
-            if reply.kind is ReplyKind.PRIVATE and not incoming.chat.is_private:
-                await self._send_privately(chat_id, int(incoming.user.id), reply, topic)
-            else:
+            if not (in_group and reply.kind is ReplyKind.PRIVATE):
                 await self._deliver_safely(chat_id, [reply], group_title, topic)
+        if private:
+            await self._send_privately(chat_id, int(incoming.user.id), private, topic)
 
     async def _deliver_safely(
         self,
@@ -131,17 +133,26 @@ class UpdateHandler:
             log.info("chat %s cannot receive messages: %s", chat_id, error)
 
     async def _send_privately(
-        self, group_id: int, user_id: int, reply: Reply, topic: int | None = None
+        self, group_id: int, user_id: int, replies: list[Reply], topic: int | None = None
     ) -> None:
+        """Private answers go to the learner's private chat; the group hears only that they
+        went there, or, if the learner never opened one, how to open it (and no data)."""
         try:
-            await self.sender.send_replies(user_id, [reply])
+            await self.sender.send_replies(user_id, replies)
         except TelegramError as error:
             if not is_gone(error):
                 raise
-            note = "I can only send you that in a private chat. Open one with me and try again:"
+            note = (
+                "That's private, so I only send it in our private chat, and you haven't "
+                "opened one with me yet. Open it and send the command there:"
+            )
             button = link_keyboard("💬 Open private chat", start_link(self.bot.username))
-            out = TextOut(render_html(Doc.of(note)), button)
-            await self.sender.send_one(group_id, out, topic=topic)
+            await self.sender.send_one(
+                group_id, TextOut(render_html(Doc.of(note)), button), topic=topic
+            )
+            return
+        note = "📬 That's private: I've answered you in our private chat."
+        await self._deliver_safely(group_id, [Reply(Doc.of(note))], None, topic)
 
     async def _continue_in_private(
         self, chat_id: int, incoming: Incoming, topic: int | None = None

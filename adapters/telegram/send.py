@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, InputFile, Message, Poll
+from telegram import Bot, Chat, InputFile, Message, Poll
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
@@ -161,3 +161,18 @@ class TelegramNotifier:
             await self.sender.send_replies(chat_id, replies)
         except TelegramError as error:
             raise DeliveryError(f"Telegram chat {chat_id}: {error}") from error
+
+    async def community_of(self, target: SendTarget) -> str | None:
+        """A group is its own community; a channel belongs to the group linked to it."""
+        chat_id: int | str = target.chat_id
+        if target.chat_id.lstrip("-").isdigit():
+            chat_id = int(target.chat_id)
+        try:
+            chat = await self.sender.bot.get_chat(chat_id)
+        except TelegramError:
+            return None
+        if chat.type in (Chat.GROUP, Chat.SUPERGROUP):
+            return str(chat.id)
+        if chat.type == Chat.CHANNEL and chat.linked_chat_id:
+            return str(chat.linked_chat_id)
+        return None

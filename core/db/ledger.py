@@ -193,11 +193,17 @@ class XpRepository:
         return int(total or 0)
 
     async def earned_since(
-        self, user_id: int, since: datetime, community_id: int | None = None
+        self,
+        user_id: int,
+        since: datetime,
+        community_id: int | None = None,
+        source: str | None = None,
     ) -> int:
         query = select(func.coalesce(func.sum(XpLedger.amount), 0)).where(
             XpLedger.user_id == user_id, XpLedger.created_at >= since
         )
+        if source is not None:
+            query = query.where(XpLedger.source == source)
         if community_id is not None:
             query = query.where(XpLedger.community_id == community_id)
         return int(await self.session.scalar(query) or 0)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,8 @@ from core.db.models import (
 )
 from core.db.upsert import dialect_insert, insert_ignore
 from core.messages import CommunityRef, UserRef
+
+REFUSALS_FOLD = timedelta(hours=1)
 
 MAX_NAME = 100
 
@@ -168,17 +170,30 @@ class UserRepository:
         )
         return rows.all()
 
-    async def find(self, needle: str) -> User | None:
-        """A learner named by `platform:id`, by numeric Dojo id (`#12`) or by display name."""
+    async def find_all(
+        self, needle: str, *, community_id: int | None = None, limit: int = 6
+    ) -> Sequence[User]:
+        """Every learner `needle` may mean (up to `limit`), among a community's members when
+        `community_id` is given."""
         needle = needle.strip().lstrip("@")
+        query = select(User)
         if needle.startswith("#") and needle[1:].isdigit():
-            return await self.get(int(needle[1:]))
-        platform, sep, platform_id = needle.partition(":")
-        if sep:
-            return await self.by_account(platform, platform_id)
-        return await self.session.scalar(
-            select(User).where(func.lower(User.display_name) == needle.lower()).limit(1)
-        )
+            query = query.where(User.id == int(needle[1:12]))
+        elif ":" in needle:
+            platform, _, platform_id = needle.partition(":")
+            query = query.join(PlatformAccount, PlatformAccount.user_id == User.id).where(
+                PlatformAccount.platform == platform.lower(),
+                PlatformAccount.platform_user_id == platform_id,
+            )
+        else:
+            query = query.where(func.lower(User.display_name) == needle.lower())
+        if community_id is not None:
+            query = query.join(
+                CommunityMember,
+                (CommunityMember.user_id == User.id)
+                & (CommunityMember.community_id == community_id),
+            )
+        return (await self.session.scalars(query.order_by(User.id).limit(limit))).all()
 
     async def delete(self, user: User) -> None:
         self._resolved = {key: pair for key, pair in self._resolved.items() if pair[1] is not user}
@@ -200,6 +215,13 @@ class CommunityRepository:
             known.clear()
         known.update(self._written)
         self._written.clear()
+
+    def forget_member(self, user_id: int) -> None:
+        """A learner deleted or merged away: their memberships must be written again."""
+        known: set[tuple[int, int]] = self._cache.setdefault("members", set())
+        for key in [key for key in known if key[1] == user_id]:
+            known.discard(key)
+        self._written = {key for key in self._written if key[1] != user_id}
 
     def rolled_back(self) -> None:
         """Forget what the rollback undid: memberships written, communities resolved."""
@@ -358,6 +380,31 @@ class AuditRepository:
         community_id: int | None = None,
         allowed: bool = True,
     ) -> None:
+        """Write an entry. A refusal repeated by the same actor for the same action within
+        REFUSALS_FOLD is counted on the first entry instead, so a flood of refused attempts
+        takes one line of the log an hour, never the log."""
+        if not allowed:
+            folded = await self.session.execute(
+                update(AdminAudit)
+                .where(
+                    AdminAudit.id
+                    == select(func.max(AdminAudit.id))
+                    .where(
+                        AdminAudit.actor == actor[:100],
+                        AdminAudit.action == action[:40],
+                        AdminAudit.allowed.is_(False),
+                        AdminAudit.created_at >= now - REFUSALS_FOLD,
+                        AdminAudit.community_id.is_(None)
+                        if community_id is None
+                        else AdminAudit.community_id == community_id,
+                    )
+                    .scalar_subquery()
+                )
+                .values(attempts=AdminAudit.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if folded.rowcount:  # type: ignore[attr-defined]
+                return
         self.session.add(
             AdminAudit(
                 actor=actor[:100],
@@ -366,6 +413,7 @@ class AuditRepository:
                 reason=reason[:500] if reason else None,
                 community_id=community_id,
                 allowed=allowed,
+                attempts=1,
                 created_at=now,
             )
         )

@@ -21,6 +21,7 @@ from core.db.repositories import (
     claim_keys,
     claimed_flags,
 )
+from core.db.standing import StandingRepository
 from core.messages import UserRef
 
 
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.communities = CommunityRepository(session, cache)
         self.events = EventRepository(session)
         self.audit = AuditRepository(session)
+        self.standing = StandingRepository(session)
 
     async def __aenter__(self) -> UnitOfWork:
         return self
@@ -73,6 +75,12 @@ class UnitOfWork:
         await self.session.rollback()
         self.users.forget_resolved()
         self.communities.rolled_back()
+
+    def forget_learner(self, user_id: int) -> None:
+        """Drop every in-process memory of a learner: after /forget, a /link merge or a ban,
+        nothing remembered about the old row may decide what happens to the next event."""
+        self.users.forget_resolved()
+        self.communities.forget_member(user_id)
 
     async def claim_and_preload(
         self, events: Sequence[tuple[str, str]], learners: Sequence[UserRef], now: datetime

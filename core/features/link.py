@@ -42,7 +42,9 @@ def normalise(text: str) -> str:
     return text.strip().upper().replace("-", "").replace(" ", "")
 
 
-@command("link", "Link your Telegram and Discord accounts", "/link [code]", personal=True)
+@command(
+    "link", "Link your Telegram and Discord accounts", "/link [code]", personal=True, private=True
+)
 async def link(context: Context) -> list[Reply]:
     args = context.incoming.args
     if not args:

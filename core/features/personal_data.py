@@ -47,7 +47,7 @@ async def collect(context: Context, user_id: int) -> dict[str, Any]:
     return data
 
 
-@command("export", "Download all your data as JSON", personal=True)
+@command("export", "Download all your data as JSON", personal=True, private=True)
 async def export(context: Context) -> list[Reply]:
     data = await collect(context, context.user.id)
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
@@ -61,7 +61,7 @@ async def export(context: Context) -> list[Reply]:
     ]
 
 
-@command("forget", "Delete all your data (asks first)", personal=True)
+@command("forget", "Delete all your data (asks first)", personal=True, private=True)
 async def forget(context: Context) -> list[Reply]:
     user_id = context.user.id
     return [

@@ -51,6 +51,7 @@ def _summary(context: Context) -> Reply:
     "Your track, level, time zone and privacy",
     "/settings [track|level|timezone|announce|leaderboard] [value]",
     personal=True,
+    private=True,
 )
 async def settings(context: Context) -> list[Reply]:
     args = context.incoming.args
@@ -100,6 +101,7 @@ def _set_reminder(context: Context, value: str) -> Reply:
     "Daily streak reminders on or off, and at what time",
     "/remind on|off|HH:MM",
     personal=True,
+    private=True,
 )
 async def remind(context: Context) -> list[Reply]:
     args = context.incoming.args

@@ -13,7 +13,7 @@ _OFFLINE_WHY = {
 }
 
 
-@command("usage", "Your AI usage this month and what is left", personal=True)
+@command("usage", "Your AI usage this month and what is left", personal=True, private=True)
 async def usage(context: Context) -> list[Reply]:
     gateway = context.services.ai
     if gateway is None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core import channels
 from core.db.models import Community, LeaderboardSnapshot
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.upsert import insert_ignore
@@ -80,17 +81,20 @@ def due_week(now: datetime, time_zone: str) -> Week | None:
     return Week(start, since, until)
 
 
-def target_for(community: Board) -> SendTarget | None:
-    """The configured leaderboard channel; a Telegram group without one gets it in the group."""
+async def target_for(community: Board, notifier: Notifier) -> SendTarget | None:
+    """The configured leaderboard channel, if it still belongs to the community; a Telegram
+    group without one gets it in the group."""
     platform = Platform(community.platform)
-    channel = community.settings.get("leaderboard_channel")
-    if channel:
-        return SendTarget(platform, str(channel), ChatKind.CHANNEL)
+    for key in (channels.LEADERBOARD, channels.ANNOUNCE):
+        if key == channels.ANNOUNCE and platform is Platform.TELEGRAM:
+            break
+        channel = await channels.verified(notifier, community, community.settings, key)
+        if channel:
+            return SendTarget(platform, channel, ChatKind.CHANNEL)
+        if community.settings.get(key):
+            break  # set, but not (any longer) this community's: fall back, never elsewhere
     if platform is Platform.TELEGRAM:
         return SendTarget(platform, community.external_id, ChatKind.GROUP)
-    announce = community.settings.get("announce_channel")
-    if announce:
-        return SendTarget(platform, str(announce), ChatKind.CHANNEL)
     return None
 
 
@@ -164,9 +168,9 @@ async def post_weekly_leaderboards(
             communities = [Board.of(community) for community in await uow.communities.all()]
         for community in communities:
             week = due_week(now, community.time_zone)
-            target = target_for(community)
             if week is None:
                 continue
+            target = await target_for(community, notifier)
             key = f"{community.id}:{week.start.isoformat()}"
             if target is None or not can_deliver(notifier, target.platform):
                 report.skipped += 1

@@ -22,6 +22,7 @@ from core.db.models.progress import (
     XpLedger,
     XpWeekly,
 )
+from core.db.models.standing import CommunityBan, CommunityXp
 
 __all__ = [
     "Achievement",
@@ -33,7 +34,9 @@ __all__ = [
     "BigId",
     "CodeReview",
     "Community",
+    "CommunityBan",
     "CommunityMember",
+    "CommunityXp",
     "InterviewSession",
     "JobRun",
     "LeaderboardSnapshot",
@@ -53,3 +56,16 @@ __all__ = [
     "XpWeekly",
     "table_of",
 ]
+
+
+def _never_reuse_ids() -> None:
+    """SQLite hands a deleted row's id to the next insert unless the table is AUTOINCREMENT.
+    A learner who /forgets and returns must never get an old id back (an id may be cached or
+    named in an old button), so every table with a surrogate integer key never reuses one."""
+    for table in Base.metadata.tables.values():
+        keys = list(table.primary_key.columns)
+        if len(keys) == 1 and keys[0].autoincrement is True:
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_never_reuse_ids()

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -31,6 +32,9 @@ class AdminAudit(Base):
         ForeignKey("communities.id", ondelete="SET NULL")
     )
     allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Refused attempts by the same actor for the same action, folded into one entry an hour,
+    # so a flood of refusals cannot push real entries out of the log.
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

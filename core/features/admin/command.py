@@ -7,6 +7,7 @@ subcommand validates its own arguments and writes its audit entry.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from core.context import Context
 from core.errors import UserError
@@ -15,27 +16,59 @@ from core.features.admin.common import AdminCall
 from core.messages import Reply
 from core.registry import command
 from core.text import Doc, bold, code
+from core.trust import Reach, authorise
 
-Subcommand = Callable[[AdminCall], Awaitable[list[Reply]]]
+Run = Callable[[AdminCall], Awaitable[list[Reply]]]
 
-SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
-    "xp": (awards.xp, awards.XP_USAGE),
-    "badge": (awards.badge, awards.BADGE_USAGE),
-    "ban": (moderation.ban, moderation.BAN_USAGE),
-    "unban": (moderation.unban, moderation.BAN_USAGE),
-    "budget": (moderation.budget, moderation.BUDGET_USAGE),
-    "channel": (community.channel, community.CHANNEL_USAGE),
-    "chatxp": (community.chat_xp, community.CHAT_XP_USAGE),
-    "modrole": (community.mod_role, community.MOD_ROLE_USAGE),
-    "stats": (reports.stats, "/admin stats"),
-    "audit": (reports.audit_log, reports.AUDIT_USAGE),
+
+@dataclass(frozen=True)
+class Subcommand:
+    run: Run
+    usage: str
+    # Who may use it (core.trust): EVERYWHERE is for operators alone.
+    reach: Reach
+    # The one line a community moderator is refused with, saying who may do it instead.
+    refusal: str = ""
+
+
+_OPERATORS = "an operator (DOJO_ADMINS)"
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "xp": Subcommand(awards.xp, awards.XP_USAGE, Reach.COMMUNITY),
+    "badge": Subcommand(
+        awards.badge,
+        awards.BADGE_USAGE,
+        Reach.EVERYWHERE,
+        f"Only {_OPERATORS} can award or take badges: they carry global XP. "
+        f"To reward someone on this community's board: {awards.XP_USAGE}",
+    ),
+    "ban": Subcommand(moderation.ban, moderation.BAN_USAGE, Reach.COMMUNITY),
+    "unban": Subcommand(moderation.unban, moderation.BAN_USAGE, Reach.COMMUNITY),
+    "bans": Subcommand(moderation.bans, moderation.BANS_USAGE, Reach.COMMUNITY),
+    "budget": Subcommand(
+        moderation.budget,
+        moderation.BUDGET_USAGE,
+        Reach.EVERYWHERE,
+        f"Only {_OPERATORS} can change AI budgets: the operator pays for them. "
+        "Community moderators can't raise or lower them.",
+    ),
+    "channel": Subcommand(community.channel, community.CHANNEL_USAGE, Reach.COMMUNITY),
+    "chatxp": Subcommand(community.chat_xp, community.CHAT_XP_USAGE, Reach.COMMUNITY),
+    "modrole": Subcommand(community.mod_role, community.MOD_ROLE_USAGE, Reach.COMMUNITY),
+    "stats": Subcommand(reports.stats, "/admin stats", Reach.COMMUNITY),
+    "audit": Subcommand(reports.audit_log, reports.AUDIT_USAGE, Reach.COMMUNITY),
 }
 
 
 def usage() -> Reply:
     lines: list[object] = [bold("Moderator commands")]
-    lines.extend((code(text),) for text in dict.fromkeys(text for _, text in SUBCOMMANDS.values()))
+    lines.extend((code(text),) for text in dict.fromkeys(sub.usage for sub in SUBCOMMANDS.values()))
     lines.append("Learners: platform:id (telegram:123), #dojo-id or display name.")
+    lines.append(
+        "Moderators act on this community only: their XP changes move its board, never "
+        f"global XP (at most {awards.COMMUNITY_GRANT_PER_CALL:,} a call and "
+        f"{awards.COMMUNITY_GRANT_PER_WEEK:,} a learner a week), and their bans hold here "
+        "alone. Global XP, global bans, badges and AI budgets are the operators' (DOJO_ADMINS)."
+    )
     return Reply(Doc.lines(*lines), ephemeral=True)  # type: ignore[arg-type]
 
 
@@ -47,13 +80,16 @@ async def run_admin(call: AdminCall, name: str) -> list[Reply]:
     found = SUBCOMMANDS.get(key)
     if found is None:
         raise UserError(f"There is no /admin {name[:20]}. Send /admin help for the list.")
-    return await found[0](call)
+    authorise(
+        call.role, found.reach, in_community=call.community is not None, refusal=found.refusal
+    )
+    return await found.run(call)
 
 
 @command(
     "admin",
     "Moderator tools: XP, badges, bans, channels, budgets, stats, audit log",
-    "/admin <xp|badge|ban|unban|budget|channel|chatxp|modrole|stats|audit> ...",
+    "/admin <xp|badge|ban|unban|bans|budget|channel|chatxp|modrole|stats|audit> ...",
     admin_only=True,
 )
 async def admin(context: Context) -> list[Reply]:

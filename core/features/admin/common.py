@@ -17,6 +17,7 @@ from core.context import Services
 from core.db.models import AdminAudit, Community, CommunityMember, User
 from core.db.uow import UnitOfWork
 from core.errors import NotAllowed, UserError
+from core.trust import Role, role_of
 
 MAX_XP_CHANGE = 10_000
 WHO = "Name learners as platform:id (telegram:123), #dojo-id (#12) or their display name."
@@ -35,6 +36,11 @@ class AdminCall:
     chat_id: str | None = None  # the chat the command came from ("here")
     actor_user_id: int | None = None
 
+    @property
+    def role(self) -> Role:
+        # The router lets only moderators and operators reach /admin.
+        return role_of(operator=self.operator, moderator=True)
+
 
 def word(call: AdminCall, index: int, what: str, usage: str) -> str:
     if len(call.args) <= index or not call.args[index].strip():
@@ -51,17 +57,30 @@ def describe(user: User) -> str:
 
 
 async def learner(call: AdminCall, needle: str) -> User:
-    """The learner a moderator named, if they may act on them."""
-    user = await call.uow.users.find(needle)
-    if user is None:
-        raise UserError(f"I can't find a learner called '{needle[:40]}'. {WHO}")
-    if not call.operator:
-        if call.community is None:
-            raise NotAllowed("Moderators act on learners from their group or server; use it there.")
-        member = await call.uow.session.get(CommunityMember, (call.community.id, user.id))
-        if member is None:
-            raise UserError(f"{user.display_name} is not a member of this community.")
-    return user
+    """The learner a moderator named, looked up only where they may act.
+
+    In a community, a name, `platform:id` or `#id` must be one of its members; a display name
+    that fits several is refused with their `platform:id`s, never guessed. Operators at the
+    shell look across Dojo, with the same refusal of ambiguous names."""
+    needle = needle.strip().lstrip("@")[:100]
+    members = call.community.id if call.community is not None else None
+    if members is None and not call.operator:
+        raise NotAllowed("Moderators act on learners from their group or server; use it there.")
+    found = await call.uow.users.find_all(needle, community_id=members, limit=6)
+    if not found:
+        where = "in this community" if members is not None else "in Dojo"
+        raise UserError(f"I can't find a learner called '{needle[:40]}' {where}. {WHO}")
+    if len(found) > 1:
+        names = []
+        for user in found[:5]:
+            accounts = await call.uow.users.accounts_of(user.id)
+            keys = ", ".join(f"{a.platform}:{a.platform_user_id}" for a in accounts)
+            names.append(f"#{user.id} ({keys})" if keys else f"#{user.id}")
+        raise UserError(
+            f"More than one learner is called '{needle[:40]}': {'; '.join(names)}. "
+            "Name one by platform:id or #id."
+        )
+    return found[0]
 
 
 async def is_operator_user(call: AdminCall, user: User) -> bool:

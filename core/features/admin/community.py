@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import re
 
+from core import channels
 from core.errors import UserError
 from core.features.admin.common import AdminCall, audit, word
 from core.jobs.delivery import notifier_of
-from core.messages import ChatKind, Platform, Reply, SendTarget, reply
+from core.messages import Platform, Reply, reply
 from core.ports import DeliveryError
 
 CHANNEL_USAGE = "/admin channel announce|leaderboard <channel id>|here|off"
 CHAT_XP_USAGE = "/admin chatxp on|off"
 MOD_ROLE_USAGE = "/admin modrole <role id>|off"
 _ROLE = re.compile(r"^<@&(\d{1,20})>$|^(\d{1,20})$")
+_EVERYONE = (
+    "@everyone can't be the moderator role: it would make every member a moderator. "
+    "Name a role only moderators hold."
+)
 _KINDS = {"announce": "announce_channel", "leaderboard": "leaderboard_channel"}
 _CHANNEL = re.compile(r"^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$")
 _DISCORD_MENTION = re.compile(r"^<#(\d{1,20})>$")
@@ -68,14 +73,27 @@ async def channel(call: AdminCall) -> list[Reply]:
 
 
 async def _check_can_post(call: AdminCall, chat_id: str, what: str) -> None:
-    """Post a short hello there first: a channel the bot cannot write to is refused now."""
+    """The channel must be one of this community's chats, as the platform says (core.channels);
+    then a short hello there: a channel the bot cannot write to is refused now."""
     notifier = notifier_of(call.services.extras)
-    assert call.community is not None
+    community = call.community
+    assert community is not None
     if notifier is None:
-        return
-    target = SendTarget(Platform(call.community.platform), chat_id, ChatKind.CHANNEL)
+        raise UserError("No platform is connected to check that channel with; nothing was changed.")
+    if chat_id != call.chat_id and not await channels.belongs(notifier, community, chat_id):
+        where = (
+            "this server"
+            if community.platform == Platform.DISCORD
+            else "this group (or the channel linked to it)"
+        )
+        raise UserError(
+            f"{chat_id} is not a chat of {where}. Announcements and boards can only go to "
+            "this community's own chats; nothing was changed."
+        )
     try:
-        await notifier.send(target, [reply(f"📣 Dojo will post {what} here.")])
+        await notifier.send(
+            channels.target(community, chat_id), [reply(f"📣 Dojo will post {what} here.")]
+        )
     except DeliveryError as error:
         raise UserError(
             f"I can't post in {chat_id}: {str(error)[:120]}. Check the id and that I may "
@@ -106,10 +124,14 @@ async def mod_role(call: AdminCall) -> list[Reply]:
     else:
         if call.community.platform != Platform.DISCORD:
             raise UserError("A moderator role is a Discord setting; group admins moderate here.")
+        if value.strip().lower().lstrip("@") in ("everyone", "here"):
+            raise UserError(_EVERYONE)
         found = _ROLE.match(value)
         if found is None:
             raise UserError(f"'{value[:40]}' is not a role. Usage: {MOD_ROLE_USAGE}")
         chosen = found.group(1) or found.group(2)
+        if chosen == call.community.external_id:  # Discord's @everyone role has the guild's id
+            raise UserError(_EVERYONE)
         settings["mod_role"] = chosen
     call.community.settings = settings
     await audit(call, "modrole", chosen)

@@ -28,7 +28,13 @@ def _practice_line(name: str, done: Practice) -> str:
     return f"{name}: {done.count}{average}"
 
 
-@command("report", "Your progress report with a skill radar chart", personal=True, slow=True)
+@command(
+    "report",
+    "Your progress report with a skill radar chart",
+    personal=True,
+    private=True,
+    slow=True,
+)
 async def report(context: Context) -> list[Reply]:
     user = context.user
     averages = await skill_averages(context.uow, user.id)
