@@ -24,6 +24,13 @@ def code_in(answer: str) -> str:
     return answer.split("Your link code is ")[1].split(".")[0]
 
 
+async def redeem(driver: ChatDriver, code: str) -> str:
+    """/link CODE asks first, naming the other account; the merge needs the learner's yes."""
+    question = await driver.say(f"/link {code}")
+    assert "Merge this" in question, question
+    return await driver.press("Yes")
+
+
 async def test_linking_merges_xp_streaks_badges_and_history(dojo: Dojo) -> None:
     tg, dc = telegram(dojo), discord(dojo)
     await tg.say("/start backend mid Europe/Berlin")  # 25 onboarding + 5 first today
@@ -39,7 +46,7 @@ async def test_linking_merges_xp_streaks_badges_and_history(dojo: Dojo) -> None:
         discord_user.last_active_date = date(2026, 11, 23)
         await uow.commit()
     code = code_in(await tg.say("/link"))
-    answer = await dc.say(f"/link {code.lower()}")
+    answer = await redeem(dc, code.lower())
     assert "Linked" in answer and "discord and telegram" in answer
     async with dojo.services.uow_factory() as uow:
         users = (await uow.session.scalars(select(User))).all()
@@ -78,7 +85,7 @@ async def test_codes_are_single_use_expire_and_are_checked(sqlite_dojo: Dojo) ->
         await chat.say("/start backend mid UTC")
     code = code_in(await tg.say("/link"))
     assert "belongs to this account" in await tg.say(f"/link {code}")
-    assert "Linked" in await dc.say(f"/link {code}")
+    assert "Linked" in await redeem(dc, code)
     assert "already used" in await other.say(f"/link {code}")
     fresh = code_in(await tg.say("/link"))
     assert "already has a discord account" in await other.say(f"/link {fresh}")
@@ -107,4 +114,4 @@ async def test_a_new_code_replaces_the_old_one(sqlite_dojo: Dojo) -> None:
     new = code_in(await tg.say("/link"))
     assert old != new
     assert "don't know that code" in await dc.say(f"/link {old}")
-    assert "Linked" in await dc.say(f"/link {new}")
+    assert "Linked" in await redeem(dc, new)

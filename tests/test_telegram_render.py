@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+
 from datetime import UTC, datetime
 
 from telegram import Chat, Message, MessageEntity, Update, User
 
-from adapters.telegram.deeplink import decode_payload, encode_payload
+from adapters.telegram.deeplink import decode_payload, encode_payload, link_key
 from adapters.telegram.html import render_html, split_doc, visible_length
 from adapters.telegram.render import FileOut, PollOut, TextOut, render_reply
 from adapters.telegram.translate import BotIdentity, translate, with_fences
@@ -75,10 +77,25 @@ def test_buttons_ride_on_the_last_message_and_oversized_data_is_dropped() -> Non
 
 
 def test_deep_link_payload_round_trip_and_limits() -> None:
-    payload = encode_payload("interview", ("backend", "senior"))
-    assert len(payload) <= 64 and decode_payload(payload) == ("interview", ("backend", "senior"))
-    assert len(encode_payload("review", tuple("word" for _ in range(40)))) <= 64
-    assert decode_payload("go-!!!") is None and decode_payload("backend") is None
+    key = link_key("123:SECRET")
+    payload = encode_payload(key, 7, "interview", ("backend", "senior"))
+    assert len(payload) <= 64 and decode_payload(key, 7, payload) == (
+        "interview",
+        ("backend", "senior"),
+    )
+    assert len(encode_payload(key, 7, "review", tuple("word" for _ in range(40)))) <= 64
+    assert decode_payload(key, 7, "go-!!!") is None and decode_payload(key, 7, "backend") is None
+
+
+def test_a_deep_link_is_data_for_the_learner_it_was_made_for() -> None:
+    key = link_key("123:SECRET")
+    mine = encode_payload(key, 7, "interview", ("backend",))
+    assert decode_payload(key, 8, mine) is None  # someone else tapping it
+    assert decode_payload(link_key("other bot"), 7, mine) is None  # another bot's key
+    assert encode_payload(key, 7, "link", ("ABCD-EFGH",)) == ""  # only continuable flows
+    body = base64.urlsafe_b64encode(b"link ABCDEFGH").decode().rstrip("=")
+    assert decode_payload(key, 7, "go-" + body) is None  # the attack: a crafted command
+    assert decode_payload(key, 7, "go-" + body + "AAAAAAAA") is None
 
 
 def _message(

@@ -20,7 +20,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from adapters.telegram.deeplink import encode_payload, start_link
+from adapters.telegram.deeplink import encode_payload, link_key, start_link
 from adapters.telegram.html import render_html
 from adapters.telegram.moderators import AdminCache
 from adapters.telegram.polls import PollLinks
@@ -74,7 +74,7 @@ class UpdateHandler:
     async def __call__(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update) or self._seen(update.update_id):
             return
-        identity = BotIdentity(self.bot.id, self.bot.username)
+        identity = BotIdentity(self.bot.id, self.bot.username, link_key(self.bot.token))
         translated = translate(update, identity)
         if update.callback_query is not None:
             toast = translated.text if isinstance(translated, Notice) else None
@@ -158,7 +158,8 @@ class UpdateHandler:
         self, chat_id: int, incoming: Incoming, topic: int | None = None
     ) -> None:
         assert incoming.command is not None
-        payload = encode_payload(incoming.command, incoming.args)
+        key = link_key(self.bot.token)
+        payload = encode_payload(key, int(incoming.user.id), incoming.command, incoming.args)
         url = start_link(self.bot.username, payload)
         text = f"/{incoming.command} is personal, so let's continue in a private chat."
         button = link_keyboard(f"▶️ Continue /{incoming.command} in private", url)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from telegram import Chat, Message, MessageEntity, Update
 from telegram import User as TgUser
 
-from adapters.telegram.deeplink import decode_payload
+from adapters.telegram.deeplink import PREFIX, decode_payload
 from core import codec
 from core.messages import ChatKind, ChatRef, CommunityRef, Incoming, Platform, UserRef
 from core.parsing import parse_command
@@ -27,6 +27,8 @@ FORWARDED = "I don't read forwarded messages. Paste the text or send a command."
 class BotIdentity:
     id: int
     username: str
+    # Keys the deep links this bot makes (adapters.telegram.deeplink.link_key).
+    link_key: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -161,11 +163,11 @@ def _message(update: Update, message: Message, bot: BotIdentity) -> Translated:
     if parsed.addressee and parsed.addressee.lower() != bot.username.lower():
         return None  # /cmd@otherbot
     command, args = parsed.name, parsed.args
-    if command == "start" and len(args) == 1:
-        linked = decode_payload(args[0])
-        if linked is not None:
-            command, args = linked
-            text = " ".join((f"/{command}", *args))
+    if command == "start" and args and args[0].startswith(PREFIX):
+        # A deep link's payload: data for the one learner it was made for, in private only.
+        linked = decode_payload(bot.link_key, sender.id, args[0]) if private else None
+        command, args = linked if linked is not None else ("start", ())
+        text = " ".join((f"/{command}", *args))
     return Incoming(text=text, command=command, args=args, addressed=True, **base)  # type: ignore[arg-type]
 
 

@@ -1,7 +1,10 @@
 """/link: one learner across Telegram and Discord.
 
 `/link` in a private chat gives a one-time code (10 minutes); `/link CODE` on the other
-platform moves that account, and everything its learner did, into the code owner's learner.
+platform asks, naming the account it would merge with, and only a "Yes" from the same learner
+moves that account, and everything its learner did, into the code owner's learner. The
+question is never skipped: a code can reach a learner in a deep link or a forwarded message,
+and whoever redeems someone else's code hands them their whole profile.
 Rows are re-pointed table by table; where a unique key would collide (the same day's
 first-activity bonus, the same badge, the same community), the owner's row is kept and the
 other dropped, so nothing counts twice. XP is then re-summed from the ledger.
@@ -15,12 +18,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, and_, delete, exists, func, select, update
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
+from core import codec
 from core.context import Context
 from core.db.models import Base, LinkCode, User, XpLedger
 from core.db.uow import UnitOfWork
 from core.errors import UserError
-from core.messages import Reply, reply
-from core.registry import command
+from core.messages import Button, Reply, reply
+from core.registry import action, command
 from core.rules.levels import level_for
 from core.text import bold, code
 
@@ -81,6 +85,33 @@ async def _redeem(context: Context, text: str) -> list[Reply]:
     raw = normalise(text)
     if len(raw) != CODE_LENGTH or any(char not in ALPHABET for char in raw):
         raise UserError("That isn't a link code. Codes look like ABCD-EFGH; get one with /link.")
+    owner = await _owner_of(context, raw)
+    accounts = await context.uow.users.accounts_of(owner.id)
+    theirs = " and ".join(f"{a.platform.capitalize()} user {a.display_name}" for a in accounts)
+    here = str(context.incoming.platform).capitalize()
+    buttons = (
+        (
+            Button("Yes, merge them", codec.encode("lk", "yes", raw, context.user.id)),
+            Button("No", codec.encode("lk", "no", raw, context.user.id)),
+        ),
+    )
+    return [
+        reply(
+            f"🔗 Merge this {here} profile (",
+            bold(context.user.display_name),
+            f", {context.user.xp} XP) into the Dojo profile of ",
+            bold(theirs or f"#{owner.id}"),
+            f" ({owner.xp} XP)? Everything here (interviews, reviews, quizzes, XP) moves there "
+            "and whoever holds that account can see and export it. Only say yes if both "
+            "accounts are yours.",
+            buttons=buttons,
+            ephemeral=True,
+        )
+    ]
+
+
+async def _owner_of(context: Context, raw: str) -> User:
+    """The learner whose unused, unexpired code `raw` is, if this learner may redeem it."""
     uow, now, here = context.uow, context.now, context.user
     row = await uow.session.get(LinkCode, raw)
     if row is None:
@@ -97,6 +128,21 @@ async def _redeem(context: Context, text: str) -> list[Reply]:
     if owner is None or owner.banned:
         raise UserError("That code can't be used. Send /link for a new one.")
     await _check_platforms(uow, here, owner)
+    return owner
+
+
+@action("lk")
+async def link_confirm(context: Context) -> list[Reply]:
+    """The learner's answer to "merge with X?"; only the learner who asked may give it."""
+    assert context.incoming.action is not None
+    args = context.incoming.action.args
+    if len(args) != 3 or args[2] != str(context.user.id):
+        raise UserError("That button isn't yours or has expired. Send /link CODE again.")
+    if args[0] != "yes":
+        return [reply("Not linked: both profiles stay as they were.")]
+    uow, now, here = context.uow, context.now, context.user
+    raw = normalise(args[1])
+    owner = await _owner_of(context, raw)
     taken = await uow.session.execute(
         update(LinkCode)
         .where(LinkCode.code == raw, LinkCode.used_at.is_(None))
@@ -177,7 +223,7 @@ async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datet
     target.updated_at = now
     await uow.session.delete(source)
     await uow.session.flush()
-    uow.users.forget_resolved()  # the moved accounts now belong to `target`
+    uow.forget_learner(source.id)  # the moved accounts now belong to `target`
 
 
 def _merge_streaks(source: User, target: User) -> None:

@@ -96,6 +96,7 @@ async def forget_confirm(context: Context) -> list[Reply]:
     for account in accounts.all():
         await context.uow.session.delete(account)
     await context.uow.users.delete(context.user)
+    context.uow.forget_learner(context.user.id)
     return [
         reply(
             "🗑️ Done. Everything Dojo knew about you is deleted. Send /start to begin "

@@ -22,6 +22,7 @@ from core.features.admin.common import AdminCall, audit
 from core.leaderboard import week_start
 from core.messages import Reply
 from core.text import Doc, bold
+from core.trust import Role
 
 AUDIT_USAGE = "/admin audit [how many, 1-50]"
 
@@ -62,9 +63,6 @@ async def stats(call: AdminCall) -> list[Reply]:
     reviews = await _count(
         call, select(count).where(CodeReview.created_at >= since), CodeReview.user_id
     )
-    spend = func.coalesce(func.sum(AiUsage.cost_usd), 0)
-    week_spend = await _money(call, select(spend).where(AiUsage.created_at >= since))
-    month_spend = await _money(call, select(spend).where(AiUsage.created_at >= month))
     members = (
         await call.uow.session.scalar(
             select(count).where(CommunityMember.community_id == call.community.id)
@@ -80,8 +78,14 @@ async def stats(call: AdminCall) -> list[Reply]:
     lines += [
         f"Active learners: {active}",
         f"Quizzes completed: {quizzes} · interviews started: {interviews} · reviews: {reviews}",
-        f"AI spend: ${week_spend:.2f} this week, ${month_spend:.2f} this month",
     ]
+    if call.role is Role.OPERATOR:
+        # Spend is a learner's own (made anywhere, in private chats too): a community's
+        # moderators see activity in their community, never what its members spent.
+        spend = func.coalesce(func.sum(AiUsage.cost_usd), 0)
+        week_spend = await _money(call, select(spend).where(AiUsage.created_at >= since))
+        month_spend = await _money(call, select(spend).where(AiUsage.created_at >= month))
+        lines.append(f"AI spend: ${week_spend:.2f} this week, ${month_spend:.2f} this month")
     return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
 
 
@@ -115,7 +119,7 @@ async def audit_log(call: AdminCall) -> list[Reply]:
         if entry.reason:
             parts.append(f"“{entry.reason}”")
         if not entry.allowed:
-            parts.append("REFUSED")
+            parts.append("REFUSED" if entry.attempts <= 1 else f"REFUSED ×{entry.attempts}")
         lines.append(" · ".join(parts))
     if not entries:
         lines.append("Nothing yet.")
