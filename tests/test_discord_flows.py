@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Dojo
-from core.db.models import AdminAudit, Community, User, XpLedger
+from core.db.models import AdminAudit, AiBudget, Community, CommunityXp, User, XpLedger
 from core.rules.xp import Activity
 from tests.fakes.discord_harness import DiscordBot, running_bot
 from tests.fakes.discord_payloads import EVERYDAY, MANAGE_GUILD
@@ -155,8 +155,31 @@ async def test_admin_command_by_a_moderator(bot: DiscordBot) -> None:
         permissions=EVERYDAY | MANAGE_GUILD,
     )
     assert "50" in done.messages[0]["content"]
+    assert "this community's board" in done.messages[0]["content"]
     xp = await _scalar(bot.dojo, select(User.xp).where(User.display_name == "Ada"))
-    assert isinstance(xp, int) and xp >= 50
+    assert xp == 0  # a server's moderator moves its board, never global XP
+    granted = await _scalar(bot.dojo, select(func.sum(CommunityXp.amount)))
+    assert granted == 50
+
+
+async def test_a_servers_moderator_cannot_set_budgets_or_make_everyone_a_moderator(
+    bot: DiscordBot,
+) -> None:
+    await bot.slash("profile", bot.ada)
+    owner = EVERYDAY | MANAGE_GUILD
+    budget = await bot.slash(
+        "admin",
+        bot.mod,
+        subcommand="budget",
+        options={"member": bot.mod, "usd": "1000"},
+        permissions=owner,
+    )
+    assert "Only an operator" in budget.messages[0]["content"]
+    assert await _scalar(bot.dojo, select(func.count()).select_from(AiBudget)) == 0
+    everyone = await bot.slash(
+        "admin", bot.mod, subcommand="modrole", options={"role": bot.guild}, permissions=owner
+    )
+    assert "everyone can't be the moderator role" in everyone.messages[0]["content"]
 
 
 async def test_admin_command_by_a_member_in_dms_is_refused(bot: DiscordBot) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-
 from datetime import UTC, datetime
 
 from telegram import Chat, Message, MessageEntity, Update, User

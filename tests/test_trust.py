@@ -119,7 +119,7 @@ async def test_a_moderators_ban_holds_in_their_community_only(
 async def test_only_operators_ban_everywhere_and_lift_it(
     dojo: Dojo, attacker: tuple[ChatDriver, ChatDriver, ChatDriver]
 ) -> None:
-    eve, _, ada = attacker
+    eve, _, _ = attacker
     root = group_member(dojo, "root", MINE)  # discord:root is an operator
     assert "banned from all of Dojo" in await root.say("/admin ban ada spam everywhere")
     answer = await eve.say("/admin unban ada")
@@ -150,9 +150,7 @@ async def test_targets_resolve_in_the_community_and_ambiguous_names_are_refused(
     eve, _, _ = attacker
     outsider = ChatDriver(dojo.router, "zoe", Platform.TELEGRAM, "tg-zoe")
     await outsider.say("/start backend mid UTC")
-    assert "can't find a learner called 'zoe' in this community" in await eve.say(
-        "/admin ban zoe"
-    )
+    assert "can't find a learner called 'zoe' in this community" in await eve.say("/admin ban zoe")
     twin = group_member(dojo, "ada2", MINE)
     await twin.say("/start backend mid UTC")
     async with dojo.services.uow_factory() as uow:

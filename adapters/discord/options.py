@@ -92,6 +92,7 @@ COMMAND_OPTIONS: dict[str, tuple[Option, ...]] = {
 ADMIN_COMMAND = "admin"
 _TARGET = Option("member", "The learner", kind="user", required=True)
 _REASON = Option("reason", "Why (kept in the audit log)", max_length=200)
+# Moderators may move this server's board by at most 500 a call; operators globally by 10,000.
 _AMOUNT = Option("amount", "How much XP", "integer", True, min_value=1, max_value=10_000)
 _PURPOSE = Option("purpose", "What goes there", required=True, choices=("announce", "leaderboard"))
 
@@ -117,8 +118,9 @@ ADMIN_SUBCOMMANDS: tuple[Subcommand, ...] = (
             _REASON,
         ),
     ),
-    Subcommand("ban", "Ban a learner from Dojo", (_TARGET, _REASON)),
+    Subcommand("ban", "Ban a learner in this server (operators: everywhere)", (_TARGET, _REASON)),
     Subcommand("unban", "Lift a ban", (_TARGET, _REASON)),
+    Subcommand("bans", "Who is banned in this server"),
     Subcommand(
         "budget",
         "A learner's monthly AI budget",

@@ -169,7 +169,7 @@ class TelegramNotifier:
             chat_id = int(target.chat_id)
         try:
             chat = await self.sender.bot.get_chat(chat_id)
-        except TelegramError:
+        except (TelegramError, TypeError, ValueError):  # unknown, or an answer PTB can't read
             return None
         if chat.type in (Chat.GROUP, Chat.SUPERGROUP):
             return str(chat.id)

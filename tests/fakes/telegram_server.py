@@ -89,6 +89,8 @@ class FakeTelegram:
     files: dict[str, bytes] = field(default_factory=dict)
     admins: dict[int, set[int]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    # Broadcast channels by id, each with the discussion group linked to it (or None).
+    channels: dict[int, int | None] = field(default_factory=dict)
     max_poll_wait: float = 1.0
 
     def __post_init__(self) -> None:
@@ -296,6 +298,26 @@ class FakeTelegram:
                 await asyncio.wait_for(self._arrived.wait(), remaining)
             except TimeoutError:
                 return []
+
+    async def _m_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = _int(params.get("chat_id"))
+        if chat_id is None:
+            raise ApiError("Bad Request: chat not found", 400)
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription"), False
+        )
+        full = {  # the fields a ChatFullInfo must have (Bot API 9)
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {**gifts, "gifts_from_channels": False},
+        }
+        if chat_id in self.channels:
+            linked = self.channels[chat_id]
+            channel: dict[str, Any] = {"id": chat_id, "type": "channel", "title": "A channel"}
+            if linked is not None:
+                channel["linked_chat_id"] = linked
+            return {**channel, **full}
+        return {**self.chat(chat_id), **full}
 
     async def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         shown = check_text(params)
