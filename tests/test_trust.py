@@ -237,3 +237,11 @@ async def test_an_operator_sets_budgets_from_the_shell(
     async with dojo.services.uow_factory() as uow:
         [row] = (await uow.session.scalars(select(AiBudget))).all()
         assert row.monthly_limit_usd == Decimal("5.00")
+
+
+async def test_help_tells_a_moderator_what_they_may_do(
+    dojo: Dojo, attacker: tuple[ChatDriver, ChatDriver, ChatDriver]
+) -> None:
+    eve, puppet, _ = attacker
+    assert "never global XP (at most 500 a call, 1,000 a learner a week)" in await eve.say("/help")
+    assert "never global XP" not in await puppet.say("/help")

@@ -13,6 +13,7 @@ from core.context import Context
 from core.errors import UserError
 from core.features.admin import awards, community, moderation, reports
 from core.features.admin.common import AdminCall
+from core.features.help import trust_summary
 from core.messages import Reply
 from core.registry import command
 from core.text import Doc, bold, code
@@ -63,12 +64,7 @@ def usage() -> Reply:
     lines: list[object] = [bold("Moderator commands")]
     lines.extend((code(text),) for text in dict.fromkeys(sub.usage for sub in SUBCOMMANDS.values()))
     lines.append("Learners: platform:id (telegram:123), #dojo-id or display name.")
-    lines.append(
-        "Moderators act on this community only: their XP changes move its board, never "
-        f"global XP (at most {awards.COMMUNITY_GRANT_PER_CALL:,} a call and "
-        f"{awards.COMMUNITY_GRANT_PER_WEEK:,} a learner a week), and their bans hold here "
-        "alone. Global XP, global bans, badges and AI budgets are the operators' (DOJO_ADMINS)."
-    )
+    lines.append(trust_summary())
     return Reply(Doc.lines(*lines), ephemeral=True)  # type: ignore[arg-type]
 
 
