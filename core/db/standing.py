@@ -52,7 +52,7 @@ class StandingRepository:
             .where(CommunityBan.community_id == community_id)
             .order_by(CommunityBan.created_at)
         )
-        return [(ban, user) for ban, user in rows.tuples()]
+        return [(ban, user) for ban, user in rows.all()]
 
     async def adjust(
         self, community_id: int, user_id: int, amount: int, audit_id: int, now: datetime
