@@ -11,7 +11,7 @@ from core.config import CoreConfig
 from core.db.models import Community, PlatformAccount, User
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.write_gate import GateHold, WriteGate
-from core.messages import Incoming, Reply
+from core.messages import Incoming, Post, Reply
 from core.ports import LLM, Clock
 from core.progress import Outcome, announcements, record_activity
 from core.rules.xp import Activity
@@ -48,6 +48,11 @@ class Context:
     # The batch found no model work open for this learner (Router._needing_model), so the
     # text handlers that act only on such work have nothing to look up.
     no_model_work: bool = False
+    # Messages for other chats, sent by the router after this event's commit.
+    outbox: list[Post] = field(default_factory=list)
+
+    def after_commit(self, post: Post) -> None:
+        self.outbox.append(post)
 
     @property
     def chat_key(self) -> str:

@@ -139,6 +139,17 @@ class SendTarget:
     kind: ChatKind = ChatKind.PRIVATE
 
 
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A message for another chat (a channel, a DM), sent once after the commit that made it
+    true (core.router's outbox): never from inside a transaction, never twice when a batch
+    runs again. `failed` is told to the asker if the platform refuses it."""
+
+    target: SendTarget
+    replies: tuple[Reply, ...]
+    failed: str = ""
+
+
 def reply(*pieces: object, buttons: tuple[tuple[Button, ...], ...] = (), **kwargs: object) -> Reply:
     """Shorthand for a text reply built from strings and spans."""
     return Reply(text=Doc.of(*pieces), buttons=buttons, **kwargs)  # type: ignore[arg-type]

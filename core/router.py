@@ -17,7 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from core import channels
 from core.batching import EventBatcher
 from core.context import Context, Services
-from core.db.uow import UnitOfWork
+from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
 from core.jobs.delivery import notifier_of
@@ -26,11 +26,13 @@ from core.messages import (
     CommunityRef,
     Incoming,
     Platform,
+    Post,
     Reply,
     ReplyKind,
     SendTarget,
     reply,
 )
+from core.ports import DeliveryError
 from core.registry import ActionSpec, CommandSpec, Handler, Registry
 from core.sanitize import clean_incoming
 
@@ -187,30 +189,53 @@ class Router:
             return await self._alone_in(self.services.uow_factory(), incoming)
 
     async def _alone_in(self, unit: UnitOfWork, incoming: Incoming) -> list[Reply]:
+        outbox: list[Post] = []
+        replies = await self._alone_transaction(unit, incoming, outbox)
+        return replies + await self._send(outbox)
+
+    async def _alone_transaction(
+        self, unit: UnitOfWork, incoming: Incoming, outbox: list[Post]
+    ) -> list[Reply]:
         gate = self.services.write_gate
         async with gate.hold() if gate else nullcontext(None) as hold, unit as uow:
             try:
-                replies = await self._process(incoming, uow, hold)
+                replies = await self._process(incoming, uow, hold, outbox)
                 await uow.commit()
                 return replies
             except UserError as error:
+                outbox.clear()
                 await uow.rollback()
                 if isinstance(error, NotAllowed):
                     await self._audit_refusal(incoming, uow, error)
                 return [reply(error.message)]
             except (OperationalError, DBAPIError, PoolTimeoutError, ConnectionError, OSError):
+                outbox.clear()
                 raise
             except Exception:
+                outbox.clear()
                 log.exception("handler failed for %r", incoming.command or incoming.action)
                 await uow.rollback()
                 return [reply(CRASHED)]
 
     async def _handle_batch(self, batch: list[Incoming]) -> list[list[Reply] | None]:
-        """Run a batch in one transaction; on any trouble, every event reruns alone.
+        """Run a batch in one transaction, each event in its own savepoint; if the batch
+        itself fails (the database, a handler that must commit), every event reruns alone.
+        Each event's outbox is sent once the batch has committed, and only then.
 
         What every event needs first (claiming its id, resolving its learner and community)
         is done for the whole batch at once: on PostgreSQL the ids and learners in one
         statement (core.db.claim_pg)."""
+        outboxes: list[list[Post]] = [[] for _ in batch]
+        results = await self._batch_transaction(batch, outboxes)
+        for index, outbox in enumerate(outboxes):
+            answer = results[index]
+            if outbox and answer is not None:
+                results[index] = answer + await self._send(outbox)
+        return results
+
+    async def _batch_transaction(
+        self, batch: list[Incoming], outboxes: list[list[Post]]
+    ) -> list[list[Reply] | None]:
         gate = self.services.write_gate
         async with gate.hold() if gate else nullcontext(None), self.services.uow_factory() as uow:
             uow.shared = True
@@ -233,24 +258,74 @@ class Router:
                         [item.community for item in batch if item.community], now
                     )
                 results: list[list[Reply] | None] = []
-                for incoming, later, new in zip(batch, alone, fresh, strict=True):
+                for index, (incoming, later, new) in enumerate(
+                    zip(batch, alone, fresh, strict=True)
+                ):
                     if later:
                         results.append(None)  # runs alone once the batch is committed
                         continue
                     idle_learner = incoming.user.key in idle
-                    results.append(await self._process(incoming, uow, None, new, idle_learner))
+                    results.append(
+                        await self._in_savepoint(incoming, uow, new, idle_learner, outboxes[index])
+                    )
                 uow.shared = False
                 await uow.commit()
                 return results
             except Exception as error:  # rolled back on the way out; each reruns alone
                 log.debug("batch of %d events reruns alone: %r", len(batch), error)
+                for outbox in outboxes:
+                    outbox.clear()
                 return [None] * len(batch)
+
+    async def _send(self, outbox: list[Post]) -> list[Reply]:
+        """Send what committed events asked for; a refusal is told to the asker, if it says
+        how (Post.failed), and never undoes what was committed."""
+        notifier = notifier_of(self.services.extras)
+        told: list[Reply] = []
+        for post in outbox:
+            try:
+                if notifier is None:
+                    raise DeliveryError("no platform is connected")
+                await notifier.send(post.target, list(post.replies))
+            except Exception as error:
+                log.warning("could not post to %s: %s", post.target.chat_id, error)
+                if post.failed:
+                    told.append(reply(f"{post.failed} ({str(error)[:120]})"))
+        return told
+
+    async def _in_savepoint(
+        self,
+        incoming: Incoming,
+        uow: UnitOfWork,
+        fresh: bool | None,
+        no_model_work: bool,
+        outbox: list[Post],
+    ) -> list[Reply]:
+        """One event of a batch in its own SAVEPOINT: a learner's typo or a crashing handler
+        undoes that event alone, and the rest of the batch commits (its event id stays
+        claimed, as it would alone, so a redelivery is not run again). Database trouble and
+        handlers that must commit still send the whole batch to run alone."""
+        try:
+            async with uow.savepoint():
+                return await self._process(incoming, uow, None, outbox, fresh, no_model_work)
+        except UserError as error:
+            outbox.clear()  # what the event asked to send was undone with it
+            if isinstance(error, NotAllowed):
+                await self._audit_refusal(incoming, uow, error, commit=False)
+            return [reply(error.message)]
+        except (SharedTransaction, DBAPIError, PoolTimeoutError, ConnectionError, OSError):
+            raise  # the batch's trouble: every event reruns alone (their outboxes dropped)
+        except Exception:
+            outbox.clear()
+            log.exception("handler failed for %r", incoming.command or incoming.action)
+            return [reply(CRASHED)]
 
     async def _process(
         self,
         incoming: Incoming,
         uow: UnitOfWork,
         gate: GateHold | None,
+        outbox: list[Post],
         fresh: bool | None = None,
         no_model_work: bool = False,
     ) -> list[Reply]:
@@ -291,6 +366,7 @@ class Router:
             now=now,
             gate=gate,
             no_model_work=no_model_work,
+            outbox=outbox,
         )
         return await self._dispatch(context)
 
@@ -317,7 +393,9 @@ class Router:
             return replies
         return [item for item in replies if item.kind is not ReplyKind.ANNOUNCEMENT]
 
-    async def _audit_refusal(self, incoming: Incoming, uow: UnitOfWork, error: NotAllowed) -> None:
+    async def _audit_refusal(
+        self, incoming: Incoming, uow: UnitOfWork, error: NotAllowed, *, commit: bool = True
+    ) -> None:
         now = self.services.clock.now()
         # The rollback expired the community row, or undid it on a group's first contact.
         community = (
@@ -332,7 +410,8 @@ class Router:
             community_id=community.id if community else None,
             allowed=False,
         )
-        await uow.commit()
+        if commit:
+            await uow.commit()
 
     async def _dispatch(self, context: Context) -> list[Reply]:
         incoming = context.incoming

@@ -141,14 +141,18 @@ def make_settings(database_url: str, **overrides: str) -> Settings:
 
 @pytest.fixture
 async def dojo(database_url: str, clock: FixedClock) -> AsyncIterator[Dojo]:
-    app = await build(make_settings(database_url, DOJO_ADMINS="console:root,discord:root"), clock=clock)
+    app = await build(
+        make_settings(database_url, DOJO_ADMINS="console:root,discord:root"), clock=clock
+    )
     yield app
     await app.close()
 
 
 @pytest.fixture
 async def sqlite_dojo(sqlite_url: str, clock: FixedClock) -> AsyncIterator[Dojo]:
-    app = await build(make_settings(sqlite_url, DOJO_ADMINS="console:root,discord:root"), clock=clock)
+    app = await build(
+        make_settings(sqlite_url, DOJO_ADMINS="console:root,discord:root"), clock=clock
+    )
     yield app
     await app.close()
 

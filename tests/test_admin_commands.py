@@ -119,7 +119,6 @@ async def test_xp_grant_and_revoke_are_ledger_entries_with_their_reason(
         ("/admin channel announce", "Missing channel"),
         ("/admin channel lobby 123", "should be announce or leaderboard"),
         ("/admin channel announce <script>", "not a channel id"),
-        ("/admin channel announce 404", "can't post in 404"),
         ("/admin channel announce 999", "is not a chat of this server"),
         ("/admin modrole <@&guild-1>", "not a role"),
         ("/admin modrole @everyone", "can't be the moderator role"),
@@ -240,6 +239,14 @@ async def test_channels_and_chat_xp(
         community = await uow.communities.by_ref("discord", "guild-1")
         assert community is not None
         assert community.settings == {"leaderboard_channel": "chat-guild-1", "chat_xp": False}
+
+
+async def test_a_channel_that_refuses_the_hello_is_reported_after_saving(
+    sqlite_dojo: Dojo, people: tuple[ChatDriver, ChatDriver, RecordingNotifier]
+) -> None:
+    mod, _, _ = people
+    answer = await mod.say("/admin channel announce 404")
+    assert "posted in channel 404" in answer and "couldn't post in 404" in answer
 
 
 async def test_announcements_respect_the_opt_out_and_fall_back_in_place(

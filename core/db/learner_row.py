@@ -97,3 +97,10 @@ class HeldWrites:
 
     def forget(self) -> None:
         self._held.clear()
+
+    def snapshot(self) -> dict[int, dict[str, Any]]:
+        return {user_id: dict(values) for user_id, values in self._held.items()}
+
+    def restore(self, snapshot: dict[int, dict[str, Any]]) -> None:
+        """Back to a snapshot: what an event rolled back to its savepoint held is dropped."""
+        self._held = {user_id: dict(values) for user_id, values in snapshot.items()}

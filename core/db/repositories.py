@@ -223,6 +223,15 @@ class CommunityRepository:
             known.discard(key)
         self._written = {key for key in self._written if key[1] != user_id}
 
+    def snapshot(self) -> tuple[set[tuple[int, int]], dict[tuple[str, str], Community]]:
+        return set(self._written), dict(self._resolved)
+
+    def restore(
+        self, snapshot: tuple[set[tuple[int, int]], dict[tuple[str, str], Community]]
+    ) -> None:
+        """Back to a savepoint: memberships written after it were rolled back with it."""
+        self._written, self._resolved = set(snapshot[0]), dict(snapshot[1])
+
     def rolled_back(self) -> None:
         """Forget what the rollback undid: memberships written, communities resolved."""
         self._written.clear()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.db.claim_pg import claim_and_resolve_statement
@@ -23,6 +25,12 @@ from core.db.repositories import (
 )
 from core.db.standing import StandingRepository
 from core.messages import UserRef
+
+# Python's sqlite3 opens a transaction only before a write. A SAVEPOINT outside one would
+# start a transaction of its own that its RELEASE then commits, outside the batch's; a write
+# that matches no row makes sure the batch's transaction is open first. (It takes the write
+# lock, which a batch is about to take anyway.)
+_OPEN_SQLITE_TRANSACTION = text("DELETE FROM community_bans WHERE 0 = 1")
 
 
 class SharedTransaction(Exception):
@@ -49,6 +57,7 @@ class UnitOfWork:
         self.events = EventRepository(session)
         self.audit = AuditRepository(session)
         self.standing = StandingRepository(session)
+        self._sqlite_opened = False  # see _OPEN_SQLITE_TRANSACTION
 
     async def __aenter__(self) -> UnitOfWork:
         return self
@@ -67,14 +76,40 @@ class UnitOfWork:
             raise SharedTransaction
         await self.held.write(self.session)
         await self.session.commit()
+        self._sqlite_opened = False
         self.commits += 1
         self.communities.committed()
 
     async def rollback(self) -> None:
         self.held.forget()
         await self.session.rollback()
+        self._sqlite_opened = False
         self.users.forget_resolved()
         self.communities.rolled_back()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """One event's share of a batch: if it raises, only its writes are undone (a
+        SAVEPOINT), together with what the repositories remembered about them, and the
+        error goes on to the caller; the rest of the batch's transaction stands."""
+        held = self.held.snapshot()
+        communities = self.communities.snapshot()
+        if self.dialect == "sqlite" and not self._sqlite_opened:
+            await self.session.execute(_OPEN_SQLITE_TRANSACTION)
+            self._sqlite_opened = True
+        nested = await self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            if nested.is_active:
+                await nested.rollback()
+            self.held.restore(held)
+            self.communities.restore(communities)
+            self.users.forget_resolved()  # rows the savepoint touched are expired: reload
+            raise
+        else:
+            if nested.is_active:
+                await nested.commit()
 
     def forget_learner(self, user_id: int) -> None:
         """Drop every in-process memory of a learner: after /forget, a /link merge or a ban,

@@ -69,9 +69,7 @@ def upgrade() -> None:
             sa.ForeignKey("communities.id", ondelete="CASCADE"),
             nullable=False,
         ),
-        sa.Column(
-            "user_id", BigId, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("user_id", BigId, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
         sa.Column("amount", sa.Integer(), nullable=False),
         sa.Column("audit_id", BigId, nullable=True),
         sa.Column("created_at", UTC, nullable=False),

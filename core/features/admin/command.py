@@ -100,5 +100,6 @@ async def admin(context: Context) -> list[Reply]:
         operator=context.actor in context.services.config.admins,
         chat_id=context.incoming.chat.id,
         actor_user_id=context.user.id,
+        outbox=context.outbox,
     )
     return await run_admin(call, args[0] if args else "")

@@ -7,7 +7,7 @@ are written once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +17,7 @@ from core.context import Services
 from core.db.models import AdminAudit, Community, CommunityMember, User
 from core.db.uow import UnitOfWork
 from core.errors import NotAllowed, UserError
+from core.messages import Post
 from core.trust import Role, role_of
 
 MAX_XP_CHANGE = 10_000
@@ -35,6 +36,8 @@ class AdminCall:
     operator: bool
     chat_id: str | None = None  # the chat the command came from ("here")
     actor_user_id: int | None = None
+    # Messages for other chats, sent after the commit (the router's outbox).
+    outbox: list[Post] = field(default_factory=list)
 
     @property
     def role(self) -> Role:

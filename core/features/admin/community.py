@@ -8,8 +8,7 @@ from core import channels
 from core.errors import UserError
 from core.features.admin.common import AdminCall, audit, word
 from core.jobs.delivery import notifier_of
-from core.messages import Platform, Reply, reply
-from core.ports import DeliveryError
+from core.messages import Platform, Post, Reply, reply
 
 CHANNEL_USAGE = "/admin channel announce|leaderboard <channel id>|here|off"
 CHAT_XP_USAGE = "/admin chatxp on|off"
@@ -74,7 +73,8 @@ async def channel(call: AdminCall) -> list[Reply]:
 
 async def _check_can_post(call: AdminCall, chat_id: str, what: str) -> None:
     """The channel must be one of this community's chats, as the platform says (core.channels);
-    then a short hello there: a channel the bot cannot write to is refused now."""
+    a short hello goes there once the setting is committed, and a channel that refuses it is
+    reported to the moderator (posts then fall back to where things happen)."""
     notifier = notifier_of(call.services.extras)
     community = call.community
     assert community is not None
@@ -90,15 +90,13 @@ async def _check_can_post(call: AdminCall, chat_id: str, what: str) -> None:
             f"{chat_id} is not a chat of {where}. Announcements and boards can only go to "
             "this community's own chats; nothing was changed."
         )
-    try:
-        await notifier.send(
-            channels.target(community, chat_id), [reply(f"📣 Dojo will post {what} here.")]
+    call.outbox.append(
+        Post(
+            channels.target(community, chat_id),
+            (reply(f"📣 Dojo will post {what} here."),),
+            failed=f"⚠️ Saved, but I couldn't post in {chat_id}: check that I may write there.",
         )
-    except DeliveryError as error:
-        raise UserError(
-            f"I can't post in {chat_id}: {str(error)[:120]}. Check the id and that I may "
-            "write there; nothing was changed."
-        ) from None
+    )
 
 
 async def chat_xp(call: AdminCall) -> list[Reply]:
