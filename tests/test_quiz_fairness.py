@@ -16,28 +16,13 @@ from core.features.quiz.topics import TOPICS
 MAX_KEY_LONGEST = 0.35  # chance is 25% with four options; ties for longest count as longest
 MAX_TOP_POSITION = 0.40  # no stored position holds much more than its quarter of the keys
 
-# Rewritten in a parallel branch; the lead removes these marks once both are merged.
-_PENDING = {"python", "javascript", "sql", "data-structures", "algorithms"}
-
-
-def _topics() -> list[object]:
-    return [
-        pytest.param(
-            topic,
-            marks=pytest.mark.xfail(reason="bank rewrite in another branch", strict=False),
-        )
-        if topic in _PENDING
-        else topic
-        for topic in TOPICS
-    ]
-
 
 @pytest.fixture(scope="module")
 def stats() -> dict[str, TopicStats]:
     return topic_stats(load_bank())
 
 
-@pytest.mark.parametrize("topic", _topics())
+@pytest.mark.parametrize("topic", TOPICS)
 def test_the_key_is_not_usually_the_longest_option(
     topic: str, stats: dict[str, TopicStats]
 ) -> None:
