@@ -74,6 +74,8 @@ class QuizSession(Base):
     chat_key: Mapped[str] = mapped_column(String(100))
     topic: Mapped[str] = mapped_column(String(40))
     question_ids: Mapped[list[Any]] = mapped_column(JSON)
+    # The open question's shuffled option order: position p showed the bank's option [p].
+    option_order: Mapped[list[Any] | None] = mapped_column(JSON)
     current_index: Mapped[int] = mapped_column(Integer, default=0)
     correct_count: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(12), default="active")

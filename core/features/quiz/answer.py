@@ -9,6 +9,7 @@ from core.db.models import QuizAnswer, QuizQuestion, QuizSession
 from core.errors import UserError
 from core.features.quiz import store
 from core.features.quiz.render import question_reply, score_of, summary, verdict
+from core.features.quiz.shuffle import original_option, present
 from core.messages import Reply
 from core.rules.xp import Activity
 from core.text import Doc
@@ -40,7 +41,7 @@ async def _owned_quiz(context: Context, quiz_id: int) -> QuizSession:
 async def answer_question(context: Context) -> list[Reply]:
     action = context.incoming.action
     assert action is not None
-    quiz_id, index, option = _parse(action.args)
+    quiz_id, index, chosen = _parse(action.args)
     quiz = await _owned_quiz(context, quiz_id)
     if context.now - quiz.updated_at > QUIZ_EXPIRY:
         quiz.status, quiz.updated_at = "abandoned", context.now
@@ -55,8 +56,8 @@ async def answer_question(context: Context) -> list[Reply]:
     question = await context.uow.session.get(QuizQuestion, quiz.question_ids[index])
     if question is None:
         raise UserError(f"That question was removed from the bank. {NEW_QUIZ}")
-    if not 0 <= option < len(question.options):
-        raise UserError("That is not one of the options: pick one of the numbered answers.")
+    # `chosen` is a position in the shuffled order the learner saw; `option` is the bank's index.
+    option = original_option(quiz.option_order, len(question.options), chosen)
     correct = option == question.correct_index
     asked_at = quiz.updated_at
     if not await store.claim_answer(context.uow, quiz, index, correct):
@@ -77,7 +78,7 @@ async def answer_question(context: Context) -> list[Reply]:
     if quiz.current_index < total:
         upcoming = await context.uow.session.get(QuizQuestion, quiz.question_ids[index + 1])
         assert upcoming is not None
-        return [question_reply(quiz, index + 1, upcoming, marked)]
+        return [question_reply(quiz, index + 1, upcoming, present(quiz, upcoming), marked)]
     return await _finish(context, quiz, marked)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import codec
 from core.db.models import QuizQuestion, QuizSession
+from core.features.quiz.shuffle import Presented
 from core.messages import QuizPoll, Reply
 from core.progress import Outcome
 from core.text import Doc, Span, bold, italic
@@ -25,13 +26,16 @@ def question_header(quiz: QuizSession, index: int, question: QuizQuestion) -> Do
     )
 
 
-def question_reply(quiz: QuizSession, index: int, question: QuizQuestion, lead: Doc) -> Reply:
+def question_reply(
+    quiz: QuizSession, index: int, question: QuizQuestion, shown: Presented, lead: Doc
+) -> Reply:
+    """The question as a poll, its options in the order `shuffle.present` chose and stored."""
     header = question_header(quiz, index, question)
     text = Doc.lines(lead, header) if lead else header
     poll = QuizPoll(
         question=question.question,
-        options=tuple(question.options),
-        correct_index=question.correct_index,
+        options=shown.options,
+        correct_index=shown.correct_index,
         explanation=question.explanation,
         answer_data=answer_prefix(quiz.id, index),
     )
@@ -39,6 +43,7 @@ def question_reply(quiz: QuizSession, index: int, question: QuizQuestion, lead: 
 
 
 def verdict(question: QuizQuestion, selected: int, correct: bool) -> Doc:
+    """The mark, naming options by their text (`selected` is a bank index, not a position)."""
     options = list(question.options)
     right = options[question.correct_index]
     if correct:

@@ -13,6 +13,7 @@ from core.features.quiz import store
 from core.features.quiz.bank import BankSync, upsert_questions
 from core.features.quiz.generate import generation_request, valid_generated
 from core.features.quiz.render import question_reply
+from core.features.quiz.shuffle import present
 from core.features.quiz.topics import DUE, MIXED, resolve_topic
 from core.messages import Reply
 from core.ports import LLMUnavailable
@@ -133,7 +134,8 @@ async def start_quiz(context: Context) -> list[Reply]:
     if note:
         intro.append(italic(note))
     lead = Doc.lines(*intro)  # type: ignore[arg-type]
-    return [question_reply(quiz, 0, questions[ids[0]], lead)]
+    first = questions[ids[0]]
+    return [question_reply(quiz, 0, first, present(quiz, first), lead)]
 
 
 async def _nothing_due(context: Context) -> Doc:
