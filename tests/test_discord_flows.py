@@ -232,6 +232,9 @@ async def test_resume_replay_awards_nothing_twice(bot: DiscordBot) -> None:
             break
         await asyncio.sleep(0.02)
     assert await _scalar(bot.dojo, query) == 1
+    asked = bot.fake.user_message("!streak", bot.ada, guild_id=bot.guild)
+    await bot.fake.dispatch("MESSAGE_CREATE", asked)
+    await bot.fake.wait_for(lambda: len(bot.fake.channel_messages) == 1)
     interactions_before = len(bot.fake.interactions)
     bot.fake.replay_everything_on_resume = True
     await bot.fake.ask_to_reconnect()
@@ -242,6 +245,7 @@ async def test_resume_replay_awards_nothing_twice(bot: DiscordBot) -> None:
     assert await _scalar(bot.dojo, query) == 1
     assert len(bot.fake.interactions) == interactions_before
     assert bot.fake.violations == [], "a replayed interaction was not answered twice"
+    assert len(bot.fake.channel_messages) == 1, "a replayed !streak was answered again"
 
 
 async def test_command_in_a_channel_the_bot_cannot_write_to(bot: DiscordBot) -> None:
