@@ -43,6 +43,9 @@ class CommandSpec:
 class ActionSpec:
     name: str
     slow: bool = False
+    # The button runs the command named by its first argument (a reminder's "Quiz now"):
+    # it is as slow as that command, for batching, deferring and typing (Router.spec_for).
+    runs_command: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,11 @@ def command(
     return record
 
 
-def action(name: str, slow: bool = False) -> Callable[[Handler], Handler]:
+def action(
+    name: str, slow: bool = False, runs_command: bool = False
+) -> Callable[[Handler], Handler]:
     def record(handler: Handler) -> Handler:
-        setattr(handler, _MARK, ActionSpec(name, slow))
+        setattr(handler, _MARK, ActionSpec(name, slow, runs_command))
         return handler
 
     return record

@@ -93,6 +93,9 @@ class Router:
         """The registered spec the event goes to (adapters use it to decide on deferring)."""
         if incoming.action is not None:
             action = self.registry.actions.get(incoming.action.name)
+            if action and action[0].runs_command and incoming.action.args:
+                command = self.registry.commands.get(incoming.action.args[0])
+                return command[0] if command else action[0]
             return action[0] if action else None
         if incoming.command is not None:
             command = self.registry.commands.get(incoming.command)

@@ -113,6 +113,9 @@ async def test_the_quick_quiz_button_starts_a_quiz(sqlite_dojo: Dojo) -> None:
     buttons = {button.label: button.data for row in sent.sent[0][1].buttons for button in row}
     assert buttons["▶️ Quick quiz"] == "dj:go:quiz"
     chat = ChatDriver(sqlite_dojo.router, "ada", Platform.TELEGRAM, "pc-ada")
+    # The button runs /quiz, so it is as slow as /quiz: it never joins (and reruns) a batch.
+    spec = sqlite_dojo.router.spec_for(chat.incoming("", action=codec.decode("dj:go:quiz")))
+    assert spec is not None and spec.slow
     answer = await chat.press_data(buttons["▶️ Quick quiz"])
     assert "expired" not in answer and (chat.last[0].poll or chat.last[0].buttons)
     assert "expired" in await chat.press_data("dj:go:admin")

@@ -16,7 +16,7 @@ from core.registry import action
 ALLOWED = frozenset({"quiz", "streak", "profile", "leaderboard"})
 
 
-@action("go")
+@action("go", runs_command=True)
 async def go(context: Context) -> list[Reply]:
     assert context.incoming.action is not None
     args = context.incoming.action.args
