@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import Dojo, build
 from bot.notifiers import RecordingNotifier
+from core import codec
 from core.jobs.reminders import send_reminders
 from core.messages import Platform, Reply, SendTarget
 from core.ports import FixedClock
