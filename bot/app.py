@@ -129,13 +129,14 @@ async def build(
     clock = clock or SystemClock()
     uow_factory = UnitOfWorkFactory(engine)
     llm = llm if llm is not None else build_llm(settings)
+    write_gate = WriteGate() if is_sqlite(url) else None
     services = Services(
         config=config,
         clock=clock,
         uow_factory=uow_factory,
         llm=llm,
-        ai=AiGateway(llm, config, uow_factory, clock),
-        write_gate=WriteGate() if is_sqlite(url) else None,
+        ai=AiGateway(llm, config, uow_factory, clock, write_gate),
+        write_gate=write_gate,
     )
     notifiers: dict[str, Notifier] = {}
     services.extras[NOTIFIER_EXTRA] = MultiNotifier(notifiers)

@@ -114,4 +114,10 @@ class LLM(Protocol):
     @property
     def online(self) -> bool: ...
 
+    @property
+    def max_answers(self) -> int:
+        """The most billed answers one `complete` may take (a malformed answer is asked for
+        again): the budget reserves the worst case of each (core.ai.gateway)."""
+        ...
+
     async def complete(self, request: LLMRequest) -> LLMResult: ...

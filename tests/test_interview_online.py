@@ -15,6 +15,7 @@ from adapters.anthropic import AnthropicLLM, RetryPolicy
 from bot.app import Dojo, build
 from core.db.models import AiUsage, InterviewSession, User, XpLedger
 from core.ports import FixedClock
+from tests.budget_support import spend_already
 from tests.conftest import make_settings
 from tests.fakes.anthropic_server import Fail, FakeAnthropic, Json, malformed
 from tests.fakes.interview_bank import tiny_bank
@@ -238,17 +239,8 @@ async def test_budget_exhausted_mid_interview_switches_offline(
     await ada.say("/interview backend mid system-design")
     async with app.services.uow_factory() as uow:
         user_id = await uow.session.scalar(select(User.id))
-        uow.session.add(
-            AiUsage(
-                user_id=user_id,
-                feature="review",
-                model=MODEL,
-                cost_usd=Decimal("3.50"),
-                status="ok",
-                created_at=clock.now(),
-            )
-        )
-        await uow.commit()
+    assert user_id is not None
+    await spend_already(app, user_id, Decimal("3.50"))
     calls = len(fake.requests)
     switched = await ada.say("Sharding by user id, with a cache in front.")
     assert "Switching to offline mode" in switched and "budget" in switched

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 MALFORMED = "The AI gave an answer I couldn't use, twice in a row. Please try again in a minute."
 GAVE_UP = "The AI service is busy right now. Please try again in a minute."
 REFUSED = "The AI declined to answer this one. Please rephrase, or try something else."
+MALFORMED_RETRIES = 1  # a malformed answer is asked for again this many times
 
 
 class MalformedAnswer(Exception):
@@ -61,6 +62,12 @@ class AnthropicLLM:
     def online(self) -> bool:
         return True
 
+    @property
+    def max_answers(self) -> int:
+        """Billed answers per call: the first and each malformed retry (failed HTTP attempts
+        return no answer and are not billed)."""
+        return 1 + MALFORMED_RETRIES
+
     async def close(self) -> None:
         await self.client.close()
 
@@ -69,7 +76,7 @@ class AnthropicLLM:
         model = str(params["model"])
         attempts: list[LLMUsage] = []
         started = self._clock()
-        malformed_left = 1
+        malformed_left = MALFORMED_RETRIES
         attempt = 0
         while True:
             attempt += 1

@@ -19,6 +19,7 @@ from sqlalchemy import Table, and_, delete, exists, func, select, update
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
 from core import codec
+from core.ai.spend import fold_spend_on_merge
 from core.context import Context
 from core.db.models import Base, LinkCode, User, XpLedger
 from core.db.uow import UnitOfWork
@@ -199,9 +200,11 @@ async def _repoint(uow: UnitOfWork, table: Table, source: int, target: int) -> N
 
 async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datetime) -> None:
     """Move everything of `source` into `target` and delete `source`; no XP counts twice."""
-    for account in await uow.users.accounts_of(source.id):
+    moved = await uow.users.accounts_of(source.id)
+    for account in moved:
         account.user_id = target.id
     await uow.session.flush()
+    await fold_spend_on_merge(uow, moved, await uow.users.accounts_of(target.id))
     for table in Base.metadata.sorted_tables:
         if table.name not in _SKIP_TABLES and "user_id" in table.c:
             await _repoint(uow, table, source.id, target.id)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core import codec
+from core.ai.spend import keep_spend_on_forget
 from core.context import Context
 from core.db.models import Base, PlatformAccount, User
 from core.errors import UserError
@@ -90,10 +91,13 @@ async def forget_confirm(context: Context) -> list[Reply]:
         raise UserError("That button isn't yours or has expired. Send /forget to start again.")
     if args[0] != "yes":
         return [reply("Cancelled: nothing was deleted.")]
-    accounts = await context.uow.session.scalars(
-        select(PlatformAccount).where(PlatformAccount.user_id == context.user.id)
-    )
-    for account in accounts.all():
+    accounts = (
+        await context.uow.session.scalars(
+            select(PlatformAccount).where(PlatformAccount.user_id == context.user.id)
+        )
+    ).all()
+    await keep_spend_on_forget(context.uow, accounts, context.now)
+    for account in accounts:
         await context.uow.session.delete(account)
     await context.uow.users.delete(context.user)
     context.uow.forget_learner(context.user.id)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 from core.context import Context
 from core.messages import Reply
 from core.registry import command
 from core.text import Doc, bold, italic
 
+CENTS = Decimal("0.01")
 _OFFLINE_WHY = {
     "no-key": "no AI model is configured on this Dojo",
     "over-budget": "this month's budget is used up",
 }
+
+
+def dollars(amount: Decimal, rounding: str = ROUND_CEILING) -> str:
+    """To the cent, spending rounded up and what is left rounded down, so a budget never looks
+    roomier than it is ($0.001 spent shows as $0.01)."""
+    return f"${amount.quantize(CENTS, rounding=rounding)}"
 
 
 @command("usage", "Your AI usage this month and what is left", personal=True, private=True)
@@ -29,12 +38,18 @@ async def usage(context: Context) -> list[Reply]:
     else:
         why = _OFFLINE_WHY.get(allowance.reason or "", "the AI is unavailable")
         mode = [bold("offline"), f" ({why}): question bank, rubric scoring and static analysis"]
+    held = allowance.reserved
     lines = Doc.lines(
         bold("🤖 AI usage this month"),
-        f"Spent: ${allowance.spent:.4f} of ${allowance.limit:.2f}",
-        f"Left: ${allowance.left:.4f}",
+        f"Spent: {dollars(allowance.spent)} of {dollars(allowance.limit)}",
+        *([f"Reserved for calls in progress: {dollars(held)}"] if held else []),
+        f"Left: {dollars(allowance.left, ROUND_FLOOR)}",
         f"Resets on: {resets}",
         ("Mode: ", *mode),  # type: ignore[arg-type]
-        italic("Interviews, reviews and generated quizzes use the budget; offline mode is free."),
+        italic(
+            "Interviews, reviews and generated quizzes use the budget; offline mode is free. "
+            "Each AI call first reserves the most it could cost; one that would not fit in "
+            "what is left runs offline instead."
+        ),
     )
     return [Reply(lines, ephemeral=True)]

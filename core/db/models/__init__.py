@@ -3,6 +3,7 @@
 from core.db.models.base import Base, BigId, UTCDateTime, table_of
 from core.db.models.learning import (
     AiBudget,
+    AiSpend,
     AiUsage,
     CodeReview,
     InterviewSession,
@@ -29,6 +30,7 @@ __all__ = [
     "ActivityLog",
     "AdminAudit",
     "AiBudget",
+    "AiSpend",
     "AiUsage",
     "Base",
     "BigId",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -176,3 +178,18 @@ class AiBudget(Base):
     user_id: Mapped[int] = mapped_column(_fk("users"), primary_key=True)
     monthly_limit_usd: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AiSpend(Base):
+    """A month's AI spend of one platform identity (core.ai.spend), kept through `/forget`.
+
+    Holds no user id and no platform id: only their one-way hash (core.ai.spend_key), the
+    month and the amounts, in millionths of a dollar so the budget check is exact arithmetic
+    on both databases. `reserved` is the worst case of the calls in flight."""
+
+    __tablename__ = "ai_spend"
+
+    identity_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the month's first day
+    spent_micros: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved_micros: Mapped[int] = mapped_column(BigInteger, default=0)

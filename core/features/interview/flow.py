@@ -11,6 +11,7 @@ is told plainly what happened.
 from __future__ import annotations
 
 from core import codec
+from core.ai.gateway import BudgetExceeded
 from core.context import Context
 from core.db.models import InterviewSession
 from core.errors import UserError
@@ -108,6 +109,8 @@ async def start(context: Context, setup: Setup) -> list[Reply]:
             result = await online.call_model(
                 context, session, online.build_request(session, "", online.TURN)
             )
+        except BudgetExceeded:
+            reason = "over-budget"
         except LLMUnavailable:
             reason = "unavailable"
         else:
@@ -160,6 +163,10 @@ async def answer(context: Context, session: InterviewSession, text: str) -> list
         request = online.build_request(session, answer_message(answer_text), online.TURN)
         try:
             result = await online.call_model(context, session, request)
+        except BudgetExceeded:
+            add_entries(session, candidate(answer_text))
+            set_state(session, turns=turns, unsent_answer=None)
+            return await switch_offline(context, session, "over-budget")
         except LLMUnavailable as failure:
             return [failure_reply(session, failure, "Your answer is saved: press Try again.")]
         assert result.data is not None
@@ -193,6 +200,10 @@ async def skip(context: Context, session: InterviewSession) -> list[Reply]:
             request = online.build_request(session, SKIPPED, online.TURN)
             try:
                 result = await online.call_model(context, session, request)
+            except BudgetExceeded:
+                add_entries(session, candidate("", "skip"))
+                set_state(session, turns=turns)
+                return await switch_offline(context, session, "over-budget")
             except LLMUnavailable as failure:
                 return [failure_reply(session, failure, "Send /skip again in a minute.")]
             assert result.data is not None
@@ -257,6 +268,8 @@ async def end(
                     online.REPORT,
                 ),
             )
+        except BudgetExceeded:
+            reason = "over-budget"
         except LLMUnavailable as failure:
             return [
                 reply(
@@ -267,7 +280,8 @@ async def end(
                     ),
                 )
             ]
-        assert result.data is not None
-        return await complete(context, session, from_model(result.data))
+        else:
+            assert result.data is not None
+            return await complete(context, session, from_model(result.data))
     replies = [offline.notice(reason, switching=True)] if reason not in (None, "offline") else []
     return replies + await complete(context, session, offline_report(session, bank_of(context)))

@@ -74,9 +74,8 @@ async def call_model(context: Context, session: InterviewSession, request: LLMRe
         raise LLMUnavailable("no model configured")
     session.pending = True
     session.updated_at = context.now
-    await context.checkpoint()
-    try:
-        return await gateway.complete(context.user.id, request)
+    try:  # the gateway commits the pending mark before it calls
+        return await gateway.complete(context, request)
     finally:
         session.pending = False
 

@@ -6,6 +6,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from core.ai.gateway import BudgetExceeded
 from core.context import Context
 from core.db.models import QuizSession
 from core.errors import UserError
@@ -69,9 +70,10 @@ async def _generated_ids(context: Context, request: QuizRequest) -> tuple[list[i
     llm_request = generation_request(
         request.topic, request.count, difficulty, config.generation_model, context.user.track
     )
-    await context.checkpoint()
     try:
-        result = await gateway.complete(context.user.id, llm_request)
+        result = await gateway.complete(context, llm_request)
+    except BudgetExceeded:
+        return [], "Your AI budget left this month does not cover new questions: bundled bank."
     except LLMUnavailable:
         return [], "The question writer is unavailable, so this quiz is offline (bundled bank)."
     questions = valid_generated(result.data, request.topic, request.count)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, select
 
+from core.ai.gateway import BudgetExceeded
 from core.context import Context
 from core.db.models import CodeReview
 from core.db.uow import UnitOfWork
@@ -36,9 +37,10 @@ async def _online_review(context: Context, submission: Submission) -> ReviewResu
     if not allowance.online:
         return allowance.reason or "no-key"
     model = context.services.config.model
-    await context.checkpoint()
     try:
-        answer = await gateway.complete(context.user.id, review_request(submission, model))
+        answer = await gateway.complete(context, review_request(submission, model))
+    except BudgetExceeded:
+        return "over-budget"
     except LLMUnavailable:
         return "unavailable"
     line_count = submission.code.count("\n") + 1
@@ -48,7 +50,10 @@ async def _online_review(context: Context, submission: Submission) -> ReviewResu
 
 _NOTES = {
     "no-key": (),
-    "over-budget": ("Your AI budget for this month is used up, so this review is offline.",),
+    "over-budget": (
+        "What is left of your AI budget this month does not cover a review, so this one "
+        "is offline.",
+    ),
     "unavailable": ("The AI reviewer is unavailable right now, so this review is offline.",),
     "malformed": ("The AI reviewer's answer was unusable, so this review is offline.",),
 }
