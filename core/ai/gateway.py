@@ -36,6 +36,9 @@ from core.ports import LLM, Clock, LLMRequest, LLMResult, LLMUnavailable, LLMUsa
 
 log = logging.getLogger(__name__)
 
+# Less than this left counts as used up: /usage shows cents and never reads "$0.00 left, online".
+CENT = Decimal("0.01")
+
 
 class BudgetExceeded(LLMUnavailable):
     """The call's worst case does not fit in what is left of the month: nothing was sent."""
@@ -116,7 +119,7 @@ class AiGateway:
         reason = None
         if not self.configured:
             reason = "no-key"
-        elif current.spent + current.reserved >= limit:
+        elif limit - current.spent - current.reserved < CENT:
             reason = "over-budget"
         return Allowance(
             reason is None, current.spent, limit, next_month(now), reason, current.reserved

@@ -5,7 +5,7 @@ would, including the per-model refusals of current models (a violation is a 400 
 recorded in `violations`), answers from a script of steps or, when the script is empty, from
 a responder (by default: a JSON sample of the request's output schema), and reports usage with
 prompt caching simulated (see anthropic_cache.py). Faults are script steps: `Fail(429,
-retry_after=1)`, `Fail(529)`, `Fail(500)`, `Stall(seconds)`, a `Json` answer that breaks the
+retry_after=1)`, `Fail(529)`, `Fail(500)`, `Stall(seconds)`, `Hold(event)`, a `Json` answer that breaks the
 schema, or a `Text` that is not JSON at all (`Text('{"kind": "quest')`, as when the output is
 cut short). A current model left to think adaptively answers with a thinking block first and
 is billed `thinking_tokens` more output, as the real one spends tokens thinking.
@@ -61,7 +61,15 @@ class Stall:
     seconds: float
 
 
-Step = Json | Text | Fail | Stall
+@dataclass(frozen=True)
+class Hold:
+    """Keep the request open until `release` is set, then answer as the responder would: lets
+    a test have many calls in flight at once, deterministically."""
+
+    release: asyncio.Event
+
+
+Step = Json | Text | Fail | Stall | Hold
 Responder = Callable[[dict[str, Any]], Step]
 
 _ERROR_TYPES = {
@@ -165,6 +173,9 @@ class FakeAnthropic:
         step = self.steps.popleft() if self.steps else self.responder(body)
         if isinstance(step, Stall):
             await asyncio.sleep(step.seconds)  # the client usually gives up first
+            step = self.responder(body)
+        if isinstance(step, Hold):
+            await step.release.wait()
             step = self.responder(body)
         if isinstance(step, Fail):
             extra = {} if step.retry_after is None else {"retry-after": f"{step.retry_after:g}"}
