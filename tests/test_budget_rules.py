@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -21,9 +22,7 @@ from core.db.migrate import upgrade
 from core.ports import LLMMessage, LLMRequest
 
 
-def request(
-    text_: str, max_tokens: int = 1000, schema: dict[str, object] | None = None
-) -> LLMRequest:
+def request(text_: str, max_tokens: int = 1000, schema: dict[str, Any] | None = None) -> LLMRequest:
     return LLMRequest(
         feature="review",
         system="sys",

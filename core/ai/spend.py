@@ -163,9 +163,7 @@ def _settle_statement() -> Update:
     released = _SPEND.c.reserved_micros - bindparam("reserved")
     return (
         update(_SPEND)
-        .where(
-            _SPEND.c.identity_hash == bindparam("b_key"), _SPEND.c.month == bindparam("b_month")
-        )
+        .where(_SPEND.c.identity_hash == bindparam("b_key"), _SPEND.c.month == bindparam("b_month"))
         .values(
             reserved_micros=case((released > 0, released), else_=0),
             spent_micros=_SPEND.c.spent_micros + bindparam("spent"),
