@@ -156,8 +156,9 @@ class AiGateway:
 
     @asynccontextmanager
     async def _own_transaction(self) -> AsyncIterator[UnitOfWork]:
-        """A short unit of work of the gateway's own, at the SQLite write gate (released
-        by the caller's checkpoint) so it never meets another writer of this process."""
+        """A short unit of work of the gateway's own. On SQLite it takes its turn at the write
+        gate (which the caller's checkpoint let go of), queueing with the events' transactions
+        instead of waiting in SQLite's busy handler."""
         gate = self.write_gate.hold() if self.write_gate is not None else nullcontext()
         async with gate, self.uow_factory() as uow:
             yield uow
