@@ -4,7 +4,7 @@ The spend so far is carried over from ai_usage for learners who still have an ac
 learners already gone, whose user_id is NULL, cannot be attributed to anyone and stay unkeyed).
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0012
 """
 
 from collections import defaultdict
@@ -18,7 +18,7 @@ from alembic import op
 from core.ai.spend_key import learner_key
 
 revision: str = "0008"
-down_revision: str | None = "0007"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
