@@ -165,7 +165,7 @@ async def test_end_before_any_answer_gives_no_report(app: Dojo, ada: ChatDriver)
 
 async def test_usage_offline(ada: ChatDriver) -> None:
     text = await ada.say("/usage")
-    assert "Spent: $0.0000 of $3.00" in text and "offline" in text
+    assert "Spent: $0.00 of $3.00" in text and "offline" in text
     assert "Resets on: 1 December 2026" in text
 
 

@@ -6,6 +6,7 @@ from core.context import Context
 from core.messages import Reply
 from core.registry import command
 from core.text import Doc, bold, italic
+from core.wording import dollars
 
 _OFFLINE_WHY = {
     "no-key": "no AI model is configured on this Dojo",
@@ -31,8 +32,8 @@ async def usage(context: Context) -> list[Reply]:
         mode = [bold("offline"), f" ({why}): question bank, rubric scoring and static analysis"]
     lines = Doc.lines(
         bold("🤖 AI usage this month"),
-        f"Spent: ${allowance.spent:.4f} of ${allowance.limit:.2f}",
-        f"Left: ${allowance.left:.4f}",
+        f"Spent: {dollars(allowance.spent)} of {dollars(allowance.limit)}",
+        f"Left: {dollars(allowance.left)}",
         f"Resets on: {resets}",
         ("Mode: ", *mode),  # type: ignore[arg-type]
         italic("Interviews, reviews and generated quizzes use the budget; offline mode is free."),
