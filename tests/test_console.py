@@ -114,3 +114,12 @@ def test_piped_review_then_fence_is_reviewed(tmp_path: Path) -> None:
     assert "Code review (python)" in result.stdout
 
 
+
+
+def test_open_quiz_is_answered_by_number_after_a_restart(tmp_path: Path) -> None:
+    first = _run(tmp_path, "/quiz sql 1\n", "console", "--user", "ada")
+    assert "Question 1 of 1" in first.stdout, first.stderr
+    restarted = _run(tmp_path, "9\n2\n", "console", "--user", "ada")
+    assert restarted.returncode == 0, restarted.stderr
+    assert "Pick 1-4 for question 1." in restarted.stdout
+    assert "Quiz complete" in restarted.stdout and "not sure what you mean" not in restarted.stdout
