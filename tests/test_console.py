@@ -121,5 +121,5 @@ def test_open_quiz_is_answered_by_number_after_a_restart(tmp_path: Path) -> None
     assert "Question 1 of 1" in first.stdout, first.stderr
     restarted = _run(tmp_path, "9\n2\n", "console", "--user", "ada")
     assert restarted.returncode == 0, restarted.stderr
-    assert "Pick 1-4 for question 1." in restarted.stdout
+    assert "Pick 1-" in restarted.stdout and "for question 1." in restarted.stdout
     assert "Quiz complete" in restarted.stdout and "not sure what you mean" not in restarted.stdout
