@@ -16,7 +16,6 @@ from core.config import CoreConfig
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/dojo.db"
 PLATFORMS = ("telegram", "discord", "console")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-NUMERIC_ID_PLATFORMS = ("telegram", "discord")  # their user ids are numbers; a typo shows here
 _TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]*")  # a model name: no spaces, no quotes
 
@@ -131,8 +130,10 @@ class Settings(BaseSettings):
             platform, sep, ident = entry.partition(":")
             if not sep or platform not in PLATFORMS or not ident.strip():
                 raise ValueError(f"entry {entry!r} should be platform:id, e.g. telegram:123")
-            if platform in NUMERIC_ID_PLATFORMS and not ident.isdigit():
-                raise ValueError(f"entry {entry!r}: a {platform} id is a number, e.g. {platform}:123")
+            if ident.startswith("@") or any(char.isspace() for char in ident):
+                raise ValueError(
+                    f"entry {entry!r}: use the account's id (e.g. {platform}:123), not a @name"
+                )
         return value
 
     @field_validator(

@@ -66,9 +66,9 @@ async def typed_answer(context: Context) -> list[Reply] | None:
     chosen = _chosen(text, quiz, question)
     if chosen is not None and 0 <= chosen < count:
         return await answer_choice(context, quiz.id, index, chosen)
+    if chosen is not None:  # a number: plainly meant for the quiz
+        return [reply(f"Pick 1-{count} for question {index + 1}.")]
     paused = f" {PAUSED}" if touched is not None else ""
-    if chosen is not None:
-        return [reply(f"Pick 1-{count} for question {index + 1}.{paused}")]
     return [
         reply(
             f"Your quiz is waiting on question {index + 1}: answer with its number, 1-{count}."
