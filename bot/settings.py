@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from core.config import CoreConfig
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/dojo.db"
 PLATFORMS = ("telegram", "discord", "console")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TELEGRAM_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/-]*")  # a model name: no spaces, no quotes
+
+
+def _url(value: str, schemes: tuple[str, ...]) -> str:
+    """A URL with one of `schemes` and a host; anything else would fail much later, obscurely."""
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as error:
+        raise ValueError(f"is not a URL ({error})") from None
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError(f"must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+    if any(char.isspace() for char in value):
+        raise ValueError("must not contain spaces")
+    return value
 
 
 class SettingsError(Exception):
@@ -46,18 +68,82 @@ class Settings(BaseSettings):
                 return "postgresql+asyncpg://" + value[len(plain) :]
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError) as error:
+            raise ValueError(f"is not a database URL ({error})") from None
+        if url.get_backend_name() == "postgresql" and not url.host:
+            raise ValueError("names no host: postgresql+asyncpg://user:pass@host/db")
         return value
+
+    @field_validator("telegram_base_url", "anthropic_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return None if value is None else _url(value, ("http", "https"))
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        # Telegram delivers webhooks over HTTPS only.
+        return None if value is None else _url(value, ("https",))
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token(cls, value: str | None) -> str | None:
+        if value is not None and not _TELEGRAM_TOKEN.fullmatch(value.strip()):
+            raise ValueError("should look like 123456:ABC-DEF... as BotFather gives it")
+        return None if value is None else value.strip()
+
+    @field_validator("discord_bot_token", "anthropic_api_key")
+    @classmethod
+    def _secret(cls, value: str | None) -> str | None:
+        if value is not None and (any(c.isspace() for c in value.strip()) or not value.isprintable()):
+            raise ValueError("must be one word with no spaces or control characters")
+        return None if value is None else value.strip()
+
+    @field_validator("model", "generation_model")
+    @classmethod
+    def _model(cls, value: str) -> str:
+        if not _NAME.fullmatch(value.strip()):
+            raise ValueError("should be a model name such as claude-sonnet-5-5")
+        return value.strip()
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir(cls, value: str) -> str:
+        if not value.strip() or "\0" in value:
+            raise ValueError("must be a directory path")
+        return value.strip()
 
     @field_validator("admins")
     @classmethod
     def _admins(cls, value: str) -> str:
         for entry in filter(None, (part.strip() for part in value.split(","))):
             platform, sep, ident = entry.partition(":")
-            if not sep or platform not in PLATFORMS or not ident:
+            if not sep or platform not in PLATFORMS or not ident.strip():
                 raise ValueError(f"entry {entry!r} should be platform:id, e.g. telegram:123")
+            if ident.startswith("@") or any(char.isspace() for char in ident):
+                raise ValueError(
+                    f"entry {entry!r}: use the account's id (e.g. {platform}:123), not a @name"
+                )
         return value
 
-    @field_validator("telegram_bot_token", "discord_bot_token", "anthropic_api_key", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "discord_bot_token",
+        "anthropic_api_key",
+        "anthropic_base_url",
+        "telegram_webhook_url",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -81,4 +167,5 @@ def load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first.get("loc") else "setting"
-        raise SettingsError(f"Setting {name} is invalid: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"Setting {name} is invalid: {message}") from None

@@ -53,12 +53,21 @@ def virtual() -> VirtualTime:
 
 
 MODEL = "claude-sonnet-5-5"
+_made: list[AnthropicLLM] = []
+
+
+@pytest.fixture(autouse=True)
+async def close_clients() -> AsyncIterator[None]:
+    """Every client a test made is closed on the test's own loop, so no socket outlives it."""
+    yield
+    while _made:
+        await _made.pop().close()
 
 
 def make_llm(
     server: FakeAnthropic, virtual: VirtualTime, model: str = MODEL, **policy: float
 ) -> AnthropicLLM:
-    return AnthropicLLM(
+    llm = AnthropicLLM(
         api_key="test-key",
         model=model,
         base_url=server.base_url,
@@ -67,6 +76,8 @@ def make_llm(
         sleep=virtual.sleep,
         clock=virtual.clock,
     )
+    _made.append(llm)
+    return llm
 
 
 def request(

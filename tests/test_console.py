@@ -1,8 +1,10 @@
 """The console chat end to end: the real `dojo` entry point with piped standard input."""
 
+import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from adapters.console.chat import read_messages
@@ -84,11 +86,40 @@ def test_migrate_command(tmp_path: Path) -> None:
     assert "latest schema" in result.stdout
 
 
-def test_fenced_block_after_a_command_is_one_message(tmp_path: Path) -> None:
-    lines = "/review python\n```python\nprint('hi')\n\nx = 1\n```\n/profile\n".splitlines(True)
-    import io
+def test_fenced_block_is_one_message_and_follows_its_command(tmp_path: Path) -> None:
+    lines = "/review python\n```python\nprint('hi')\n\nx = 1\n```\n/profile\n"
+    messages = list(read_messages(io.StringIO(lines)))
+    assert messages == ["/review python", "```python\nprint('hi')\n\nx = 1\n```", "/profile"]
 
-    messages = list(read_messages(io.StringIO("".join(lines)), join_code=True))
-    assert messages == ["/review python\n```python\nprint('hi')\n\nx = 1\n```", "/profile"]
-    interactive = list(read_messages(io.StringIO("".join(lines)), join_code=False))
-    assert interactive[0] == "/review python" and interactive[1].startswith("```python")
+
+def test_review_line_is_answered_before_the_next_line_arrives() -> None:
+    """Typed at a terminal, `/review python` must not wait for a line nobody has typed yet."""
+    read: list[str] = []
+
+    def typed() -> Iterator[str]:
+        for line in ("/review python\n", "```python\n", "x = 1\n", "```\n"):
+            read.append(line)
+            yield line
+
+    messages = read_messages(typed())  # type: ignore[arg-type]
+    assert next(messages) == "/review python"
+    assert read == ["/review python\n"]
+    assert next(messages) == "```python\nx = 1\n```"
+
+
+def test_piped_review_then_fence_is_reviewed(tmp_path: Path) -> None:
+    code = "/review python\n```python\ndef double(x):\n    return x * 2\n```\n"
+    result = _run(tmp_path, code, "console", "--user", "ada")
+    assert result.returncode == 0, result.stderr
+    assert "Code review (python)" in result.stdout
+
+
+
+
+def test_open_quiz_is_answered_by_number_after_a_restart(tmp_path: Path) -> None:
+    first = _run(tmp_path, "/quiz sql 1\n", "console", "--user", "ada")
+    assert "Question 1 of 1" in first.stdout, first.stderr
+    restarted = _run(tmp_path, "9\n2\n", "console", "--user", "ada")
+    assert restarted.returncode == 0, restarted.stderr
+    assert "Pick 1-" in restarted.stdout and "for question 1." in restarted.stdout
+    assert "Quiz complete" in restarted.stdout and "not sure what you mean" not in restarted.stdout

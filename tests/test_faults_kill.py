@@ -62,6 +62,9 @@ def test_sigkill_mid_interview_then_resume(tmp_path: Path) -> None:
     _read_until(process, "Follow-up")
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+    process.stdin.close()  # the pipes outlive the process otherwise (a ResourceWarning)
+    assert process.stdout is not None
+    process.stdout.close()
     assert process.returncode == -signal.SIGKILL
     [(status, transcript_before)] = _transcript(tmp_path)
     assert status == "active" and ANSWER in transcript_before

@@ -50,51 +50,53 @@ async def test_thirty_percent_of_calls_failing(sqlite_url: str, clock: FixedCloc
         chats = [ChatDriver(dojo.router, f"learner{n}") for n in range(8)]
         transcripts = await asyncio.gather(*(_learner_session(chat) for chat in chats))
         failures = [exchange for exchange in server.exchanges if exchange.status != 200]
-    assert failures, "the fake should have failed some calls"
-    for answers in transcripts:
-        for answer in answers:
-            assert answer.strip(), "every message gets an answer"
-            assert CRASHED not in answer
-    async with dojo.services.uow_factory() as uow:
-        session = uow.session
-        assert not await session.scalar(
-            select(func.count()).select_from(InterviewSession).where(InterviewSession.pending)
-        ), "no interview is left waiting on a call that ended"
-        assert not await session.scalar(
-            select(func.count()).select_from(CodeReview).where(CodeReview.status == "pending")
-        )
-        completed = {
-            f"interview:{row}"
-            for row in (
-                await session.scalars(
-                    select(InterviewSession.id).where(InterviewSession.status == "completed")
-                )
-            ).all()
-        }
-        awarded = set(
-            (
-                await session.scalars(
-                    select(XpLedger.reference).where(XpLedger.source == "interview_completed")
-                )
-            ).all()
-        )
-        assert awarded <= completed, "XP only for interviews that really completed"
-        reviewed = {
-            f"review:{row}"
-            for row in (
-                await session.scalars(select(CodeReview.id).where(CodeReview.status == "completed"))
-            ).all()
-        }
-        review_xp = set(
-            (
-                await session.scalars(
-                    select(XpLedger.reference).where(XpLedger.source == "code_review_completed")
-                )
-            ).all()
-        )
-        assert review_xp <= reviewed
-        quizzes = await session.scalar(select(func.count()).select_from(QuizSession))
-        assert quizzes
-        for chat in chats:
-            user = await uow.users.by_account("console", chat.name)
-            assert user is not None and user.xp == await uow.xp.ledger_sum(user.id)
+        # Checked before the app closes: a unit of work opened after `close()` would open a
+        # fresh connection that nothing closes, outliving the test's event loop.
+        assert failures, "the fake should have failed some calls"
+        for answers in transcripts:
+            for answer in answers:
+                assert answer.strip(), "every message gets an answer"
+                assert CRASHED not in answer
+        async with dojo.services.uow_factory() as uow:
+            session = uow.session
+            assert not await session.scalar(
+                select(func.count()).select_from(InterviewSession).where(InterviewSession.pending)
+            ), "no interview is left waiting on a call that ended"
+            assert not await session.scalar(
+                select(func.count()).select_from(CodeReview).where(CodeReview.status == "pending")
+            )
+            completed = {
+                f"interview:{row}"
+                for row in (
+                    await session.scalars(
+                        select(InterviewSession.id).where(InterviewSession.status == "completed")
+                    )
+                ).all()
+            }
+            awarded = set(
+                (
+                    await session.scalars(
+                        select(XpLedger.reference).where(XpLedger.source == "interview_completed")
+                    )
+                ).all()
+            )
+            assert awarded <= completed, "XP only for interviews that really completed"
+            reviewed = {
+                f"review:{row}"
+                for row in (
+                    await session.scalars(select(CodeReview.id).where(CodeReview.status == "completed"))
+                ).all()
+            }
+            review_xp = set(
+                (
+                    await session.scalars(
+                        select(XpLedger.reference).where(XpLedger.source == "code_review_completed")
+                    )
+                ).all()
+            )
+            assert review_xp <= reviewed
+            quizzes = await session.scalar(select(func.count()).select_from(QuizSession))
+            assert quizzes
+            for chat in chats:
+                user = await uow.users.by_account("console", chat.name)
+                assert user is not None and user.xp == await uow.xp.ledger_sum(user.id)

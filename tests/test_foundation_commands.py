@@ -40,10 +40,11 @@ async def test_onboarding_arguments_are_validated_and_nothing_is_written(
 ) -> None:
     chat = ChatDriver(sqlite_dojo.router, "bob")
     answer = await chat.say("/start backend wizard UTC")
-    assert "'wizard' is not a valid experience level" in answer
+    assert "'wizard' is not a track, level or time zone" in answer
     assert "student, junior, mid, senior" in answer
     assert "not a time zone" in await chat.say("/start backend mid Atlantis/Capital")
-    assert "three things" in await chat.say("/start backend")
+    assert "up to three things" in await chat.say("/start backend mid UTC extra")
+    assert "one level, not two" in await chat.say("/start mid senior")
     assert await _user_count(sqlite_dojo) == 0  # refused input writes nothing, not even the user
 
 

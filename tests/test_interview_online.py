@@ -116,7 +116,7 @@ async def test_online_interview_caches_a_byte_identical_prefix(
     assert "How do you generate ids?" in await ada.say("Base62 ids from a counter, cached reads.")
     assert "production incident" in await ada.say(INJECTION)
     assert "what you changed after it" in await ada.say("/hint")
-    assert "what you changed after it" in await ada.say("/hint")  # kept: no second call
+    assert "what you changed after it" in await ada.say("/hint")  # kept: no second call, counted once
     report = await ada.say("/end")
     assert "assessed by Claude" in report and "Overall: 72/100" in report
     assert not fake.violations
@@ -128,7 +128,7 @@ async def test_online_interview_caches_a_byte_identical_prefix(
     assert bodies[0]["system"][-1]["cache_control"] == {"type": "ephemeral"}
     assert all("tool_choice" not in body and "tools" not in body for body in bodies)
     assert bodies[3]["messages"][-1]["content"][0]["text"] == "<hint_request/>"
-    assert "Hints used: 2." in bodies[4]["messages"][-1]["content"][0]["text"]
+    assert "Hints used: 1." in bodies[4]["messages"][-1]["content"][0]["text"]
     turns = [bodies[0], bodies[1], bodies[2], bodies[4]]  # the hint is a side call
     for body in bodies:
         assert body["messages"][-1]["content"][-1]["cache_control"] == {"type": "ephemeral"}

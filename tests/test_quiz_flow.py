@@ -140,7 +140,7 @@ async def test_missed_questions_come_back_when_due(sqlite_dojo: Dojo, clock: Fix
     assert "Nothing due yet" in await ada.say("/quiz due")
     clock.advance(hours=2)
     due = await ada.say("/quiz due")
-    assert "due reviews" in due and "1 questions" in due
+    assert "due reviews" in due and "· 1 question" in due
     assert poll_of(ada).question == missed.question
     final = await answer(ada, right=True)
     assert "1 of 1 right" in final

@@ -20,27 +20,20 @@ from core.parsing import parse_command
 from core.router import Router
 
 FENCE = "```"
-CODE_COMMANDS = frozenset({"review"})
 
 
 def _opens_fence(line: str) -> bool:
     return line.count(FENCE) % 2 == 1
 
 
-def _awaits_code(line: str) -> bool:
-    """A command whose code may follow on the next lines (`/review python`)."""
-    parsed = parse_command(line)
-    return parsed is not None and parsed.name in CODE_COMMANDS and FENCE not in line
-
-
-def read_messages(stream: TextIO, join_code: bool) -> Iterator[str]:
+def read_messages(stream: TextIO) -> Iterator[str]:
     """Yield whole messages: lines, with fenced blocks kept together.
 
-    With `join_code` (piped input), a `/review` line directly followed by a fenced block is one
-    message, so `/review python` and its code travel together. Only such lines wait for the
-    next one; every other line is sent at once, also to a program driving the pipe.
+    Every line is sent as soon as it is read, piped or typed: `/review python` is answered at
+    once (it asks for the code), and a fenced block on the lines after it is the next message,
+    which the waiting review takes as its code. No line waits to see what follows, so nobody
+    at a terminal, and no program driving the pipe, is left without an answer.
     """
-    pending: str | None = None
     for raw in stream:
         line = raw.rstrip("\n")
         if _opens_fence(line):
@@ -49,24 +42,9 @@ def read_messages(stream: TextIO, join_code: bool) -> Iterator[str]:
                 block.append(more.rstrip("\n"))
                 if FENCE in more:
                     break
-            code = "\n".join(block)
-            if pending is not None and join_code:
-                yield f"{pending}\n{code}"
-            else:
-                if pending is not None:
-                    yield pending
-                yield code
-            pending = None
+            yield "\n".join(block)
             continue
-        if pending is not None:
-            yield pending
-            pending = None
-        if join_code and _awaits_code(line):
-            pending = line
-        else:
-            yield line
-    if pending is not None:
-        yield pending
+        yield line
 
 
 class ConsoleChat:
@@ -141,7 +119,7 @@ async def run_console(router: Router, user: str, files_dir: Path, offline_note: 
         f"Dojo console, chatting as {user}. {offline_note} Send /help; Ctrl-D quits.\n"
     )
     sys.stdout.flush()
-    messages = read_messages(sys.stdin, join_code=not interactive)
+    messages = read_messages(sys.stdin)
     while True:
         if interactive:
             sys.stdout.write("> ")

@@ -50,7 +50,9 @@ async def leaderboard(context: Context) -> list[Reply]:
     where = "this community" if community_id else "everyone"
     title = f"🏆 {'This week' if period == 'week' else 'All time'} · {where}"
     lines: list[object] = [bold(title)]
-    if not entries:
+    if not entries and context.user.leaderboard_opt_out:
+        lines.append("No one else is on this board yet.")  # they may have XP: hidden, not zero
+    elif not entries:
         lines.append("No XP earned yet. Be the first: try /quiz.")
     lines.extend(format_entry(entry) for entry in entries)
     if all(entry.user_id != context.user.id for entry in entries):  # else they see themselves

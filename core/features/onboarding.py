@@ -5,7 +5,14 @@ from __future__ import annotations
 from core import codec
 from core.context import Context
 from core.errors import UserError
-from core.features.choices import EXPERIENCE_LEVELS, TRACKS, pick, time_zone
+from core.features.choices import (
+    EXPERIENCE_LEVELS,
+    TRACKS,
+    is_time_zone,
+    pick,
+    suggested_zones,
+    time_zone,
+)
 from core.messages import Button, Reply, reply
 from core.registry import action, command, text_handler
 from core.rules.xp import Activity
@@ -13,6 +20,8 @@ from core.text import Doc, bold, code
 
 USAGE = "For example: /start backend mid Europe/Berlin"
 STEP_TRACK, STEP_EXPERIENCE, STEP_TIME_ZONE = "track", "experience", "timezone"
+STEPS = (STEP_TRACK, STEP_EXPERIENCE, STEP_TIME_ZONE)
+DEFAULT_ZONE = "UTC"  # a new learner's, until they choose
 
 
 def _choice_buttons(step: str, values: tuple[str, ...]) -> tuple[tuple[Button, ...], ...]:
@@ -49,6 +58,8 @@ async def _apply(context: Context, step: str, value: str) -> list[Reply]:
         user.onboarding_step = STEP_EXPERIENCE
     elif step == STEP_EXPERIENCE:
         user.experience_level = pick(value, EXPERIENCE_LEVELS, "experience level", USAGE)
+        if user.time_zone != DEFAULT_ZONE:  # given already, with `/start backend Europe/Berlin`
+            return await _finish(context)
         user.onboarding_step = STEP_TIME_ZONE
     elif step == STEP_TIME_ZONE:
         user.time_zone = time_zone(value)
@@ -115,14 +126,58 @@ async def start(context: Context) -> list[Reply]:
             "mock interviews, quizzes and code reviews, and earn XP, levels and badges on the way.",
         )
         return [welcome, _ask(STEP_TRACK)]
-    if len(args) != 3:
-        raise UserError(
-            f"/start takes three things: track, experience level and time zone. {USAGE}"
+    given = _sort_words(args)
+    onboarding = user.onboarding_step is not None
+    user.track = given.get(STEP_TRACK, user.track)
+    user.experience_level = given.get(STEP_EXPERIENCE, user.experience_level)
+    user.time_zone = given.get(STEP_TIME_ZONE, user.time_zone)
+    user.updated_at = context.now
+    missing = [
+        step
+        for step in STEPS
+        if step not in given
+        and (
+            (step == STEP_TRACK and not user.track)
+            or (step == STEP_EXPERIENCE and not user.experience_level)
+            or (step == STEP_TIME_ZONE and onboarding and user.time_zone == DEFAULT_ZONE)
         )
-    user.track = pick(args[0], TRACKS, "track", USAGE)
-    user.experience_level = pick(args[1], EXPERIENCE_LEVELS, "experience level", USAGE)
-    user.time_zone = time_zone(args[2])
-    return await _finish(context)
+    ]
+    if not missing:
+        return await _finish(context)
+    user.onboarding_step = missing[0]
+    noted = ", ".join(f"{_LABELS[step]} {value}" for step, value in given.items())
+    return [reply(f"Noted: {noted}."), _ask(missing[0])]
+
+
+_LABELS = {STEP_TRACK: "track", STEP_EXPERIENCE: "level", STEP_TIME_ZONE: "time zone"}
+
+
+def _sort_words(args: tuple[str, ...]) -> dict[str, str]:
+    """`/start` words in any order, each recognised by its vocabulary: a track, a level, else a
+    time zone. A word that is none of them is named, with what it could have been."""
+    if len(args) > len(STEPS):
+        raise UserError(
+            f"/start takes up to three things: track, experience level and time zone. {USAGE}"
+        )
+    given: dict[str, str] = {}
+    for word in args:
+        lowered = word.strip().lower()
+        if lowered in TRACKS:
+            step, value = STEP_TRACK, lowered
+        elif lowered in EXPERIENCE_LEVELS:
+            step, value = STEP_EXPERIENCE, lowered
+        elif "/" in word or is_time_zone(word) or suggested_zones(word):
+            step, value = STEP_TIME_ZONE, time_zone(word)
+        else:
+            raise UserError(
+                f"'{word[:30]}' is not a track, level or time zone I know. "
+                f"Tracks: {', '.join(TRACKS)}. Levels: {', '.join(EXPERIENCE_LEVELS)}. "
+                f"Time zones look like Europe/Berlin. {USAGE}"
+            )
+        if step in given:
+            raise UserError(f"Give one {_LABELS[step]}, not two ('{given[step]}' and '{value}').")
+        given[step] = value
+    return given
 
 
 @action("ob")

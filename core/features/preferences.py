@@ -74,7 +74,7 @@ async def settings(context: Context) -> list[Reply]:
     else:
         raise UserError(f"There is no setting called '{args[0][:20]}'. {SETTINGS_USAGE}")
     user.updated_at = context.now
-    return [reply("Saved. "), _summary(context)]
+    return [reply("Saved."), _summary(context)]
 
 
 def _set_reminder(context: Context, value: str) -> Reply:

@@ -239,11 +239,25 @@ async def hint(context: Context, session: InterviewSession) -> Reply:
             assert result.data is not None
             text = str(result.data["message"])
             set_state(session, hint=text)  # a second /hint on this question costs nothing
-    set_state(session, hints_used=int((session.state or {}).get("hints_used", 0)) + 1)
-    session.updated_at = context.now
     if not text:
         text = GENERIC_HINT
-    pieces = ("💡 Hint: ", text)
+    session.updated_at = context.now
+    # The same hint for the same question again is a reminder, not news, and is not counted
+    # again (a follow-up shares its question's hint, so the question number is the key).
+    given = [int((session.state or {}).get("asked", 0)), text]
+    if (session.state or {}).get("hint_given") == given:
+        pieces: tuple[str, ...] = (
+            "💡 That is the only hint for this question: ",
+            text,
+            " Answer what you can, or /skip to move on.",
+        )
+    else:
+        set_state(
+            session,
+            hints_used=int((session.state or {}).get("hints_used", 0)) + 1,
+            hint_given=given,
+        )
+        pieces = ("💡 Hint: ", text)
     return offline.tagged(*pieces) if session.mode == "offline" else reply(*pieces)
 
 

@@ -6,6 +6,8 @@ half-configured interview is stored anywhere and a button still works after a re
 
 from __future__ import annotations
 
+from collections import Counter
+
 from core import codec
 from core.context import Context
 from core.errors import UserError
@@ -28,7 +30,7 @@ from core.messages import Button, Reply, reply
 from core.registry import action, command, text_handler
 from core.text import Doc, bold, italic
 
-MAX_FOCUS_BUTTONS = 8
+FOCUS_PAGE = 8  # focus buttons at a time: with "any" and "more", four rows on every platform
 
 
 def _rows(buttons: list[Button], width: int = 3) -> tuple[tuple[Button, ...], ...]:
@@ -58,6 +60,7 @@ async def interview(context: Context) -> list[Reply]:
         return await flow.start(context, setup)
     session = await active_session(context.uow, context.user.id, context.chat_key, context.now)
     if session is not None:
+        session.updated_at = context.now  # touched last: plain text is its answer again
         asked = [e for e in session.transcript or [] if e.get("by") == "interviewer"]
         last = asked[-1]["text"] if asked else "(waiting for the first question)"
         return [
@@ -79,16 +82,16 @@ async def interview_button(context: Context) -> list[Reply]:
     step, *values = context.incoming.action.args or ("",)
     if step in ("retry", "rubric") and len(values) == 1:
         return await _session_button(context, step, values[0])
-    expected = {"r": 1, "d": 2, "f": 3, "p": 4}
+    expected = {"r": 1, "d": 2, "fp": 3, "f": 3, "p": 4}
     if expected.get(step) != len(values):
         raise UserError("That button has expired. Send /interview to start again.")
     role = check_choice(values[0], ROLES, "role")
     if step == "r":
         return [_choices("Which level?", "d", (role,), list(DIFFICULTIES))]
     difficulty = check_choice(values[1], DIFFICULTIES, "level")
-    if step == "d":
-        areas = flow.bank_of(context).focus_areas(role)[:MAX_FOCUS_BUTTONS]
-        return [_choices("Any focus area?", "f", (role, difficulty), [ANY_FOCUS, *areas])]
+    if step in ("d", "fp"):
+        page = int(values[2]) if step == "fp" and values[2].isdigit() else 0
+        return [_focus_choices(context, role, difficulty, page)]
     focus = values[2]
     if focus != ANY_FOCUS and focus not in flow.bank_of(context).focus_areas():
         raise UserError("That focus button has expired. Send /interview to start again.")
@@ -97,6 +100,26 @@ async def interview_button(context: Context) -> list[Reply]:
     persona = check_choice(values[3], PERSONAS, "persona")
     chosen = () if focus == ANY_FOCUS else (focus,)
     return await flow.start(context, Setup(role, difficulty, chosen, persona))
+
+
+def _focus_choices(context: Context, role: str, difficulty: str, page: int) -> Reply:
+    """The role's focus areas, those with most questions for it first, a page at a time, so
+    every area can be picked by button however many the bank has."""
+    fitting = Counter(q.focus for q in flow.bank_of(context).questions if q.fits_role(role))
+    ranked = sorted(fitting, key=lambda area: (-fitting[area], area))
+    pages = max(1, -(-len(ranked) // FOCUS_PAGE))
+    page = page % pages
+    shown = ranked[page * FOCUS_PAGE : (page + 1) * FOCUS_PAGE]
+    known = (role, difficulty)
+    buttons = [
+        Button(value.replace("-", " ").capitalize(), codec.encode("iv", "f", *known, value))
+        for value in [ANY_FOCUS, *shown]
+    ]
+    if pages > 1:
+        label = "More areas ▸" if page + 1 < pages else "◂ First areas"
+        buttons.append(Button(label, codec.encode("iv", "fp", *known, str(page + 1))))
+    prompt = "Any focus area?" if page == 0 else f"Any focus area? (page {page + 1} of {pages})"
+    return reply(prompt, buttons=_rows(buttons))
 
 
 async def _session_button(context: Context, step: str, session_id: str) -> list[Reply]:

@@ -18,6 +18,22 @@ DIFFICULTIES = ("junior", "mid", "senior")
 PERSONAS = ("friendly", "neutral", "tough")
 ANY_FOCUS = "any"
 USAGE = "For example: /interview backend senior system-design tough"
+# Other spellings of focus areas; the same ones /quiz accepts for its topics, where they overlap.
+FOCUS_ALIASES = {
+    "behavioral": "behavioural",
+    "behaviour": "behavioural",
+    "behavior": "behavioural",
+    "soft-skills": "behavioural",
+    "sd": "system-design",
+    "design": "system-design",
+    "systemdesign": "system-design",
+    "db": "databases",
+    "database": "databases",
+    "perf": "performance",
+    "sec": "security",
+    "tests": "testing",
+    "test": "testing",
+}
 # A learner's experience level as the default interview difficulty.
 DIFFICULTY_FOR_EXPERIENCE = {
     "student": "junior",
@@ -58,9 +74,9 @@ def parse_setup(
             persona = value
         elif value in (ANY_FOCUS, "mixed"):
             continue
-        elif slug(value) in known_focus:
-            if slug(value) not in focus:
-                focus.append(slug(value))
+        elif (area := FOCUS_ALIASES.get(slug(value), slug(value))) in known_focus:
+            if area not in focus:
+                focus.append(area)
         else:
             shown = word[:30]
             areas = ", ".join(known_focus[:12]) or "none yet"

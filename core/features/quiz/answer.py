@@ -8,6 +8,7 @@ from core.context import Context
 from core.db.models import QuizAnswer, QuizQuestion, QuizSession
 from core.errors import UserError
 from core.features.quiz import store
+from core.features.quiz.focus import RESUMED, interview_touched
 from core.features.quiz.render import question_reply, score_of, summary, verdict
 from core.features.quiz.shuffle import original_option, present
 from core.messages import Reply
@@ -41,7 +42,12 @@ async def _owned_quiz(context: Context, quiz_id: int) -> QuizSession:
 async def answer_question(context: Context) -> list[Reply]:
     action = context.incoming.action
     assert action is not None
-    quiz_id, index, chosen = _parse(action.args)
+    return await answer_choice(context, *_parse(action.args))
+
+
+async def answer_choice(context: Context, quiz_id: int, index: int, chosen: int) -> list[Reply]:
+    """The option at position `chosen` (from 0, in the order shown) for question `index` of
+    the quiz: by button, poll or typed."""
     quiz = await _owned_quiz(context, quiz_id)
     if context.now - quiz.updated_at > QUIZ_EXPIRY:
         quiz.status, quiz.updated_at = "abandoned", context.now
@@ -93,4 +99,7 @@ async def _finish(context: Context, quiz: QuizSession, marked: Doc) -> list[Repl
         meta={"topic": quiz.topic, "questions": len(quiz.question_ids)},
     )
     missed = len(quiz.question_ids) - quiz.correct_count
-    return [Reply(Doc.lines(marked, "", summary(quiz, outcome, missed))), *announced]
+    done = Doc.lines(marked, "", summary(quiz, outcome, missed))
+    if await interview_touched(context) is not None:
+        done = Doc.lines(done, RESUMED)
+    return [Reply(done), *announced]

@@ -1,4 +1,5 @@
-"""The quiz's registered entry points: `/quiz` and the answer action (poll or button)."""
+"""The quiz's registered entry points: `/quiz`, the answer action (poll or button) and answers
+typed as text (registered from `typed`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from core.context import Context
 from core.features.quiz.answer import answer_question
 from core.features.quiz.render import ANSWER_ACTION
 from core.features.quiz.start import start_quiz
+from core.features.quiz.typed import typed_answer
 from core.messages import Reply
 from core.registry import action, command
 
@@ -18,6 +20,9 @@ from core.registry import action, command
 )
 async def quiz(context: Context) -> list[Reply]:
     return await start_quiz(context)
+
+
+__all__ = ["quiz", "quiz_answer", "typed_answer"]
 
 
 @action(ANSWER_ACTION)

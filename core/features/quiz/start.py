@@ -12,6 +12,7 @@ from core.db.models import QuizSession
 from core.errors import UserError
 from core.features.quiz import store
 from core.features.quiz.bank import BankSync, upsert_questions
+from core.features.quiz.focus import PAUSED, interview_touched
 from core.features.quiz.generate import generation_request, valid_generated
 from core.features.quiz.render import question_reply
 from core.features.quiz.shuffle import present
@@ -19,6 +20,7 @@ from core.features.quiz.topics import DUE, MIXED, resolve_topic
 from core.messages import Reply
 from core.ports import LLMUnavailable
 from core.text import Doc, bold, italic
+from core.wording import counted
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -130,9 +132,11 @@ async def start_quiz(context: Context) -> list[Reply]:
     title = "your due reviews" if request.topic == DUE else request.topic
     if request.topic == MIXED:
         title = "mixed topics"
-    intro: list[object] = [("🧩 ", bold(f"Quiz: {title}"), f" · {len(ids)} questions")]
+    intro: list[object] = [("🧩 ", bold(f"Quiz: {title}"), f" · {counted(len(ids), 'question')}")]
     if replaced:
         intro.append("Your unfinished quiz in this chat was closed.")
+    if await interview_touched(context) is not None:
+        intro.append(f"⏸ {PAUSED}")
     if note:
         intro.append(italic(note))
     lead = Doc.lines(*intro)  # type: ignore[arg-type]
@@ -145,7 +149,7 @@ async def _nothing_due(context: Context) -> Doc:
     if not scheduled or earliest is None:
         return Doc.of("Nothing to review: missed quiz questions come back here. Try /quiz.")
     minutes = max(1, int((earliest - context.now).total_seconds() // 60))
-    wait = f"{minutes} minutes" if minutes < 120 else f"{minutes // 60} hours"
+    wait = counted(minutes, "minute") if minutes < 120 else f"{minutes // 60} hours"
     if minutes >= 48 * 60:
         wait = f"{minutes // 1440} days"
     return Doc.of(f"Nothing due yet: {scheduled} scheduled, the next in about {wait}.")

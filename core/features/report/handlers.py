@@ -13,6 +13,7 @@ from core.rules.levels import title_for
 from core.rules.streaks import local_date
 from core.rules.xp import Activity
 from core.text import Doc, bold
+from core.wording import counted
 
 _LABELS = dict(SKILLS)
 NO_SCORES = (
@@ -66,7 +67,8 @@ async def report(context: Context) -> list[Reply]:
         _practice_line("Code reviews", reviews),
         (
             bold("Skills"),
-            f" (average of {averages.samples} scored sessions, overall {averages.overall:.0f})",
+            f" (average of {counted(averages.samples, 'scored session')}, "
+            f"overall {averages.overall:.0f})",
         ),
         *skill_lines,
         f"Strongest: {_LABELS[averages.strongest()]}. Work on next: {_LABELS[averages.weakest()]}.",
