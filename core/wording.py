@@ -5,7 +5,7 @@ Kept in one place so "1 questions" or "$0.0000" cannot creep back into one featu
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
@@ -16,9 +16,8 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
 CENT = Decimal("0.01")
 
 
-def dollars(amount: Decimal | float) -> str:
-    """Dollars to the cent; a spend too small to show as a cent says so rather than "$0.00"."""
+def dollars(amount: Decimal | float, rounding: str = ROUND_CEILING) -> str:
+    """Dollars to the cent. Spending rounds up and what is left rounds down (pass
+    ROUND_FLOOR), so a budget never looks roomier than it is: $0.001 spent shows as $0.01."""
     value = Decimal(str(amount))
-    if 0 < value < Decimal("0.005"):
-        return "under $0.01"
-    return f"${value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return f"${value.quantize(CENT, rounding=rounding):,.2f}"

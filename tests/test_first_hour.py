@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import select
 
@@ -197,7 +197,8 @@ def test_counts_and_money_read_naturally() -> None:
     assert counted(3, "question") == "3 questions"
     assert counted(1, "scored session") == "1 scored session"
     assert dollars(Decimal("0")) == "$0.00"
-    assert dollars(Decimal("0.0034")) == "under $0.01"
+    assert dollars(Decimal("0.0034")) == "$0.01"  # spending rounds up
+    assert dollars(Decimal("2.999"), ROUND_FLOOR) == "$2.99"  # what is left rounds down
     assert dollars(Decimal("1.005")) == "$1.01"
     assert dollars(Decimal("3.00")) == "$3.00"
 

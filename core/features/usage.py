@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR
 
 from core.context import Context
 from core.messages import Reply
 from core.registry import command
 from core.text import Doc, bold, italic
+from core.wording import dollars
 
-CENTS = Decimal("0.01")
 _OFFLINE_WHY = {
     "no-key": "no AI model is configured on this Dojo",
     "over-budget": "this month's budget is used up",
 }
-
-
-def dollars(amount: Decimal, rounding: str = ROUND_CEILING) -> str:
-    """To the cent, spending rounded up and what is left rounded down, so a budget never looks
-    roomier than it is ($0.001 spent shows as $0.01)."""
-    return f"${amount.quantize(CENTS, rounding=rounding)}"
 
 
 @command("usage", "Your AI usage this month and what is left", personal=True, private=True)
