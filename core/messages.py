@@ -128,6 +128,9 @@ class Reply:
     ephemeral: bool = False
     # Platform message id of a message to edit instead of sending a new one.
     edit_of: str | None = None
+    # The learner was just forgotten: adapters delete what they keep of them too (the
+    # console's saved charts and exports).
+    forgets_learner: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,3 +123,17 @@ def test_open_quiz_is_answered_by_number_after_a_restart(tmp_path: Path) -> None
     assert restarted.returncode == 0, restarted.stderr
     assert "Pick 1-" in restarted.stdout and "for question 1." in restarted.stdout
     assert "Quiz complete" in restarted.stdout and "not sure what you mean" not in restarted.stdout
+
+
+def test_forget_also_removes_the_files_the_console_saved(tmp_path: Path) -> None:
+    session = "/start backend mid UTC\n/export\n/report\n"
+    saved = _run(tmp_path, session, "console", "--user", "ada")
+    assert saved.returncode == 0, saved.stderr
+    folder = tmp_path / "data" / "files" / "ada"
+    assert len(list(folder.iterdir())) >= 1
+    other = _run(tmp_path, "/start backend mid UTC\n/export\n", "console", "--user", "bob")
+    assert other.returncode == 0, other.stderr
+    forgot = _run(tmp_path, "/forget\n1\n", "console", "--user", "ada")
+    assert "Everything Dojo knew about you is deleted" in forgot.stdout
+    assert not folder.exists()
+    assert list((tmp_path / "data" / "files" / "bob").iterdir())  # only ada's went

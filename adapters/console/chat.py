@@ -7,6 +7,7 @@ runs to the closing fence). Numbered choices answer the latest buttons or poll.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -94,7 +95,15 @@ class ConsoleChat:
                 self.output.write(f"🖼️ Image saved to {path}{caption}\n")
             if reply.document is not None:
                 self.output.write(f"📄 File saved to {self._save(reply.document)}\n")
+            if reply.forgets_learner:
+                shutil.rmtree(self.learner_files, ignore_errors=True)
         self.output.flush()
+
+    @property
+    def learner_files(self) -> Path:
+        """This learner's saved files, in a folder of their own so /forget can remove it."""
+        safe = "".join(c for c in self.user.id if c.isalnum() or c in "._-") or "learner"
+        return self.files_dir / safe
 
     def _remember_choices(self, reply: Reply) -> None:
         if reply.poll is not None:
@@ -104,10 +113,10 @@ class ConsoleChat:
             self.choices = [button.data for row in reply.buttons for button in row]
 
     def _save(self, attachment: Attachment) -> Path:
-        self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.learner_files.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         safe = "".join(c for c in attachment.filename if c.isalnum() or c in "._-") or "file"
-        path = self.files_dir / f"{stamp}-{safe}"
+        path = self.learner_files / f"{stamp}-{safe}"
         path.write_bytes(attachment.data)
         return path.resolve()
 

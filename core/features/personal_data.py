@@ -104,6 +104,7 @@ async def forget_confirm(context: Context) -> list[Reply]:
     return [
         reply(
             "🗑️ Done. Everything Dojo knew about you is deleted. Send /start to begin "
-            "afresh any time."
+            "afresh any time.",
+            forgets_learner=True,
         )
     ]
