@@ -267,3 +267,29 @@ async def test_without_message_content_intent_it_falls_back_to_slash_only(
         assert not bot.fake.identified_intents & (1 << 15)
         log = await bot.slash("help")
         assert "/quiz" in log.messages[0]["content"]
+
+
+async def test_a_private_command_typed_in_a_server_channel_goes_by_dm(bot: DiscordBot) -> None:
+    await bot.slash("start", options={"track": "backend", "level": "mid", "timezone": "UTC"})
+    asked = bot.fake.user_message("!export", bot.ada, guild_id=bot.guild)
+    await bot.fake.dispatch("MESSAGE_CREATE", asked)
+    await bot.fake.wait_for(lambda: len(bot.fake.channel_messages) >= 1)
+    await asyncio.sleep(0.2)
+    sent_to = {message["channel_id"] for message in bot.fake.channel_messages}
+    assert sent_to and sent_to <= set(bot.fake.dm_recipients), "the export stayed out of the server"
+    bot.fake.closed_dms.add(bot.ada)
+    await bot.fake.dispatch(
+        "MESSAGE_CREATE", bot.fake.user_message("!usage", bot.ada, guild_id=bot.guild)
+    )
+    await bot.fake.wait_for(
+        lambda: any(
+            m["channel_id"] not in bot.fake.dm_recipients for m in bot.fake.channel_messages
+        )
+    )
+    in_server = [
+        m for m in bot.fake.channel_messages if m["channel_id"] not in bot.fake.dm_recipients
+    ]
+    assert (
+        "can't reach your DMs" in in_server[-1]["content"]
+        and "Spent" not in in_server[-1]["content"]
+    )
