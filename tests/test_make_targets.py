@@ -16,7 +16,7 @@ def planned(target: str, venv: Path) -> str:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     result = subprocess.run(
-        ["make", "-n", target, f"VENV={venv}"],
+        ["make", "--no-print-directory", "-n", target, f"VENV={venv}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
