@@ -1,8 +1,12 @@
 """The bundled interview question bank used offline (core/content/interview_bank.json).
 
-Each entry: id, roles, difficulty, focus, question, hint, follow_up and key points with the
-keywords that show a point was covered. Entries that break the format are logged and skipped,
-so one bad entry never takes offline interviews down.
+Each entry: id, roles, difficulty, focus, question, hint, follow_up, key points and optional
+misconceptions. A key point is a claim a strong answer makes, with the concepts (whole words
+or phrases, synonyms listed) that show it was made: `concepts` earn the point when the answer
+affirms them, `rejects` earn it when the answer rejects them ("never store tokens in
+localStorage") and cost when it recommends them. A misconception costs when it is affirmed.
+Entries that break the format are logged and skipped, so one bad entry never takes offline
+interviews down.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.features.interview.matching import words_of
+
 log = logging.getLogger(__name__)
 
 BANK_PATH = Path(__file__).resolve().parents[2] / "content" / "interview_bank.json"
@@ -28,10 +34,36 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:24]
 
 
+Phrase = tuple[str, ...]  # the stems of one concept phrase
+
+
+def phrases(concepts: Sequence[str]) -> tuple[Phrase, ...]:
+    """Each concept as stems; a phrase of several words also matches written as one word
+    ("local storage" finds "localStorage", "http-only" finds "HttpOnly")."""
+    found: list[Phrase] = []
+    for concept in concepts:
+        stems = tuple(words_of(concept))
+        variants = [stems]
+        if len(stems) > 1:
+            variants.append(tuple(words_of(re.sub(r"[^a-z0-9]", "", concept.lower()))))
+        for variant in variants:
+            if variant and variant not in found:
+                found.append(variant)
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class KeyPoint:
     point: str
-    keywords: tuple[str, ...]
+    concepts: tuple[Phrase, ...] = ()  # affirmed: the point is made
+    rejects: tuple[Phrase, ...] = ()  # rejected: the point is made; recommended: a mistake
+    mistake: str = ""  # what recommending a rejected concept means, for the feedback
+
+
+@dataclass(frozen=True)
+class Misconception:
+    claim: str
+    concepts: tuple[Phrase, ...]
 
 
 @dataclass(frozen=True)
@@ -44,6 +76,12 @@ class BankQuestion:
     hint: str
     follow_up: str
     key_points: tuple[KeyPoint, ...]
+    misconceptions: tuple[Misconception, ...] = ()
+
+    @property
+    def outline(self) -> str:
+        """A short model outline of a strong answer: its claims in order."""
+        return "; ".join(point.point for point in self.key_points) + "."
 
     def fits_role(self, role: str) -> bool:
         return role in self.roles or bool(self.roles & ANY_ROLE)
@@ -60,14 +98,16 @@ def parse_entry(entry: Any) -> BankQuestion:
     roles = entry.get("roles")
     if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
         raise ValueError("roles must be a non-empty list of text")
-    points = []
-    for raw in entry.get("key_points") or []:
-        keywords = raw.get("keywords") if isinstance(raw, dict) else None
-        if not isinstance(keywords, list) or not keywords or not isinstance(raw.get("point"), str):
-            raise ValueError("each key point needs a point and keywords")
-        points.append(KeyPoint(raw["point"], tuple(str(word).lower() for word in keywords)))
+    points = [_key_point(raw) for raw in entry.get("key_points") or []]
     if not points:
         raise ValueError("at least one key point is needed")
+    misconceptions = []
+    for raw in entry.get("misconceptions") or []:
+        if not isinstance(raw, dict) or not isinstance(raw.get("claim"), str):
+            raise ValueError("each misconception needs a claim and concepts")
+        misconceptions.append(Misconception(raw["claim"], phrases(_texts(raw, "concepts"))))
+        if not misconceptions[-1].concepts:
+            raise ValueError("each misconception needs a claim and concepts")
     return BankQuestion(
         id=entry["id"],
         roles=frozenset(role.lower() for role in roles),
@@ -77,7 +117,25 @@ def parse_entry(entry: Any) -> BankQuestion:
         hint=str(entry.get("hint") or "").strip(),
         follow_up=str(entry.get("follow_up") or "").strip(),
         key_points=tuple(points),
+        misconceptions=tuple(misconceptions),
     )
+
+
+def _texts(raw: dict[str, Any], name: str) -> list[str]:
+    values = raw.get(name) or []
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise ValueError(f"{name} must be a list of text")
+    return values
+
+
+def _key_point(raw: Any) -> KeyPoint:
+    if not isinstance(raw, dict) or not isinstance(raw.get("point"), str):
+        raise ValueError("each key point needs a point and concepts")
+    concepts = phrases(_texts(raw, "concepts"))
+    rejects = phrases(_texts(raw, "rejects"))
+    if not concepts and not rejects:
+        raise ValueError("each key point needs a point and concepts")
+    return KeyPoint(raw["point"], concepts, rejects, str(raw.get("mistake") or raw["point"]))
 
 
 class InterviewBank:

@@ -1,17 +1,26 @@
-"""Offline scoring: deterministic rubric checks of answers against the bank's key points.
+"""Offline grading: which of a question's claims an answer makes, and which mistakes.
 
-No model is involved, so the scores are honest about what they measure: which expected points
-an answer mentions (by keywords), how it is structured, and how much substance it has. The
-same transcript always gets the same report.
+No model is involved, so the score says exactly what it measures: key-point coverage, the
+share of the question's claims the answer makes in its own sentences, less a penalty for
+each misconception it asserts. Structure, length and vocabulary earn nothing by themselves.
+
+An answer earns only what it says about this question. Nothing is earned by:
+- a bare list of terms (a "sentence" without the small words that make one),
+- a sentence that only says the question back,
+- a sentence that admits not knowing ("I have never heard of CSRF, CORS, SameSite"), or a
+  guess hedged in an answer that admits it,
+- text repeated from an earlier answer in the same interview.
+The same transcript always gets the same grade.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.features.interview.bank import BankQuestion
+from core.features.interview.bank import BankQuestion, Phrase
+from core.features.interview.matching import FUNCTION_WORDS, Sentence, sentences, stems_of
+from core.features.interview.screening import is_code_only, repeats
 
 SKILLS = (
     "communication",
@@ -21,114 +30,125 @@ SKILLS = (
     "problem_solving",
     "professionalism",
 )
-_CONNECTORS = (
-    "because", "therefore", "so that", "first", "then", "finally", "however", "trade-off",
-    "tradeoff", "for example", "e.g.", "instead", "which means", "alternatively", "if ",
-)  # fmt: skip
-_CLARIFYING = (
-    "assum", "requirement", "clarif", "constraint", "depends", "it depends", "scale", "users",
-    "?", "expected", "sla", "budget",
-)  # fmt: skip
-_CRAFT = (
-    "test", "readab", "naming", "complexity", "o(", "refactor", "edge case", "error handling",
-    "maintainab", "review", "`", "lint", "type",
-)  # fmt: skip
+MISTAKE_COST = 1.5  # one asserted misconception undoes one and a half covered claims
+ECHO_SHARE = 0.75  # a sentence whose content words are mostly the question's says nothing new
+
+NOTE_REPEATED = "It repeats an earlier answer, so it earns nothing again."
+NOTE_LIST = "Bare lists of terms earn nothing: say what each one does here, in sentences."
+NOTE_ECHO = "Repeating the question earns nothing."
+NOTE_UNKNOWN = "Saying you don't know is honest, and earns no points for the terms it names."
+NOTE_CODE = (
+    "Only code: the names in it count, but say your approach and its complexity in words "
+    "for the points code cannot show."
+)
 
 
 @dataclass(frozen=True)
-class AnswerScore:
-    coverage: float  # share of key points mentioned (0-1); None-question answers use depth
-    structure: float
-    depth: float
-    reasoning: float
-    clarifying: float
-    craft: float
+class AnswerGrade:
+    """What one answer (a main answer and its follow-up, together) showed."""
+
+    covered: tuple[str, ...]
     missed: tuple[str, ...]
+    mistakes: tuple[str, ...]  # misconceptions it asserts or anti-patterns it recommends
+    notes: tuple[str, ...]  # why parts of it earned nothing
+
+    @property
+    def total(self) -> int:
+        return len(self.covered) + len(self.missed)
 
     @property
     def score(self) -> int:
-        return round(100 * (0.6 * self.coverage + 0.2 * self.structure + 0.2 * self.depth))
+        """Key-point coverage, 0-100, after the cost of the mistakes."""
+        if not self.total:
+            return 0
+        earned = max(0.0, len(self.covered) - MISTAKE_COST * len(self.mistakes))
+        return round(100 * earned / self.total)
 
 
-def _mentions(text: str, keyword: str) -> bool:
-    if keyword[:1].isalnum():
-        return re.search(r"(?<![a-z0-9])" + re.escape(keyword), text) is not None
-    return keyword in text
+def _content(sentence: Sentence) -> list[str]:
+    return [word for word in sentence.stems if word not in _FUNCTION_STEMS]
 
 
-def _share(text: str, signals: Sequence[str], enough: int) -> float:
-    return min(1.0, sum(1 for signal in signals if signal in text) / enough)
+_FUNCTION_STEMS = stems_of(FUNCTION_WORDS)
 
 
-def score_answer(question: BankQuestion | None, answer: str) -> AnswerScore:
-    text = " ".join(answer.lower().split())
-    words = len(text.split())
-    sentences = len([part for part in re.split(r"[.!?\n]+", answer) if part.strip()])
-    has_layout = bool(re.search(r"(^|\n)\s*([-*•]|\d+[.)])\s", answer)) or "\n\n" in answer
-    structure = min(
-        1.0,
-        0.3 * min(sentences, 3) / 3
-        + (0.3 if has_layout or sentences >= 4 else 0.0)
-        + 0.4 * _share(text, _CONNECTORS, 3),
-    )
-    numbers = 0.2 if re.search(r"\d", text) else 0.0
-    depth = min(1.0, min(words, 150) / 150 * 0.8 + numbers)
-    missed: list[str] = []
+def _usable(
+    found: Sequence[Sentence], question_stems: set[str], code_only: bool
+) -> tuple[list[Sentence], set[str]]:
+    """The sentences that can earn, and notes on those that cannot."""
+    admits = any(sentence.ignorant for sentence in found)
+    usable: list[Sentence] = []
+    notes: set[str] = set()
+    for sentence in found:
+        content = _content(sentence)
+        if sentence.ignorant or (admits and sentence.hedged):
+            notes.add(NOTE_UNKNOWN)
+        elif sentence.is_list and not code_only:
+            notes.add(NOTE_LIST)
+        elif content and sum(w in question_stems for w in content) / len(content) >= ECHO_SHARE:
+            notes.add(NOTE_ECHO)
+        else:
+            usable.append(sentence)
+    return usable, notes
+
+
+def _said(usable: Sequence[Sentence], concepts: Sequence[Phrase], how: str) -> bool:
+    return any(getattr(s.mentions(phrase), how) for s in usable for phrase in concepts)
+
+
+def grade_answer(
+    question: BankQuestion | None, answer: str, earlier: Sequence[str] = ()
+) -> AnswerGrade:
+    """Grade one answer; `earlier` are the interview's previous answers (repeats earn 0)."""
     if question is None:
-        coverage = depth * 0.7
-    else:
-        hit = 0
-        for point in question.key_points:
-            if any(_mentions(text, keyword) for keyword in point.keywords):
-                hit += 1
-            else:
-                missed.append(point.point)
-        coverage = hit / len(question.key_points)
-    return AnswerScore(
-        coverage=coverage,
-        structure=structure,
-        depth=depth,
-        reasoning=_share(text, _CONNECTORS, 3),
-        clarifying=_share(text, _CLARIFYING, 2),
-        craft=_share(text, _CRAFT, 2),
-        missed=tuple(missed),
-    )
+        return AnswerGrade((), ("(this question is no longer in the bank)",), (), ())
+    points = tuple(point.point for point in question.key_points)
+    if repeats(answer, earlier):
+        return AnswerGrade((), points, (), (NOTE_REPEATED,))
+    code_only = is_code_only(answer)
+    question_stems = stems_of((question.question, question.follow_up))
+    usable, notes = _usable(sentences(answer), question_stems, code_only)
+    if code_only:
+        notes.add(NOTE_CODE)
+    covered: list[str] = []
+    missed: list[str] = []
+    mistakes: list[str] = []
+    for point in question.key_points:
+        made = _said(usable, point.concepts, "affirmed") or _said(usable, point.rejects, "rejected")
+        (covered if made else missed).append(point.point)
+        if _said(usable, point.rejects, "recommended"):
+            mistakes.append(point.mistake)
+    for misconception in question.misconceptions:
+        if _said(usable, misconception.concepts, "affirmed"):
+            mistakes.append(misconception.claim)
+    return AnswerGrade(tuple(covered), tuple(missed), tuple(mistakes), tuple(sorted(notes)))
 
 
 @dataclass(frozen=True)
-class RubricResult:
+class InterviewGrade:
+    """An interview's coverage over all its questions: unanswered and skipped ones count 0."""
+
     overall: int
-    skills: dict[str, int]
-    missed: tuple[str, ...]
+    answers: tuple[AnswerGrade, ...]
+    planned: int
+    answered: int
+    skipped: int
+
+    @property
+    def unanswered(self) -> int:
+        return max(0, self.planned - self.answered - self.skipped)
+
+    @property
+    def finished(self) -> bool:
+        """Every question answered or skipped, and at least half of them answered."""
+        return self.unanswered == 0 and 2 * self.answered >= self.planned > 0
 
 
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else 0.0
-
-
-def score_interview(answers: Sequence[AnswerScore], skipped: int, hints: int) -> RubricResult:
-    """Six skills and an overall score; a skipped question counts as a zero answer."""
-    asked = len(answers) + skipped
-    overall = round(sum(answer.score for answer in answers) / asked) if asked else 0
-
-    def skill(pick: Sequence[float]) -> int:
-        return round(100 * _mean(pick) * (len(answers) / asked if asked else 0))
-
-    skills = {
-        "communication": skill([a.structure for a in answers]),
-        "code_quality": skill([0.5 * a.coverage + 0.5 * a.craft for a in answers]),
-        "requirements_gathering": skill([0.4 * a.coverage + 0.6 * a.clarifying for a in answers]),
-        "technical_depth": skill([0.7 * a.coverage + 0.3 * a.depth for a in answers]),
-        "problem_solving": skill([0.5 * a.coverage + 0.5 * a.reasoning for a in answers]),
-        "professionalism": _professionalism(answers, skipped, hints),
-    }
-    missed = tuple(point for answer in answers for point in answer.missed)
-    return RubricResult(max(0, min(100, overall)), skills, missed)
-
-
-def _professionalism(answers: Sequence[AnswerScore], skipped: int, hints: int) -> int:
-    """Engagement: complete, organised answers; each skip or hint costs a little."""
-    if not answers:
-        return 0
-    base = 40 + 60 * _mean([answer.structure for answer in answers])
-    return max(0, min(100, round(base) - 15 * skipped - 5 * hints))
+def grade_interview(
+    answers: Sequence[AnswerGrade], skipped: int, planned: int
+) -> InterviewGrade:
+    questions = max(planned, len(answers) + skipped, 1)
+    overall = round(sum(answer.score for answer in answers) / questions)
+    return InterviewGrade(
+        max(0, min(100, overall)), tuple(answers), questions, len(answers), skipped
+    )

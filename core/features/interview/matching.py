@@ -1,0 +1,282 @@
+"""Finding concepts in an answer: whole words and phrases, and whether the answer affirms them.
+
+The answer is cut into sentences and its words are reduced to Snowball stems (the maintained
+`snowballstemmer` package), so "stacks" finds "stack" and "invalidating" finds "invalidate",
+while "popular" never finds "pop": a concept matches only a whole run of stems, never a prefix.
+
+Polarity is read from the words around a mention, the way a reader would: a negator before it
+("never store tokens in localStorage", "use cookies instead of localStorage", "avoid
+innerHTML") or a verdict after it ("localStorage is vulnerable to XSS") turns it into a
+rejection. The scope of a negator ends at the end of the clause: a sentence end, a contrast
+word ("but", "however", "because") or a comma or "and" that starts a new clause ("never use
+innerHTML, use textContent"). Two negators cancel ("never skip validation"). A hand-written
+scope rule over a tokenizer is used rather than a parser: the NLP libraries that install from
+PyPI without downloading models (simplemma, snowball) give stems, not negation scope, and a
+dependency parser would need model weights fetched at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+_ABBREVIATIONS = (("e.g.", "eg"), ("i.e.", "ie"), ("etc.", "etc"), ("vs.", "vs"))
+_CONTRACTIONS = (
+    (r"\bcan't\b", "can not"), (r"\bwon't\b", "will not"), (r"\bshan't\b", "shall not"),
+    (r"n't\b", " not"), (r"\bcannot\b", "can not"), (r"'(s|re|ve|ll|d|m)\b", r" \1"),
+)  # fmt: skip
+_BIG_O = re.compile(r"\bo\s*\(\s*([^()]{1,16})\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_TOKEN = re.compile(r"[a-z0-9]+|,|:")
+
+# Words after a mention that judge it bad ("innerHTML is dangerous").
+_VERDICTS = (
+    "bad", "dangerous", "unsafe", "insecure", "vulnerable", "risky", "wrong", "harmful",
+    "antipattern", "anti", "mistake", "deprecated", "broken", "discouraged", "terrible",
+    "fragile", "brittle", "flawed", "exploitable", "obsolete", "outdated", "unreliable", "too",
+    "insufficient", "inadequate", "crackable", "impossible", "myth", "unrealistic", "hides",
+    "hide", "masks", "mask", "exposed", "unachievable",
+)  # fmt: skip
+_COPULAS = (
+    "is", "are", "was", "were", "be", "been", "being", "s", "re", "gets", "get", "does", "do",
+    "will", "can", "would", "should", "could",
+)  # fmt: skip
+# Words that make a mention a recommendation ("store them in localStorage", "I'd use MD5").
+_RECOMMENDS = (
+    "use", "using", "store", "storing", "put", "keep", "save", "write", "set", "go", "just",
+    "simply", "recommend", "prefer", "best", "should", "would", "d", "must", "always", "rely",
+    "choose", "pick", "stick", "fine", "ok", "okay", "enough", "good", "works", "need", "let",
+    "take", "do", "run", "retry", "add", "cut", "rewrite", "delete", "rm", "lock",
+)  # fmt: skip
+_NEGATOR_WORDS = (
+    "not", "no", "never", "nor", "neither", "without", "avoid", "avoiding", "avoided", "stop",
+    "against", "skip", "skipping", "ignore", "ignoring", "forget", "nothing", "none", "ban",
+    "forbid", "prohibit", "discourage", "disallow",
+)  # fmt: skip
+_NEGATOR_PHRASES = (("instead", "of"), ("rather", "than"), ("as", "opposed", "to"))
+# Words that open a new clause after a comma or "and" (they end a negator's scope).
+_CLAUSE_STARTERS = (
+    "i", "we", "you", "it", "they", "he", "she", "this", "that", "these", "those", "which",
+    "there", "use", "put", "store", "keep", "prefer", "set", "send", "add", "make", "do",
+    "always", "instead", "save", "pass", "return", "call", "escape", "sanitize", "sanitise",
+    "validate", "render", "hold", "choose", "pick", "go", "rely", "write", "read", "move",
+    "then", "so", "let", "give", "run", "ask", "check", "start", "wrap", "treat", "apply",
+    "should", "must", "would", "will", "can", "could", "only", "just", "rotate", "issue",
+    "lock", "hash", "encrypt", "sign", "cache", "log", "measure", "test", "split", "ship",
+)  # fmt: skip
+_CONTRAST = ("but", "however", "because", "whereas", "although", "though", "yet", "since")
+_IGNORANCE = (
+    ("don", "t", "know"), ("do", "not", "know"), ("no", "idea"), ("not", "sure"),
+    ("never", "heard"), ("not", "familiar"), ("can", "not", "remember"), ("no", "clue"),
+    ("have", "not", "heard"), ("not", "know"), ("forgot",), ("forgotten",), ("unsure",),
+    ("never", "used"), ("never", "learned"), ("not", "studied"),
+)  # fmt: skip
+_HEDGES = ("maybe", "perhaps", "guess", "probably", "something", "somehow", "whatever")
+# Small words that make a run of terms a sentence; "and"/"or" are left out, they join lists.
+FUNCTION_WORDS = frozenset(
+    (
+        "a an the is are was were be been being it its this that these those there here i we "
+        "you he she they them us me my our your their of to in on at by for with from into "
+        "over under when where while if then so because which who what how why can could "
+        "would will should must may might do does did done has have had not no never than "
+        "as also only just very each every any all some more most less before after until "
+        "through about since both either one up out off again once whether instead rather "
+        "s re ll ve d m let lets get gets got make makes keep keeps"
+    ).split()
+)
+
+
+def stem(word: str) -> str:
+    return _cached_stem(word)
+
+
+@lru_cache(maxsize=65536)
+def _cached_stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+NEGATORS = frozenset(stem(word) for word in _NEGATOR_WORDS)
+VERDICTS = frozenset(stem(word) for word in _VERDICTS)
+IGNORANCE = tuple(tuple(stem(word) for word in phrase) for phrase in _IGNORANCE)
+CLAUSE_STARTERS = frozenset(stem(word) for word in _CLAUSE_STARTERS)
+CONTRAST = frozenset(stem(word) for word in _CONTRAST)
+COPULAS = frozenset(stem(word) for word in _COPULAS)
+RECOMMENDS = frozenset(stem(word) for word in _RECOMMENDS)
+HEDGES = frozenset(stem(word) for word in _HEDGES)
+_COMMON_VERBS = (
+    "use", "put", "store", "prefer", "send", "add", "save", "pass", "return", "call", "handle",
+    "check", "run", "go", "need", "want", "think", "know", "see", "look", "try", "say", "take",
+    "give", "find", "tell", "ask", "work", "help", "start", "show", "mean", "means", "put",
+)  # fmt: skip
+_FUNCTION_STEMS = (
+    frozenset(stem(word) for word in (*FUNCTION_WORDS, *_COMMON_VERBS)) | NEGATORS
+)
+_ARTICLES = frozenset(("a", "an", "the"))
+
+
+def normalise(text: str) -> str:
+    """Lower case, abbreviations and contractions spelled out, big-O written as one word."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    for short, long in _ABBREVIATIONS:
+        text = text.replace(short, long)
+    for pattern, replacement in _CONTRACTIONS:
+        text = re.sub(pattern, replacement, text)
+    text = text.replace("²", "^2").replace("log(n)", "log n")
+    return _BIG_O.sub(lambda found: " bigo" + re.sub(r"[^a-z0-9]", "", found.group(1)) + " ", text)
+
+
+def words_of(text: str) -> list[str]:
+    """The stems of a phrase, articles left out (how concepts and answers are compared)."""
+    return [stem(token) for token in _TOKEN.findall(normalise(text)) if token.isalnum()]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its stems, which of them are denied, and what kind of sentence it is."""
+
+    stems: tuple[str, ...]
+    denied: tuple[bool, ...]
+    clauses: tuple[int, ...]  # which clause of the sentence each stem is in
+    ignorant: bool  # "I don't know", "never heard of ..."
+    hedged: bool
+    function_share: float  # share of small words: near 0 for a bare list of terms
+
+    @property
+    def is_list(self) -> bool:
+        """A run of terms without the small words that make it a sentence."""
+        return len(self.stems) < 3 or self.function_share < 0.2
+
+    def find(self, phrase: Sequence[str]) -> list[int]:
+        """Start positions where the stems of `phrase` occur as a whole run."""
+        size = len(phrase)
+        if not size:
+            return []
+        return [
+            index
+            for index in range(len(self.stems) - size + 1)
+            if self.stems[index : index + size] == tuple(phrase)
+        ]
+
+    def mentions(self, phrase: Sequence[str]) -> Mention:
+        """How the sentence speaks of one phrase: affirmed, rejected, or recommended."""
+        affirmed = rejected = recommended = False
+        for start in self.find(phrase):
+            end = start + len(phrase)
+            if self.denied[start] or _judged_bad(self.stems, end):
+                rejected = True
+                continue
+            affirmed = True
+            clause = self.clauses[start]
+            recommended = recommended or any(
+                word in RECOMMENDS and self.clauses[index] == clause and not self.denied[index]
+                for index, word in enumerate(self.stems)
+                if not start <= index < end
+            )
+        return Mention(affirmed, rejected, recommended)
+
+
+@dataclass(frozen=True)
+class Mention:
+    affirmed: bool = False
+    rejected: bool = False
+    recommended: bool = False  # affirmed in a clause that advises it
+
+
+def _judged_bad(stems: Sequence[str], end: int) -> bool:
+    """A verdict within a few words after a mention: "X is dangerous", "X is not safe"."""
+    window = stems[end : end + 5]
+    for offset, word in enumerate(window):
+        if word in CONTRAST or word == ",":
+            return False
+        if word in VERDICTS:
+            return True
+        if word in COPULAS and offset + 1 < len(window) and window[offset + 1] in ("not", "never"):
+            return True
+    return False
+
+
+def _starts_clause(tokens: Sequence[str], index: int) -> bool:
+    """After a comma or "and": does a new clause (with its own verb or subject) begin here?"""
+    while index < len(tokens) and tokens[index] in ("and", "but", "then", "just", ","):
+        index += 1
+    return index < len(tokens) and tokens[index] in CLAUSE_STARTERS
+
+
+def parse_sentence(raw: str) -> Sentence | None:
+    tokens = [stem(token) if token.isalnum() else token for token in _TOKEN.findall(raw)]
+    stems: list[str] = []
+    denied: list[bool] = []
+    clauses: list[int] = []
+    negations = clause = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token in (",", ":") or token == "and":
+            if _starts_clause(tokens, index + 1):
+                negations = 0
+                clause += 1
+            index += 1
+            continue
+        if token in CONTRAST:
+            negations = 0
+            clause += 1
+        phrase = _negator_phrase(tokens, index)
+        if phrase:
+            negations += 1
+            stems.extend(tokens[index : index + phrase])
+            denied.extend([False] * phrase)
+            clauses.extend([clause] * phrase)
+            index += phrase
+            continue
+        if token in _ARTICLES:
+            index += 1
+            continue
+        stems.append(token)
+        clauses.append(clause)
+        denied.append(negations % 2 == 1)
+        if token in NEGATORS:
+            negations += 1
+        index += 1
+    if not stems:
+        return None
+    ignorant = any(_contains(stems, phrase) for phrase in IGNORANCE)
+    function_share = sum(1 for word in stems if word in _FUNCTION_STEMS) / len(stems)
+    hedged = raw.rstrip().endswith("?") or any(word in HEDGES for word in stems)
+    return Sentence(tuple(stems), tuple(denied), tuple(clauses), ignorant, hedged, function_share)
+
+
+def _negator_phrase(tokens: Sequence[str], index: int) -> int:
+    for phrase in _NEGATOR_PHRASES:
+        if tuple(tokens[index : index + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _contains(stems: Sequence[str], phrase: Sequence[str]) -> bool:
+    size = len(phrase)
+    return any(tuple(stems[i : i + size]) == tuple(phrase) for i in range(len(stems) - size + 1))
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The answer as sentences, for matching (code identifiers are split into words)."""
+    found = []
+    for raw in _SENTENCE_END.split(normalise(_split_identifiers(text))):
+        parsed = parse_sentence(raw)
+        if parsed is not None:
+            found.append(parsed)
+    return found
+
+
+def _split_identifiers(text: str) -> str:
+    """`snake_case` reads as two words, so code and prose name things alike."""
+    return text.replace("_", " ")
+
+
+def stems_of(texts: Iterable[str]) -> set[str]:
+    return {word for text in texts for word in words_of(text)}
