@@ -229,7 +229,7 @@ async def test_rubric_report_when_the_model_stays_down(
     assert "having trouble" in failed and "interview is kept" in failed
     assert [label for label, _ in ada.buttons()] == ["Offline report"]
     report = await ada.press("Offline report")
-    assert "Offline mode: rubric scoring" in report
+    assert "Offline mode: key-point coverage" in report
     assert (await only_session(app)).status == "completed"
 
 
@@ -246,7 +246,7 @@ async def test_budget_exhausted_mid_interview_switches_offline(
     assert "Switching to offline mode" in switched and "budget" in switched
     assert "slow database" in switched  # the bank's question follows at once
     assert len(fake.requests) == calls
-    assert "Offline mode: rubric scoring" in await ada.say("/end")
+    assert "Offline mode: key-point coverage" in await ada.say("/end")
     assert len(fake.requests) == calls
     assert "offline" in await ada.say("/usage") and "budget is used up" in ada.last[0].text.plain
 

@@ -19,7 +19,8 @@ from core.features.interview import offline, online
 from core.features.interview.bank import InterviewBank
 from core.features.interview.options import Setup
 from core.features.interview.prompts import HINT_REQUEST, SKIPPED, answer_message, end_message
-from core.features.interview.report import answered_groups, complete, from_model, offline_report
+from core.features.interview.report import complete, from_model, offline_report
+from core.features.interview.screening import looks_foreign
 from core.features.interview.store import (
     abandon,
     active_session,
@@ -29,12 +30,18 @@ from core.features.interview.store import (
     is_busy,
     set_state,
 )
+from core.features.interview.transcript import answered_groups
+from core.features.interview.voice import voice_for
 from core.messages import Button, Reply, reply
 from core.ports import LLMUnavailable
 from core.rules.xp import Activity
 from core.text import Doc, bold, italic
 
 MAX_ANSWER_CHARS = 6000
+FOREIGN = (
+    "Offline grading reads English only, so this answer can't be graded fairly and isn't "
+    "recorded. Answer in English, or /skip this question."
+)
 NO_INTERVIEW = "You have no interview in progress here. Start one with /interview."
 BUSY = "⏳ I'm still working on your previous message. One moment, then carry on."
 
@@ -125,12 +132,20 @@ async def start(context: Context, setup: Setup) -> list[Reply]:
             return [reply("No offline questions fit that choice. Try another role or focus.")]
         replies += [offline.notice(reason, switching=False), first]
     session.updated_at = context.now
+    return replies  # the start XP waits for the first answer (see `first_answer`)
+
+
+async def first_answer(context: Context, session: InterviewSession) -> list[Reply]:
+    """Starting an interview earns its XP with the first answer, not with /interview: an
+    interview opened and ended at once earns nothing. The reference makes it once only."""
+    if any(entry.get("kind") == "answer" for entry in session.transcript or []):
+        return []
     _, announced = await context.record(
         Activity.INTERVIEW_STARTED,
         reference=f"interview:{session.id}",
         context=("interview", str(session.id)),
     )
-    return replies + announced
+    return announced
 
 
 def clean_answer(text: str) -> str:
@@ -147,6 +162,13 @@ def clean_answer(text: str) -> str:
 
 async def answer(context: Context, session: InterviewSession, text: str) -> list[Reply]:
     answer_text = clean_answer(text)
+    if session.mode == "offline" and looks_foreign(answer_text):
+        raise UserError(FOREIGN)
+    started = await first_answer(context, session)
+    return started + await _answer(context, session, answer_text)
+
+
+async def _answer(context: Context, session: InterviewSession, answer_text: str) -> list[Reply]:
     state = session.state or {}
     turns = int(state.get("turns", 0)) + 1
     if session.mode == "online":
@@ -177,8 +199,8 @@ async def answer(context: Context, session: InterviewSession, text: str) -> list
     add_entries(session, candidate(answer_text))
     set_state(session, turns=turns)
     session.updated_at = context.now
-    following = offline.after_answer(session, bank_of(context))
-    return [following] if following else await end(context, session)
+    replies, going_on = offline.after_answer(session, bank_of(context))
+    return replies if going_on else replies + await end(context, session)
 
 
 async def switch_offline(context: Context, session: InterviewSession, reason: str) -> list[Reply]:
@@ -220,7 +242,8 @@ async def skip(context: Context, session: InterviewSession) -> list[Reply]:
     set_state(session, turns=turns)
     session.updated_at = context.now
     following = offline.ask_next(session, bank_of(context))
-    return [offline.tagged("Skipped."), following] if following else await end(context, session)
+    skipped = offline.tagged(voice_for(session.persona).skipped)
+    return [skipped, following] if following else [skipped, *await end(context, session)]
 
 
 GENERIC_HINT = "Think aloud: state your assumptions, then walk through your approach step by step."
@@ -296,6 +319,6 @@ async def end(
             ]
         else:
             assert result.data is not None
-            return await complete(context, session, from_model(result.data))
+            return await complete(context, session, from_model(result.data, len(groups)))
     replies = [offline.notice(reason, switching=True)] if reason not in (None, "offline") else []
     return replies + await complete(context, session, offline_report(session, bank_of(context)))

@@ -39,10 +39,11 @@ _TOKEN = re.compile(r"[a-z0-9]+|,|:")
 _VERDICTS = (
     "bad", "dangerous", "unsafe", "insecure", "vulnerable", "risky", "wrong", "harmful",
     "antipattern", "anti", "mistake", "deprecated", "broken", "discouraged", "terrible",
-    "fragile", "brittle", "flawed", "exploitable", "obsolete", "outdated", "unreliable", "too",
+    "fragile", "brittle", "flawed", "exploitable", "obsolete", "outdated", "unreliable",
     "insufficient", "inadequate", "crackable", "impossible", "myth", "unrealistic", "hides",
-    "hide", "masks", "mask", "exposed", "unachievable",
+    "hide", "masks", "mask", "unachievable",
 )  # fmt: skip
+_VERDICT_PAIRS = (("too", "fast"), ("too", "weak"), ("too", "cheap"), ("exposed", "to"))
 _COPULAS = (
     "is", "are", "was", "were", "be", "been", "being", "s", "re", "gets", "get", "does", "do",
     "will", "can", "would", "should", "could",
@@ -79,17 +80,16 @@ _IGNORANCE = (
 )  # fmt: skip
 _HEDGES = ("maybe", "perhaps", "guess", "probably", "something", "somehow", "whatever")
 # Small words that make a run of terms a sentence; "and"/"or" are left out, they join lists.
-FUNCTION_WORDS = frozenset(
-    (
-        "a an the is are was were be been being it its this that these those there here i we "
-        "you he she they them us me my our your their of to in on at by for with from into "
-        "over under when where while if then so because which who what how why can could "
-        "would will should must may might do does did done has have had not no never than "
-        "as also only just very each every any all some more most less before after until "
-        "through about since both either one up out off again once whether instead rather "
-        "s re ll ve d m let lets get gets got make makes keep keeps"
-    ).split()
+_SMALL_WORDS = (
+    "a an the is are was were be been being it its this that these those there here i we "
+    "you he she they them us me my our your their of to in on at by for with from into "
+    "over under when where while if then so because which who what how why can could "
+    "would will should must may might do does did done has have had not no never than "
+    "as also only just very each every any all some more most less before after until "
+    "through about since both either one up out off again once whether instead rather "
+    "s re ll ve d m let lets get gets got make makes keep keeps"
 )
+FUNCTION_WORDS = frozenset(_SMALL_WORDS.split())
 
 
 def stem(word: str) -> str:
@@ -103,6 +103,7 @@ def _cached_stem(word: str) -> str:
 
 NEGATORS = frozenset(stem(word) for word in _NEGATOR_WORDS)
 VERDICTS = frozenset(stem(word) for word in _VERDICTS)
+VERDICT_PAIRS = frozenset((stem(first), stem(second)) for first, second in _VERDICT_PAIRS)
 IGNORANCE = tuple(tuple(stem(word) for word in phrase) for phrase in _IGNORANCE)
 CLAUSE_STARTERS = frozenset(stem(word) for word in _CLAUSE_STARTERS)
 CONTRAST = frozenset(stem(word) for word in _CONTRAST)
@@ -114,9 +115,7 @@ _COMMON_VERBS = (
     "check", "run", "go", "need", "want", "think", "know", "see", "look", "try", "say", "take",
     "give", "find", "tell", "ask", "work", "help", "start", "show", "mean", "means", "put",
 )  # fmt: skip
-_FUNCTION_STEMS = (
-    frozenset(stem(word) for word in (*FUNCTION_WORDS, *_COMMON_VERBS)) | NEGATORS
-)
+_FUNCTION_STEMS = frozenset(stem(word) for word in (*FUNCTION_WORDS, *_COMMON_VERBS)) | NEGATORS
 _ARTICLES = frozenset(("a", "an", "the"))
 
 
@@ -133,7 +132,8 @@ def normalise(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """The stems of a phrase, articles left out (how concepts and answers are compared)."""
-    return [stem(token) for token in _TOKEN.findall(normalise(text)) if token.isalnum()]
+    tokens = _TOKEN.findall(normalise(_split_identifiers(text)))
+    return [stem(token) for token in tokens if token.isalnum() and token not in _ARTICLES]
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ class Sentence:
         affirmed = rejected = recommended = False
         for start in self.find(phrase):
             end = start + len(phrase)
-            if self.denied[start] or _judged_bad(self.stems, end):
+            if self.denied[start] or self._judged_bad(end):
                 rejected = True
                 continue
             affirmed = True
@@ -180,25 +180,32 @@ class Sentence:
             )
         return Mention(affirmed, rejected, recommended)
 
+    def _judged_bad(self, end: int) -> bool:
+        """A verdict a few words after a mention, in its clause: "X is dangerous", "X is not
+        safe", "X is too fast"."""
+        if end >= len(self.stems):
+            return False
+        clause = self.clauses[end - 1]
+        window = [
+            word
+            for word, where in zip(
+                self.stems[end : end + 5], self.clauses[end : end + 5], strict=True
+            )
+            if where == clause
+        ]
+        for offset, word in enumerate(window):
+            if word in VERDICTS or tuple(window[offset : offset + 2]) in VERDICT_PAIRS:
+                return True
+            if word in COPULAS and window[offset + 1 : offset + 2] in (["not"], ["never"]):
+                return True
+        return False
+
 
 @dataclass(frozen=True)
 class Mention:
     affirmed: bool = False
     rejected: bool = False
     recommended: bool = False  # affirmed in a clause that advises it
-
-
-def _judged_bad(stems: Sequence[str], end: int) -> bool:
-    """A verdict within a few words after a mention: "X is dangerous", "X is not safe"."""
-    window = stems[end : end + 5]
-    for offset, word in enumerate(window):
-        if word in CONTRAST or word == ",":
-            return False
-        if word in VERDICTS:
-            return True
-        if word in COPULAS and offset + 1 < len(window) and window[offset + 1] in ("not", "never"):
-            return True
-    return False
 
 
 def _starts_clause(tokens: Sequence[str], index: int) -> bool:

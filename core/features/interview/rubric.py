@@ -15,11 +15,12 @@ The same transcript always gets the same grade.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.features.interview.bank import BankQuestion, Phrase
-from core.features.interview.matching import FUNCTION_WORDS, Sentence, sentences, stems_of
+from core.features.interview.matching import Sentence, sentences
 from core.features.interview.screening import is_code_only, repeats
 
 SKILLS = (
@@ -31,7 +32,7 @@ SKILLS = (
     "professionalism",
 )
 MISTAKE_COST = 1.5  # one asserted misconception undoes one and a half covered claims
-ECHO_SHARE = 0.75  # a sentence whose content words are mostly the question's says nothing new
+ECHO_SHARE = 0.6  # a sentence whose word pairs are mostly the question's says it back
 
 NOTE_REPEATED = "It repeats an earlier answer, so it earns nothing again."
 NOTE_LIST = "Bare lists of terms earn nothing: say what each one does here, in sentences."
@@ -65,27 +66,28 @@ class AnswerGrade:
         return round(100 * earned / self.total)
 
 
-def _content(sentence: Sentence) -> list[str]:
-    return [word for word in sentence.stems if word not in _FUNCTION_STEMS]
+def _pairs(stems: Sequence[str]) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(stems))
 
 
-_FUNCTION_STEMS = stems_of(FUNCTION_WORDS)
+def _echoes(sentence: Sentence, question_pairs: set[tuple[str, str]]) -> bool:
+    pairs = _pairs(sentence.stems)
+    return len(pairs) >= 3 and len(pairs & question_pairs) >= ECHO_SHARE * len(pairs)
 
 
 def _usable(
-    found: Sequence[Sentence], question_stems: set[str], code_only: bool
+    found: Sequence[Sentence], question_pairs: set[tuple[str, str]], code_only: bool
 ) -> tuple[list[Sentence], set[str]]:
     """The sentences that can earn, and notes on those that cannot."""
     admits = any(sentence.ignorant for sentence in found)
     usable: list[Sentence] = []
     notes: set[str] = set()
     for sentence in found:
-        content = _content(sentence)
         if sentence.ignorant or (admits and sentence.hedged):
             notes.add(NOTE_UNKNOWN)
         elif sentence.is_list and not code_only:
             notes.add(NOTE_LIST)
-        elif content and sum(w in question_stems for w in content) / len(content) >= ECHO_SHARE:
+        elif _echoes(sentence, question_pairs):
             notes.add(NOTE_ECHO)
         else:
             usable.append(sentence)
@@ -106,8 +108,12 @@ def grade_answer(
     if repeats(answer, earlier):
         return AnswerGrade((), points, (), (NOTE_REPEATED,))
     code_only = is_code_only(answer)
-    question_stems = stems_of((question.question, question.follow_up))
-    usable, notes = _usable(sentences(answer), question_stems, code_only)
+    question_pairs = {
+        pair
+        for said in sentences(f"{question.question}\n{question.follow_up}")
+        for pair in _pairs(said.stems)
+    }
+    usable, notes = _usable(sentences(answer), question_pairs, code_only)
     if code_only:
         notes.add(NOTE_CODE)
     covered: list[str] = []
@@ -144,9 +150,7 @@ class InterviewGrade:
         return self.unanswered == 0 and 2 * self.answered >= self.planned > 0
 
 
-def grade_interview(
-    answers: Sequence[AnswerGrade], skipped: int, planned: int
-) -> InterviewGrade:
+def grade_interview(answers: Sequence[AnswerGrade], skipped: int, planned: int) -> InterviewGrade:
     questions = max(planned, len(answers) + skipped, 1)
     overall = round(sum(answer.score for answer in answers) / questions)
     return InterviewGrade(
