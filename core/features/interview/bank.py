@@ -52,12 +52,22 @@ def phrases(concepts: Sequence[str]) -> tuple[Phrase, ...]:
     return tuple(found)
 
 
+# A point that is itself an avoidance ("Avoid I/O on the main thread", "Keep the main thread
+# free") is made by an answer that names its concepts in a denial too ("nothing heavy on the
+# main thread").
+_AVOIDANCE = re.compile(r"\b(avoid|no|not|never|without|free|instead|don't|nothing|fewer)\b", re.I)
+
+
 @dataclass(frozen=True)
 class KeyPoint:
     point: str
     concepts: tuple[Phrase, ...] = ()  # affirmed: the point is made
     rejects: tuple[Phrase, ...] = ()  # rejected: the point is made; recommended: a mistake
     mistake: str = ""  # what recommending a rejected concept means, for the feedback
+
+    @property
+    def avoidance(self) -> bool:
+        return bool(_AVOIDANCE.search(self.point))
 
 
 @dataclass(frozen=True)

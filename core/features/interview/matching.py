@@ -73,10 +73,10 @@ _CLAUSE_STARTERS = (
 )  # fmt: skip
 _CONTRAST = ("but", "however", "because", "whereas", "although", "though", "yet", "since")
 _IGNORANCE = (
-    ("don", "t", "know"), ("do", "not", "know"), ("no", "idea"), ("not", "sure"),
-    ("never", "heard"), ("not", "familiar"), ("can", "not", "remember"), ("no", "clue"),
-    ("have", "not", "heard"), ("not", "know"), ("forgot",), ("forgotten",), ("unsure",),
-    ("never", "used"), ("never", "learned"), ("not", "studied"),
+    ("i", "do", "not", "know"), ("no", "idea"), ("not", "sure"), ("never", "heard"),
+    ("not", "familiar"), ("can", "not", "remember"), ("no", "clue"), ("have", "not", "heard"),
+    ("i", "forgot"), ("i", "ve", "forgotten"), ("unsure",), ("i", "have", "never", "used"),
+    ("never", "learned"), ("not", "studied"), ("dunno",), ("i", "not", "know"),
 )  # fmt: skip
 _HEDGES = ("maybe", "perhaps", "guess", "probably", "something", "somehow", "whatever")
 # Small words that make a run of terms a sentence; "and"/"or" are left out, they join lists.
@@ -117,6 +117,10 @@ _COMMON_VERBS = (
 )  # fmt: skip
 _FUNCTION_STEMS = frozenset(stem(word) for word in (*FUNCTION_WORDS, *_COMMON_VERBS)) | NEGATORS
 _ARTICLES = frozenset(("a", "an", "the"))
+# A subject mid-sentence starts a clause ("if it does not fit in memory I would ..."), except
+# after a verb of opinion ("I don't think we should ...", where the denial reaches on).
+_SUBJECTS = frozenset(("i", "we"))
+_OPINION_VERBS = frozenset(stem(word) for word in ("think", "believe", "say", "feel", "suggest"))
 
 
 def normalise(text: str) -> str:
@@ -150,7 +154,7 @@ class Sentence:
     @property
     def is_list(self) -> bool:
         """A run of terms without the small words that make it a sentence."""
-        return len(self.stems) < 3 or self.function_share < 0.2
+        return len(self.stems) < 3 or self.function_share < 0.12
 
     def find(self, phrase: Sequence[str]) -> list[int]:
         """Start positions where the stems of `phrase` occur as a whole run."""
@@ -196,7 +200,11 @@ class Sentence:
         for offset, word in enumerate(window):
             if word in VERDICTS or tuple(window[offset : offset + 2]) in VERDICT_PAIRS:
                 return True
-            if word in COPULAS and window[offset + 1 : offset + 2] in (["not"], ["never"]):
+            if (
+                offset < 2
+                and word in COPULAS
+                and window[offset + 1 : offset + 2] in (["not"], ["never"])
+            ):
                 return True
         return False
 
@@ -230,7 +238,9 @@ def parse_sentence(raw: str) -> Sentence | None:
                 clause += 1
             index += 1
             continue
-        if token in CONTRAST:
+        if token in CONTRAST or (
+            token in _SUBJECTS and index and tokens[index - 1] not in _OPINION_VERBS
+        ):
             negations = 0
             clause += 1
         phrase = _negator_phrase(tokens, index)

@@ -106,6 +106,12 @@ def offline_report(session: InterviewSession, bank: InterviewBank) -> Report:
             f"{result.unanswered} question(s) were not answered and count as 0: finish the "
             "interview for a full score."
         )
+    if result.skipped:
+        improvements.append(
+            f"{result.skipped} skipped question(s) count as 0: attempt every one, even partly."
+        )
+    if not improvements:
+        improvements.append("Every key point covered: try the next difficulty level.")
     focus = (session.focus_areas or [session.role])[0]
     next_steps = [
         "Read the outline after each question and say each point in your own sentences.",

@@ -120,7 +120,11 @@ def grade_answer(
     missed: list[str] = []
     mistakes: list[str] = []
     for point in question.key_points:
-        made = _said(usable, point.concepts, "affirmed") or _said(usable, point.rejects, "rejected")
+        made = (
+            _said(usable, point.concepts, "affirmed")
+            or _said(usable, point.rejects, "rejected")
+            or (point.avoidance and _said(usable, point.concepts, "rejected"))
+        )
         (covered if made else missed).append(point.point)
         if _said(usable, point.rejects, "recommended"):
             mistakes.append(point.mistake)
