@@ -40,7 +40,7 @@ _VERDICTS = (
     "bad", "dangerous", "unsafe", "insecure", "vulnerable", "risky", "wrong", "harmful",
     "antipattern", "anti", "mistake", "deprecated", "broken", "discouraged", "terrible",
     "fragile", "brittle", "flawed", "exploitable", "obsolete", "outdated", "unreliable",
-    "insufficient", "inadequate", "crackable", "impossible", "myth", "unrealistic", "hides",
+    "insufficient", "inadequate", "unnecessary", "pointless", "waste", "useless", "overkill", "crackable", "impossible", "myth", "unrealistic", "hides",
     "hide", "masks", "mask", "unachievable",
 )  # fmt: skip
 _VERDICT_PAIRS = (("too", "fast"), ("too", "weak"), ("too", "cheap"), ("exposed", "to"))
@@ -150,6 +150,7 @@ class Sentence:
     ignorant: bool  # "I don't know", "never heard of ..."
     hedged: bool
     function_share: float  # share of small words: near 0 for a bare list of terms
+    items: int = 1  # comma-separated parts: many for an enumeration
 
     @property
     def is_list(self) -> bool:
@@ -265,7 +266,10 @@ def parse_sentence(raw: str) -> Sentence | None:
     ignorant = any(_contains(stems, phrase) for phrase in IGNORANCE)
     function_share = sum(1 for word in stems if word in _FUNCTION_STEMS) / len(stems)
     hedged = raw.rstrip().endswith("?") or any(word in HEDGES for word in stems)
-    return Sentence(tuple(stems), tuple(denied), tuple(clauses), ignorant, hedged, function_share)
+    items = tokens.count(",") + 1
+    return Sentence(
+        tuple(stems), tuple(denied), tuple(clauses), ignorant, hedged, function_share, items
+    )
 
 
 def _negator_phrase(tokens: Sequence[str], index: int) -> int:

@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.features.interview.bank import BankQuestion, Phrase
+from core.features.interview.bank import BankQuestion, KeyPoint, Phrase
 from core.features.interview.matching import Sentence, sentences
 from core.features.interview.screening import is_code_only, repeats
 
@@ -32,6 +32,7 @@ SKILLS = (
     "professionalism",
 )
 MISTAKE_COST = 1.5  # one asserted misconception undoes one and a half covered claims
+ENUMERATION_ITEMS = 4  # comma-separated parts that make a sentence an enumeration
 ECHO_SHARE = 0.6  # a sentence whose word pairs are mostly the question's says it back
 
 NOTE_REPEATED = "It repeats an earlier answer, so it earns nothing again."
@@ -94,6 +95,22 @@ def _usable(
     return usable, notes
 
 
+def _beyond(concepts: Sequence[Phrase], given: set[str]) -> Sequence[Phrase]:
+    """The concepts the question does not already name: saying "unit tests" back to a question
+    about unit tests shows nothing. A point whose concepts are all in the question keeps them."""
+    new = [phrase for phrase in concepts if not set(phrase) <= given]
+    return new or concepts
+
+
+def _makes(sentence: Sentence, point: KeyPoint, concepts: Sequence[Phrase]) -> bool:
+    """Whether one sentence makes the point: affirms a concept or rejects an anti-pattern."""
+    return (
+        _said([sentence], concepts, "affirmed")
+        or _said([sentence], point.rejects, "rejected")
+        or (point.avoidance and _said([sentence], concepts, "rejected"))
+    )
+
+
 def _said(usable: Sequence[Sentence], concepts: Sequence[Phrase], how: str) -> bool:
     return any(getattr(s.mentions(phrase), how) for s in usable for phrase in concepts)
 
@@ -113,24 +130,35 @@ def grade_answer(
         for said in sentences(f"{question.question}\n{question.follow_up}")
         for pair in _pairs(said.stems)
     }
+    given = {word for said in sentences(question.question) for word in said.stems}
     usable, notes = _usable(sentences(answer), question_pairs, code_only)
     if code_only:
         notes.add(NOTE_CODE)
-    covered: list[str] = []
-    missed: list[str] = []
-    mistakes: list[str] = []
-    for point in question.key_points:
-        made = (
-            _said(usable, point.concepts, "affirmed")
-            or _said(usable, point.rejects, "rejected")
-            or (point.avoidance and _said(usable, point.concepts, "rejected"))
-        )
-        (covered if made else missed).append(point.point)
-        if _said(usable, point.rejects, "recommended"):
-            mistakes.append(point.mistake)
-    for misconception in question.misconceptions:
-        if _said(usable, misconception.concepts, "affirmed"):
-            mistakes.append(misconception.claim)
+    points = question.key_points
+    concepts = [_beyond(point.concepts, given) for point in points]
+    made = [
+        {index for index, point in enumerate(points) if _makes(s, point, concepts[index])}
+        for s in usable
+    ]
+    # An enumeration that makes three or more of the points at once is a list of the bank's
+    # terms, not an explanation of any of them.
+    kept = [
+        (sentence, hits)
+        for sentence, hits in zip(usable, made, strict=True)
+        if not (sentence.items >= ENUMERATION_ITEMS and len(hits) >= 3)
+    ]
+    if len(kept) < len(usable):
+        notes.add(NOTE_LIST)
+    reached = set().union(*(hits for _, hits in kept)) if kept else set()
+    said = [sentence for sentence, _ in kept]
+    covered = [point.point for index, point in enumerate(points) if index in reached]
+    missed = [point.point for index, point in enumerate(points) if index not in reached]
+    mistakes = [point.mistake for point in points if _said(said, point.rejects, "recommended")]
+    mistakes += [
+        misconception.claim
+        for misconception in question.misconceptions
+        if _said(said, misconception.concepts, "affirmed")
+    ]
     return AnswerGrade(tuple(covered), tuple(missed), tuple(mistakes), tuple(sorted(notes)))
 
 
