@@ -26,6 +26,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
+from bench.report import emit
 from core.db.models import InterviewSession
 from core.features.interview.bank import InterviewBank
 from core.features.interview.offline import QUESTIONS_PER_INTERVIEW
@@ -205,5 +206,15 @@ def show(rows: Sequence[dict[str, Any]], out: Callable[[str], None] = print) -> 
         out("  ".join(str(row.get(c, "-")).ljust(widths[c]) for c in columns))
 
 
+def main() -> None:
+    rows = run()
+    show(rows)
+    for row in rows:
+        kind, bound = TARGETS[row["class"]]
+        value = row["mean"] if kind == "mean>=" else row["max"]
+        figure = f"{row['class']} ({kind[:4]})"
+        emit("honesty_interview", figure, value, "/100", target=row["target"], met=row["meets"])
+
+
 if __name__ == "__main__":
-    show(run())
+    main()

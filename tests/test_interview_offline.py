@@ -198,3 +198,50 @@ async def test_offline_interview_on_each_backend(database_url: str, clock: Fixed
         assert session.transcript[1]["text"] == GOOD_CACHE
     finally:
         await app.close()
+
+
+async def test_starting_and_ending_at_once_earns_nothing(app: Dojo, ada: ChatDriver) -> None:
+    await ada.say("/interview backend mid system-design")
+    assert "no XP" in await ada.say("/end")
+    assert not {"interview_started", "interview_completed"} & set(await xp_sources(app))
+
+
+async def test_one_answer_then_end_scores_every_question_and_earns_no_completion(
+    app: Dojo, ada: ChatDriver
+) -> None:
+    await ada.say("/interview backend mid system-design")
+    await ada.say(GOOD_CACHE)
+    report = await ada.say("/end")
+    assert "Key-point coverage: 22/100" in report  # 2 of 3 points on one of three questions
+    assert "Q2: not reached, 0" in report and "no completion XP" in report
+    sources = await xp_sources(app)
+    assert "interview_started" in sources and "interview_completed" not in sources
+
+
+async def test_feedback_after_each_question_shows_covered_missed_and_an_outline(
+    ada: ChatDriver,
+) -> None:
+    await ada.say("/interview backend mid system-design")
+    await ada.say("Cache-aside: on a miss load from the database and set a TTL.")
+    feedback = await ada.say("I'm not sure about that one.")
+    assert "Key-point coverage: 67/100" in feedback and "✅ Cache-aside reads" in feedback
+    assert "❌ Stampede protection" in feedback and "A strong answer:" in feedback
+
+
+async def test_the_persona_changes_the_wording(app: Dojo) -> None:
+    tough, friendly = ChatDriver(app.router, "tina"), ChatDriver(app.router, "fred")
+    await tough.say("/interview backend mid system-design tough")
+    await friendly.say("/interview backend mid system-design friendly")
+    hard = await tough.say(GOOD_CACHE)
+    kind = await friendly.say(GOOD_CACHE)
+    assert "thundering herd" in hard and "thundering herd" in kind
+    assert "what breaks first" in hard and "what breaks first" not in kind
+    assert "/hint gives a nudge" in kind
+
+
+async def test_an_answer_in_another_language_is_turned_back(app: Dojo, ada: ChatDriver) -> None:
+    await ada.say("/interview backend mid system-design")
+    answer = await ada.say("Ich würde einen Cache vor die Datenbank setzen und ihn bei Änderungen leeren.")
+    assert "English only" in answer and len(ada.last) == 1
+    [session] = await sessions(app)
+    assert [entry["by"] for entry in session.transcript] == ["interviewer"]
