@@ -210,7 +210,7 @@ def main() -> None:
     rows = run()
     show(rows)
     for row in rows:
-        kind, bound = TARGETS[row["class"]]
+        kind, _bound = TARGETS[row["class"]]
         value = row["mean"] if kind == "mean>=" else row["max"]
         figure = f"{row['class']} ({kind[:4]})"
         emit("honesty_interview", figure, value, "/100", target=row["target"], met=row["meets"])

@@ -15,7 +15,9 @@ def bank() -> InterviewBank:
     return InterviewBank.load()
 
 
-TOKENS_POINT = "Storage trade-off: HttpOnly Secure SameSite cookie versus localStorage exposed to XSS"
+TOKENS_POINT = (
+    "Storage trade-off: HttpOnly Secure SameSite cookie versus localStorage exposed to XSS"
+)
 
 
 def test_rejecting_an_anti_pattern_earns_and_recommending_it_costs(bank: InterviewBank) -> None:
@@ -83,6 +85,8 @@ def test_code_only_counts_its_names_and_says_so(bank: InterviewBank) -> None:
 
 
 def test_other_languages_are_recognised() -> None:
-    assert looks_foreign("Ich würde einen Stapel verwenden, weil jede öffnende Klammer gemerkt wird.")
+    assert looks_foreign(
+        "Ich würde einen Stapel verwenden, weil jede öffnende Klammer gemerkt wird."
+    )
     assert looks_foreign("Я бы использовал стек для хранения открывающих скобок и проверял пары.")
     assert not looks_foreign("I would use a stack, because every opener must be remembered.")

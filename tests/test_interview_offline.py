@@ -79,6 +79,7 @@ async def test_offline_interview_end_to_end(app: Dojo, ada: ChatDriver) -> None:
             await uow.session.execute(select(SkillScore.source_type, SkillScore.source_id))
         ).all()
     assert scores == []  # coverage stays on the session, apart from AI-assessed skills
+    assert session.feedback_scores is not None
     assert session.feedback_scores["coverage"] == 67 and session.feedback_scores["finished"]
     sources = await xp_sources(app)
     assert sources.count("interview_started") == 1 and sources.count("interview_completed") == 1
@@ -241,7 +242,9 @@ async def test_the_persona_changes_the_wording(app: Dojo) -> None:
 
 async def test_an_answer_in_another_language_is_turned_back(app: Dojo, ada: ChatDriver) -> None:
     await ada.say("/interview backend mid system-design")
-    answer = await ada.say("Ich würde einen Cache vor die Datenbank setzen und ihn bei Änderungen leeren.")
+    answer = await ada.say(
+        "Ich würde einen Cache vor die Datenbank setzen und ihn bei Änderungen leeren."
+    )
     assert "English only" in answer and len(ada.last) == 1
     [session] = await sessions(app)
     assert [entry["by"] for entry in session.transcript] == ["interviewer"]

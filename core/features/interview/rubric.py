@@ -121,9 +121,8 @@ def grade_answer(
     """Grade one answer; `earlier` are the interview's previous answers (repeats earn 0)."""
     if question is None:
         return AnswerGrade((), ("(this question is no longer in the bank)",), (), ())
-    points = tuple(point.point for point in question.key_points)
     if repeats(answer, earlier):
-        return AnswerGrade((), points, (), (NOTE_REPEATED,))
+        return AnswerGrade((), tuple(p.point for p in question.key_points), (), (NOTE_REPEATED,))
     code_only = is_code_only(answer)
     question_pairs = {
         pair
@@ -149,7 +148,7 @@ def grade_answer(
     ]
     if len(kept) < len(usable):
         notes.add(NOTE_LIST)
-    reached = set().union(*(hits for _, hits in kept)) if kept else set()
+    reached: set[int] = set().union(*(hits for _, hits in kept)) if kept else set()
     said = [sentence for sentence, _ in kept]
     covered = [point.point for index, point in enumerate(points) if index in reached]
     missed = [point.point for index, point in enumerate(points) if index not in reached]
