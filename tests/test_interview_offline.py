@@ -248,3 +248,29 @@ async def test_an_answer_in_another_language_is_turned_back(app: Dojo, ada: Chat
     assert "English only" in answer and len(ada.last) == 1
     [session] = await sessions(app)
     assert [entry["by"] for entry in session.transcript] == ["interviewer"]
+
+
+async def test_junk_in_every_answer_finishes_nothing_and_earns_no_xp(
+    app: Dojo, ada: ChatDriver
+) -> None:
+    await ada.say("/interview backend mid system-design")
+    report = ""
+    for _ in range(5):  # main answers and follow-ups until the report comes
+        report = await ada.say("Blah blah, I like turtles and pizza, things and stuff, very scalable.")
+        if "Interview report" in report:
+            break
+    assert "Key-point coverage: 0/100" in report and "no completion XP" in report
+    assert not {"interview_started", "interview_completed"} & set(await xp_sources(app))
+
+
+async def test_a_pasted_answer_earns_once(ada: ChatDriver) -> None:
+    paste = (
+        "Cache-aside with a TTL, invalidate on writes, a lock so one request refills, and "
+        "selectivity decides whether the planner uses an index at all."
+    )
+    await ada.say("/interview backend mid system-design")
+    await ada.say(paste)
+    first = await ada.say("Jitter on the TTLs too.")
+    assert "Key-point coverage: 100/100" in first
+    second = await ada.say(paste)
+    assert "Key-point coverage: 0/100" in second and "repeats an earlier answer" in second

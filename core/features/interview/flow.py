@@ -132,14 +132,26 @@ async def start(context: Context, setup: Setup) -> list[Reply]:
             return [reply("No offline questions fit that choice. Try another role or focus.")]
         replies += [offline.notice(reason, switching=False), first]
     session.updated_at = context.now
-    return replies  # the start XP waits for the first answer (see `first_answer`)
+    return replies  # the start XP waits for the first answer (see `earns_start`)
 
 
-async def first_answer(context: Context, session: InterviewSession) -> list[Reply]:
-    """Starting an interview earns its XP with the first answer, not with /interview: an
-    interview opened and ended at once earns nothing. The reference makes it once only."""
-    if any(entry.get("kind") == "answer" for entry in session.transcript or []):
-        return []
+def earns_start(context: Context, session: InterviewSession, text: str) -> bool:
+    """Starting an interview earns its XP with the first real answer, not with /interview: an
+    interview opened and ended at once earns nothing, and offline the answer must make a key
+    point (typing "asdf" then /end earns nothing either). Asked before the answer is stored,
+    while the question it answers is still the current one."""
+    if (session.state or {}).get("start_xp"):
+        return False
+    return session.mode == "online" or offline.makes_a_point(session, bank_of(context), text)
+
+
+def _answers(session: InterviewSession) -> int:
+    return sum(1 for entry in session.transcript or [] if entry.get("kind") == "answer")
+
+
+async def record_start(context: Context, session: InterviewSession) -> list[Reply]:
+    """The start XP, once per interview (the reference makes a repeat a no-op too)."""
+    set_state(session, start_xp=True)
     _, announced = await context.record(
         Activity.INTERVIEW_STARTED,
         reference=f"interview:{session.id}",
@@ -164,8 +176,12 @@ async def answer(context: Context, session: InterviewSession, text: str) -> list
     answer_text = clean_answer(text)
     if session.mode == "offline" and looks_foreign(answer_text):
         raise UserError(FOREIGN)
-    started = await first_answer(context, session)
-    return started + await _answer(context, session, answer_text)
+    starts = earns_start(context, session, answer_text)
+    before = _answers(session)
+    replies = await _answer(context, session, answer_text)
+    if starts and _answers(session) > before:  # a failed model call stored nothing: no XP
+        replies += await record_start(context, session)
+    return replies
 
 
 async def _answer(context: Context, session: InterviewSession, answer_text: str) -> list[Reply]:

@@ -97,6 +97,13 @@ def grade_current(session: InterviewSession, question: BankQuestion | None) -> A
     return grade_answer(question, groups[-1].text if groups else "", earlier)
 
 
+def makes_a_point(session: InterviewSession, bank: InterviewBank, text: str) -> bool:
+    """Whether this answer to the current question makes at least one of its key points."""
+    question = bank.by_id.get(str((session.state or {}).get("qid")))
+    earlier = [group.text for group in question_groups(session) if group.text]
+    return bool(grade_answer(question, text, earlier).covered)
+
+
 def feedback_reply(
     session: InterviewSession, question: BankQuestion | None, grade: AnswerGrade
 ) -> Reply:

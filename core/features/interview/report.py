@@ -5,7 +5,8 @@ skills). An offline report holds key-point coverage only, overall and by focus a
 session and never mixed into skill_scores: /report shows it apart, labelled as coverage.
 Completion XP (and its 80+ bonus) is awarded once per interview (reference `interview:<id>`)
 and only for an interview that was finished: offline, every planned question answered or
-skipped with at least half answered; online, at least `ONLINE_MIN_ANSWERS` questions answered.
+skipped, and at least half of them answered with an answer that made a key point (so pasting
+junk into every question finishes nothing); online, at least `ONLINE_MIN_ANSWERS` answers.
 An interview ended earlier still gets its report, scored over all its questions, and no XP.
 """
 
@@ -184,7 +185,9 @@ NOT_FINISHED = (
     "Ended before every question was answered or skipped, so no completion XP: the score "
     "counts the unanswered questions as 0."
 )
-TOO_MANY_SKIPS = "More than half the questions were skipped, so no completion XP."
+TOO_FEW_POINTS = (
+    "Fewer than half the questions got an answer that made a key point, so no completion XP."
+)
 
 
 def render(session: InterviewSession, report: Report, xp: int) -> Reply:
@@ -216,5 +219,5 @@ def render(session: InterviewSession, report: Report, xp: int) -> Reply:
         unanswered = any(
             line.endswith("unanswered, 0") or "not reached" in line for line in report.questions
         )
-        lines.append(NOT_FINISHED if unanswered or not report.offline else TOO_MANY_SKIPS)
+        lines.append(NOT_FINISHED if unanswered or not report.offline else TOO_FEW_POINTS)
     return Reply(Doc.lines(*lines))

@@ -32,7 +32,8 @@ SKILLS = (
     "professionalism",
 )
 MISTAKE_COST = 1.5  # one asserted misconception undoes one and a half covered claims
-ENUMERATION_ITEMS = 4  # comma-separated parts that make a sentence an enumeration
+ENUMERATION_ITEMS = 4  # comma-separated parts that make a sentence an enumeration...
+TERM_WORDS = 3  # ... when the parts average this many words or fewer
 ECHO_SHARE = 0.6  # a sentence whose word pairs are mostly the question's says it back
 
 NOTE_REPEATED = "It repeats an earlier answer, so it earns nothing again."
@@ -102,6 +103,12 @@ def _beyond(concepts: Sequence[Phrase], given: set[str]) -> Sequence[Phrase]:
     return new or concepts
 
 
+def _enumerates(sentence: Sentence) -> bool:
+    """Many comma-separated parts of a word or three each: terms, not clauses."""
+    items = sentence.items
+    return items >= ENUMERATION_ITEMS and len(sentence.stems) / items <= TERM_WORDS
+
+
 def _makes(sentence: Sentence, point: KeyPoint, concepts: Sequence[Phrase]) -> bool:
     """Whether one sentence makes the point: affirms a concept or rejects an anti-pattern."""
     return (
@@ -139,12 +146,12 @@ def grade_answer(
         {index for index, point in enumerate(points) if _makes(s, point, concepts[index])}
         for s in usable
     ]
-    # An enumeration that makes three or more of the points at once is a list of the bank's
-    # terms, not an explanation of any of them.
+    # An enumeration of bare terms that makes three or more of the points at once is a list of
+    # the bank's vocabulary, not an explanation of any of them.
     kept = [
         (sentence, hits)
         for sentence, hits in zip(usable, made, strict=True)
-        if not (sentence.items >= ENUMERATION_ITEMS and len(hits) >= 3)
+        if not (_enumerates(sentence) and len(hits) >= 3)
     ]
     if len(kept) < len(usable):
         notes.add(NOTE_LIST)
@@ -176,9 +183,15 @@ class InterviewGrade:
         return max(0, self.planned - self.answered - self.skipped)
 
     @property
+    def substantive(self) -> int:
+        """Answers that made at least one key point: junk, pastes and lists make none."""
+        return sum(1 for answer in self.answers if answer.covered)
+
+    @property
     def finished(self) -> bool:
-        """Every question answered or skipped, and at least half of them answered."""
-        return self.unanswered == 0 and 2 * self.answered >= self.planned > 0
+        """Done, for completion XP: every question answered or skipped, and at least half of
+        them answered with an answer that made a key point."""
+        return self.unanswered == 0 and 2 * self.substantive >= self.planned > 0
 
 
 def grade_interview(answers: Sequence[AnswerGrade], skipped: int, planned: int) -> InterviewGrade:
