@@ -167,10 +167,25 @@ def _scores(grader: Grader, limit: int | None) -> dict[str, list[int]]:
     scores[PASTED] = [grader.pasted(qids, text) for qids, text in pasted_sets()[:limit]]
     first = answers(PER_ANSWER["correct and complete"])[:limit]
     scores[ONE_THEN_END] = [grader.one_then_end(q, text) for q, text in first]
+    for name, items in held_out().items():
+        scores[f"held out: {name}"] = [grader.answer(q, text) for q, text in items[:limit]]
     return scores
 
 
-def _meets(name: str, values: Sequence[int]) -> bool:
+def held_out() -> dict[str, Answers]:
+    """Sets written after tuning, on other questions, never used to change the bank: what the
+    grader does with answers it was not tuned on (reported, no target)."""
+    raw = json.loads((DATA / "interview_heldout.json").read_text(encoding="utf-8"))
+    return {
+        name: [(item["qid"], item["answer"]) for item in items]
+        for name, items in raw.items()
+        if isinstance(items, list)
+    }
+
+
+def _meets(name: str, values: Sequence[int]) -> bool | None:
+    if name not in TARGETS:
+        return None
     kind, bound = TARGETS[name]
     return mean(values) >= bound if kind == "mean>=" else max(values) <= bound
 
@@ -188,7 +203,7 @@ def run(limit: int | None = None, compare: bool = True) -> list[dict[str, Any]]:
             "answers": len(values),
             "mean": round(mean(values), 1),
             "max": max(values),
-            "target": " ".join(map(str, TARGETS[name])),
+            "target": " ".join(map(str, TARGETS.get(name, ("-",)))),
             "meets": _meets(name, values),
         }
         if name in old:
@@ -210,7 +225,7 @@ def main() -> None:
     rows = run()
     show(rows)
     for row in rows:
-        kind, _bound = TARGETS[row["class"]]
+        kind, _bound = TARGETS.get(row["class"], ("max<=", 0))
         value = row["mean"] if kind == "mean>=" else row["max"]
         figure = f"{row['class']} ({kind[:4]})"
         emit("honesty_interview", figure, value, "/100", target=row["target"], met=row["meets"])

@@ -16,11 +16,11 @@ import logging
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from core.features.interview.matching import words_of
+from core.features.interview.matching import FUNCTION_WORDS, words_of
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ def slug(text: str) -> str:
 
 
 Phrase = tuple[str, ...]  # the stems of one concept phrase
+_SMALL = frozenset(words_of(" ".join(FUNCTION_WORDS)))
 
 
 def phrases(concepts: Sequence[str]) -> tuple[Phrase, ...]:
@@ -66,6 +67,14 @@ class KeyPoint:
     mistake: str = ""  # what recommending a rejected concept means, for the feedback
 
     @property
+    def own_words(self) -> tuple[Phrase, ...]:
+        """The point's own content words, as extra single-word concepts: a plain-words answer
+        often says the point the way the point is written."""
+        known = {phrase for phrase in self.concepts}
+        words = [(word,) for word in words_of(self.point) if len(word) > 3 and word not in _SMALL]
+        return tuple(dict.fromkeys(phrase for phrase in words if phrase not in known))
+
+    @property
     def avoidance(self) -> bool:
         return bool(_AVOIDANCE.search(self.point))
 
@@ -87,6 +96,7 @@ class BankQuestion:
     follow_up: str
     key_points: tuple[KeyPoint, ...]
     misconceptions: tuple[Misconception, ...] = ()
+    specific: frozenset[str] = frozenset()  # its concept words that are rare in the bank
 
     @property
     def outline(self) -> str:
@@ -148,9 +158,37 @@ def _key_point(raw: Any) -> KeyPoint:
     return KeyPoint(raw["point"], concepts, rejects, str(raw.get("mistake") or raw["point"]))
 
 
+RARE_IN = 3  # a word in at most this many questions is specific evidence on its own
+
+
+def _vocabulary(question: BankQuestion) -> set[str]:
+    texts = [question.question, question.hint, question.follow_up]
+    texts += [point.point for point in question.key_points]
+    words = {word for text in texts for word in words_of(text)}
+    for point in question.key_points:
+        words.update(word for phrase in point.concepts for word in phrase)
+    return words
+
+
+def with_specific_words(questions: Sequence[BankQuestion]) -> list[BankQuestion]:
+    """Mark each question's rare concept words: a word that few questions of the bank use
+    ("selectivity", "tombstone") shows a point by itself, a common one ("server") does not."""
+    counts: dict[str, int] = {}
+    vocabularies = [_vocabulary(question) for question in questions]
+    for words in vocabularies:
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    marked = []
+    for question in questions:
+        own = {phrase[0] for p in question.key_points for phrase in p.concepts if len(phrase) == 1}
+        rare = frozenset(word for word in own if counts.get(word, 0) <= RARE_IN)
+        marked.append(replace(question, specific=rare))
+    return marked
+
+
 class InterviewBank:
     def __init__(self, questions: Sequence[BankQuestion]) -> None:
-        self.questions = tuple(questions)
+        self.questions = tuple(with_specific_words(questions))
         self.by_id = {question.id: question for question in self.questions}
 
     @classmethod

@@ -224,7 +224,7 @@ def _starts_clause(tokens: Sequence[str], index: int) -> bool:
     return index < len(tokens) and tokens[index] in CLAUSE_STARTERS
 
 
-def parse_sentence(raw: str) -> Sentence | None:
+def parse_sentence(raw: str, polarity: bool = True) -> Sentence | None:
     tokens = [stem(token) if token.isalnum() else token for token in _TOKEN.findall(raw)]
     stems: list[str] = []
     denied: list[bool] = []
@@ -244,7 +244,7 @@ def parse_sentence(raw: str) -> Sentence | None:
         ):
             negations = 0
             clause += 1
-        phrase = _negator_phrase(tokens, index)
+        phrase = _negator_phrase(tokens, index) if polarity else 0
         if phrase:
             negations += 1
             stems.extend(tokens[index : index + phrase])
@@ -258,7 +258,7 @@ def parse_sentence(raw: str) -> Sentence | None:
         stems.append(token)
         clauses.append(clause)
         denied.append(negations % 2 == 1)
-        if token in NEGATORS:
+        if token in NEGATORS and polarity:
             negations += 1
         index += 1
     if not stems:
@@ -266,7 +266,7 @@ def parse_sentence(raw: str) -> Sentence | None:
     ignorant = any(_contains(stems, phrase) for phrase in IGNORANCE)
     function_share = sum(1 for word in stems if word in _FUNCTION_STEMS) / len(stems)
     hedged = raw.rstrip().endswith("?") or any(word in HEDGES for word in stems)
-    items = tokens.count(",") + 1
+    items = sum(1 for token in tokens if token in (",", "and", "or")) + 1
     return Sentence(
         tuple(stems), tuple(denied), tuple(clauses), ignorant, hedged, function_share, items
     )
@@ -284,11 +284,12 @@ def _contains(stems: Sequence[str], phrase: Sequence[str]) -> bool:
     return any(tuple(stems[i : i + size]) == tuple(phrase) for i in range(len(stems) - size + 1))
 
 
-def sentences(text: str) -> list[Sentence]:
-    """The answer as sentences, for matching (code identifiers are split into words)."""
+def sentences(text: str, code: bool = False) -> list[Sentence]:
+    """The answer as sentences, for matching (code identifiers are split into words). In code,
+    `not` is logic, not a denial, so polarity is not read."""
     found = []
     for raw in _SENTENCE_END.split(normalise(_split_identifiers(text))):
-        parsed = parse_sentence(raw)
+        parsed = parse_sentence(raw, polarity=not code)
         if parsed is not None:
             found.append(parsed)
     return found

@@ -34,6 +34,7 @@ SKILLS = (
 MISTAKE_COST = 1.5  # one asserted misconception undoes one and a half covered claims
 ENUMERATION_ITEMS = 4  # comma-separated parts that make a sentence an enumeration...
 TERM_WORDS = 3  # ... when the parts average this many words or fewer
+MIN_WORDS_FOR_POINT = 2  # single-word concepts needed to make a point
 ECHO_SHARE = 0.6  # a sentence whose word pairs are mostly the question's says it back
 
 NOTE_REPEATED = "It repeats an earlier answer, so it earns nothing again."
@@ -109,13 +110,27 @@ def _enumerates(sentence: Sentence) -> bool:
     return items >= ENUMERATION_ITEMS and len(sentence.stems) / items <= TERM_WORDS
 
 
-def _makes(sentence: Sentence, point: KeyPoint, concepts: Sequence[Phrase]) -> bool:
-    """Whether one sentence makes the point: affirms a concept or rejects an anti-pattern."""
-    return (
-        _said([sentence], concepts, "affirmed")
-        or _said([sentence], point.rejects, "rejected")
-        or (point.avoidance and _said([sentence], concepts, "rejected"))
-    )
+def _evidence(sentence: Sentence, point: KeyPoint, concepts: Sequence[Phrase]) -> set[int]:
+    """Which of the point's concepts one sentence speaks for (-1: it rejects the anti-pattern,
+    which makes the point by itself)."""
+    found = {
+        index
+        for index, phrase in enumerate(concepts)
+        if (mention := sentence.mentions(phrase)).affirmed or (point.avoidance and mention.rejected)
+    }
+    if _said([sentence], point.rejects, "rejected"):
+        found.add(-1)
+    return found
+
+
+def _enough(found: set[int], concepts: Sequence[Phrase], specific: frozenset[str]) -> bool:
+    """A point is made by a rejected anti-pattern, a phrase of two words or more, a word few
+    questions of the bank use, or two of its common single-word concepts: one common word
+    ("server", "version") alone is a mention, not a claim."""
+    if -1 in found or (found and len(concepts) == 1):
+        return True
+    strong = any(len(concepts[i]) > 1 or concepts[i][0] in specific for i in found)
+    return strong or len(found) >= MIN_WORDS_FOR_POINT
 
 
 def _said(usable: Sequence[Sentence], concepts: Sequence[Phrase], how: str) -> bool:
@@ -137,25 +152,39 @@ def grade_answer(
         for pair in _pairs(said.stems)
     }
     given = {word for said in sentences(question.question) for word in said.stems}
-    usable, notes = _usable(sentences(answer), question_pairs, code_only)
+    usable, notes = _usable(sentences(answer, code=code_only), question_pairs, code_only)
     if code_only:
         notes.add(NOTE_CODE)
     points = question.key_points
-    concepts = [_beyond(point.concepts, given) for point in points]
+    concepts = [_beyond(point.concepts + point.own_words, given) for point in points]
+    evidence = [
+        [_evidence(sentence, point, concepts[index]) for index, point in enumerate(points)]
+        for sentence in usable
+    ]
     made = [
-        {index for index, point in enumerate(points) if _makes(s, point, concepts[index])}
-        for s in usable
+        {
+            index
+            for index, found in enumerate(row)
+            if _enough(found, concepts[index], question.specific)
+        }
+        for row in evidence
     ]
     # An enumeration of bare terms that makes three or more of the points at once is a list of
     # the bank's vocabulary, not an explanation of any of them.
     kept = [
-        (sentence, hits)
-        for sentence, hits in zip(usable, made, strict=True)
+        (sentence, row)
+        for sentence, row, hits in zip(usable, evidence, made, strict=True)
         if not (_enumerates(sentence) and len(hits) >= 3)
     ]
     if len(kept) < len(usable):
         notes.add(NOTE_LIST)
-    reached: set[int] = set().union(*(hits for _, hits in kept)) if kept else set()
+    reached = {
+        index
+        for index in range(len(points))
+        if _enough(
+            set().union(*(row[index] for _, row in kept)), concepts[index], question.specific
+        )
+    }
     said = [sentence for sentence, _ in kept]
     covered = [point.point for index, point in enumerate(points) if index in reached]
     missed = [point.point for index, point in enumerate(points) if index not in reached]
