@@ -90,3 +90,63 @@ def test_other_languages_are_recognised() -> None:
     )
     assert looks_foreign("Я бы использовал стек для хранения открывающих скобок и проверял пары.")
     assert not looks_foreign("I would use a stack, because every opener must be remembered.")
+
+
+# The interview rows of content-review.tsv: keywords that named the anti-pattern (or a
+# misconception, or an out-of-date tool) and so earned the point that warns against it.
+FLAGGED = {
+    "backend-sec-001": ("plaintext", "reversible", "fast hash", "per second"),
+    "backend-arch-002": ("big bang", "rewrite"),
+    "frontend-sec-001": ("innerhtml", "dangerouslysetinnerhtml"),
+    "fullstack-sec-002": ("localstorage",),
+    "frontend-test-001": ("implementation details",),
+    "frontend-test-003": ("retry",),
+    "devops-dbg-001": ("delete",),
+    "devops-sec-002": ("long-lived", "access keys"),
+    "fullstack-db-002": ("table lock",),
+    "mobile-sec-001": (
+        "sharedpreferences",
+        "userdefaults",
+        "plain text",
+        "encryptedsharedpreferences",
+    ),
+    "mobile-sec-002": ("obfuscate", "obfuscation"),
+    "backend-beh-003": ("defensive", "personally"),
+    "backend-beh-006": ("corners", "tech debt"),
+    "data-db-001": ("not in",),
+    "backend-sd-003": ("exactly once",),
+    "devops-cloud-003": ("dynamodb",),
+}
+
+
+@pytest.mark.parametrize("qid", sorted(FLAGGED))
+def test_flagged_keywords_no_longer_earn_a_point(bank: InterviewBank, qid: str) -> None:
+    from core.features.interview.bank import phrases
+
+    question = bank.by_id[qid]
+    earning = {phrase for point in question.key_points for phrase in point.concepts}
+    for keyword in FLAGGED[qid]:
+        assert not set(phrases([keyword])) & earning, f"{qid}: '{keyword}' still earns a point"
+
+
+def test_the_out_of_scope_inp_point_is_gone(bank: InterviewBank) -> None:
+    points = [point.point for point in bank.by_id["frontend-perf-002"].key_points]
+    assert not any("INP" in point for point in points)
+
+
+@pytest.mark.parametrize(
+    ("qid", "answer"),
+    [
+        ("data-db-001", "Select customers where id NOT IN (select customer_id from orders)."),
+        ("backend-sd-003", "With Kafka we get exactly once delivery all the way to the phone."),
+        ("mobile-sec-002", "Obfuscate the key so it cannot be extracted from the app."),
+        ("backend-arch-002", "We should rewrite everything as microservices in one big bang."),
+        ("frontend-sec-001", "Just set innerHTML to the comment text, it is fine."),
+        ("mobile-sec-001", "Store the tokens in SharedPreferences so they survive restarts."),
+    ],
+)
+def test_asserting_a_flagged_misconception_costs(
+    bank: InterviewBank, qid: str, answer: str
+) -> None:
+    grade = grade_answer(bank.by_id[qid], answer)
+    assert grade.mistakes and grade.score == 0

@@ -256,7 +256,9 @@ async def test_junk_in_every_answer_finishes_nothing_and_earns_no_xp(
     await ada.say("/interview backend mid system-design")
     report = ""
     for _ in range(5):  # main answers and follow-ups until the report comes
-        report = await ada.say("Blah blah, I like turtles and pizza, things and stuff, very scalable.")
+        report = await ada.say(
+            "Blah blah, I like turtles and pizza, things and stuff, very scalable."
+        )
         if "Interview report" in report:
             break
     assert "Key-point coverage: 0/100" in report and "no completion XP" in report
@@ -274,3 +276,17 @@ async def test_a_pasted_answer_earns_once(ada: ChatDriver) -> None:
     assert "Key-point coverage: 100/100" in first
     second = await ada.say(paste)
     assert "Key-point coverage: 0/100" in second and "repeats an earlier answer" in second
+
+
+async def test_code_only_and_empty_fences_get_a_clear_line(app: Dojo, ada: ChatDriver) -> None:
+    await ada.say("/interview backend mid system-design")
+    assert "code block is empty" in await ada.say("```python\n```")
+    await ada.say("/skip")  # to the index question, which has no follow-up
+    code = "```sql\nSELECT * FROM t WHERE lower(email) = 'a';\n```"
+    answer = await ada.say(code)
+    assert "Only code: the names in it count" in answer and "Key-point coverage" in answer
+    [session] = await sessions(app)
+    assert [entry["kind"] for entry in session.transcript if entry["by"] == "candidate"] == [
+        "skip",
+        "answer",
+    ]

@@ -20,7 +20,7 @@ from core.features.interview.bank import InterviewBank
 from core.features.interview.options import Setup
 from core.features.interview.prompts import HINT_REQUEST, SKIPPED, answer_message, end_message
 from core.features.interview.report import complete, from_model, offline_report
-from core.features.interview.screening import looks_foreign
+from core.features.interview.screening import is_empty_fence, looks_foreign
 from core.features.interview.store import (
     abandon,
     active_session,
@@ -164,6 +164,8 @@ def clean_answer(text: str) -> str:
     answer = text.strip()
     if not answer:
         raise UserError("That answer is empty. Type your answer, or /skip this question.")
+    if not answer.replace("`", "").strip() or is_empty_fence(answer):
+        raise UserError("That code block is empty. Paste your answer inside it, or /skip.")
     if len(answer) > MAX_ANSWER_CHARS:
         raise UserError(
             f"That answer is {len(answer):,} characters; please keep it under "
@@ -327,7 +329,7 @@ async def end(
             return [
                 reply(
                     f"⚠️ {failure} Your interview is kept: send /end again later, "
-                    "or get a rubric-scored report now.",
+                    "or get an offline key-point coverage report now.",
                     buttons=(
                         (Button("Offline report", codec.encode("iv", "rubric", session.id)),),
                     ),

@@ -49,6 +49,16 @@ def is_code_only(text: str) -> bool:
     return len(lines) >= 2 and all(_CODE_LINE.match(line) for line in lines)
 
 
+def is_empty_fence(text: str) -> bool:
+    """Only fences with nothing but a language name between them."""
+    if "```" not in text or _FENCE.sub("", text).strip():
+        return False
+    return not any(
+        "\n".join(block.split("\n")[1:]).replace("```", "").strip()
+        for block in re.findall(r"```[^\n]*\n?.*?(?:```|$)", text, re.DOTALL)
+    )
+
+
 def _triples(text: str) -> set[tuple[str, ...]]:
     words = words_of(text)
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
