@@ -150,3 +150,15 @@ def test_asserting_a_flagged_misconception_costs(
 ) -> None:
     grade = grade_answer(bank.by_id[qid], answer)
     assert grade.mistakes and grade.score == 0
+
+
+def test_an_admission_voids_what_it_covers_not_a_later_attempt(bank: InterviewBank) -> None:
+    question = bank.by_id["backend-code-001"]
+    attempt = grade_answer(
+        question,
+        "I'm not sure about the complexity, but I think we push each opener on a stack and "
+        "pop it when a closer comes.",
+    )
+    assert any(point.startswith("Use a stack") for point in attempt.covered)
+    seen = grade_answer(question, "I've seen stack, push and pop, but I don't know what they do.")
+    assert seen.covered == () and NOTE_UNKNOWN in seen.notes

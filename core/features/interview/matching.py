@@ -147,10 +147,15 @@ class Sentence:
     stems: tuple[str, ...]
     denied: tuple[bool, ...]
     clauses: tuple[int, ...]  # which clause of the sentence each stem is in
-    ignorant: bool  # "I don't know", "never heard of ..."
+    unknown: frozenset[int]  # clauses that admit not knowing ("never heard of ...")
     hedged: bool
     function_share: float  # share of small words: near 0 for a bare list of terms
     items: int = 1  # comma-separated parts: many for an enumeration
+
+    @property
+    def ignorant(self) -> bool:
+        """Every clause of it admits not knowing."""
+        return bool(self.unknown) and set(self.clauses) <= self.unknown
 
     @property
     def is_list(self) -> bool:
@@ -172,6 +177,8 @@ class Sentence:
         """How the sentence speaks of one phrase: affirmed, rejected, or recommended."""
         affirmed = rejected = recommended = False
         for start in self.find(phrase):
+            if self.clauses[start] in self.unknown:
+                continue  # "I have never heard of X" says nothing for X
             end = start + len(phrase)
             if self.denied[start] or self._judged_bad(end):
                 rejected = True
@@ -263,12 +270,17 @@ def parse_sentence(raw: str, polarity: bool = True) -> Sentence | None:
         index += 1
     if not stems:
         return None
-    ignorant = any(_contains(stems, phrase) for phrase in IGNORANCE)
+    # An admission covers its clause and those before it ("I've seen X and Y, but I don't
+    # know what they mean"), not a later attempt ("I'm not sure, but I'd use a stack").
+    admitted = [clauses[start] for phrase in IGNORANCE for start in _starts(stems, phrase)]
+    unknown = frozenset(range(max(admitted) + 1)) if admitted else frozenset()
     function_share = sum(1 for word in stems if word in _FUNCTION_STEMS) / len(stems)
-    hedged = raw.rstrip().endswith("?") or any(word in HEDGES for word in stems)
+    hedged = raw.rstrip().endswith("?") or (
+        len(stems) < 6 and any(word in HEDGES for word in stems)
+    )
     items = sum(1 for token in tokens if token in (",", "and", "or")) + 1
     return Sentence(
-        tuple(stems), tuple(denied), tuple(clauses), ignorant, hedged, function_share, items
+        tuple(stems), tuple(denied), tuple(clauses), unknown, hedged, function_share, items
     )
 
 
@@ -279,9 +291,9 @@ def _negator_phrase(tokens: Sequence[str], index: int) -> int:
     return 0
 
 
-def _contains(stems: Sequence[str], phrase: Sequence[str]) -> bool:
+def _starts(stems: Sequence[str], phrase: Sequence[str]) -> list[int]:
     size = len(phrase)
-    return any(tuple(stems[i : i + size]) == tuple(phrase) for i in range(len(stems) - size + 1))
+    return [i for i in range(len(stems) - size + 1) if tuple(stems[i : i + size]) == tuple(phrase)]
 
 
 def sentences(text: str, code: bool = False) -> list[Sentence]:

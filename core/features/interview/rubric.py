@@ -82,10 +82,12 @@ def _usable(
     found: Sequence[Sentence], question_pairs: set[tuple[str, str]], code_only: bool
 ) -> tuple[list[Sentence], set[str]]:
     """The sentences that can earn, and notes on those that cannot."""
-    admits = any(sentence.ignorant for sentence in found)
+    admits = any(sentence.unknown for sentence in found)
     usable: list[Sentence] = []
     notes: set[str] = set()
     for sentence in found:
+        if sentence.unknown:
+            notes.add(NOTE_UNKNOWN)
         if sentence.ignorant or (admits and sentence.hedged):
             notes.add(NOTE_UNKNOWN)
         elif sentence.is_list and not code_only:
