@@ -1,6 +1,6 @@
 """Honesty benchmark, interview half: graded answer sets through the offline interviewer.
 
-Each class of answers (bench/data/interview_*.json, written by hand for this benchmark; the
+Each class of answers (bench/answer_sets/interview_*.json, written by hand for this benchmark; the
 keyword-salad and "I don't know" sets were built once from the public bank's own concept
 lists, the strongest salad a learner could write) is graded by the function the interview
 flow uses, and by today's grader for comparison: the grader as it was at `BASELINE`, read
@@ -34,7 +34,7 @@ from core.features.interview.report import offline_report
 from core.features.interview.rubric import grade_answer, grade_interview
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "bench" / "data"
+DATA = ROOT / "bench" / "answer_sets"
 BASELINE = "cf0050b"  # main before this work: today's grader
 PER_ANSWER = {
     "correct and complete": "interview_correct.json",
