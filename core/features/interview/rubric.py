@@ -4,6 +4,10 @@ No model is involved, so the score says exactly what it measures: key-point cove
 share of the question's claims the answer makes in its own sentences, less a penalty for
 each misconception it asserts. Structure, length and vocabulary earn nothing by themselves.
 
+A sentence makes a claim with a concept phrase of two or more words, a concept word that few
+questions of the bank use, a rejected anti-pattern, or two of the claim's single words (its
+concepts and the words of the claim itself): one common word ("server", "DNS") is a mention.
+
 An answer earns only what it says about this question. Nothing is earned by:
 - a bare list of terms (a "sentence" without the small words that make one),
 - a sentence that only says the question back,
@@ -174,19 +178,13 @@ def grade_answer(
     # An enumeration of bare terms that makes three or more of the points at once is a list of
     # the bank's vocabulary, not an explanation of any of them.
     kept = [
-        (sentence, row)
-        for sentence, row, hits in zip(usable, evidence, made, strict=True)
+        (sentence, hits)
+        for sentence, hits in zip(usable, made, strict=True)
         if not (_enumerates(sentence) and len(hits) >= 3)
     ]
     if len(kept) < len(usable):
         notes.add(NOTE_LIST)
-    reached = {
-        index
-        for index in range(len(points))
-        if _enough(
-            set().union(*(row[index] for _, row in kept)), concepts[index], question.specific
-        )
-    }
+    reached: set[int] = set().union(*(hits for _, hits in kept))  # a point is made in a sentence
     said = [sentence for sentence, _ in kept]
     covered = [point.point for index, point in enumerate(points) if index in reached]
     missed = [point.point for index, point in enumerate(points) if index not in reached]
