@@ -30,7 +30,7 @@ from core.features.interview.store import (
     is_busy,
     set_state,
 )
-from core.features.interview.transcript import answered_groups
+from core.features.interview.transcript import answered_groups, question_groups
 from core.features.interview.voice import voice_for
 from core.messages import Button, Reply, reply
 from core.ports import LLMUnavailable
@@ -43,6 +43,11 @@ FOREIGN = (
     "recorded. Answer in English, or /skip this question."
 )
 NO_INTERVIEW = "You have no interview in progress here. Start one with /interview."
+NOT_GRADABLE = (
+    "Offline grading scores answers against the key points of Dojo's own questions, and this "
+    "interview's questions came from the AI, so it has nothing to grade them against."
+)
+KEPT = "Your interview is kept: send /end again in a while for the AI's report."
 BUSY = "⏳ I'm still working on your previous message. One moment, then carry on."
 
 
@@ -326,17 +331,14 @@ async def end(
         except BudgetExceeded:
             reason = "over-budget"
         except LLMUnavailable as failure:
-            return [
-                reply(
-                    f"⚠️ {failure} Your interview is kept: send /end again later, "
-                    "or get an offline key-point coverage report now.",
-                    buttons=(
-                        (Button("Offline report", codec.encode("iv", "rubric", session.id)),),
-                    ),
-                )
-            ]
+            return [reply(f"⚠️ {failure} {KEPT}")]
         else:
             assert result.data is not None
             return await complete(context, session, from_model(result.data, len(groups)))
+    if not any(group.qid for group in question_groups(session)):
+        # Every question came from the AI: there are no key points to grade offline.
+        if reason == "over-budget":
+            return [reply(NOT_GRADABLE), *await switch_offline(context, session, reason)]
+        return [reply(f"{NOT_GRADABLE} {KEPT}")]
     replies = [offline.notice(reason, switching=True)] if reason not in (None, "offline") else []
     return replies + await complete(context, session, offline_report(session, bank_of(context)))

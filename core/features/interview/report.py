@@ -74,9 +74,14 @@ def offline_report(session: InterviewSession, bank: InterviewBank) -> Report:
     lines: list[str] = []
     by_focus: dict[str, list[int]] = {}
     earlier: list[str] = []
-    skipped = 0
+    skipped = ungraded = 0
     for number, group in enumerate(groups, 1):
-        question = bank.by_id.get(group.qid or "")
+        if group.qid is None:  # asked by the AI before the switch to offline: no key points
+            ungraded += 1
+            lines.append(f"Q{number}: asked by the AI before the switch, not graded offline")
+            earlier.append(group.text)
+            continue
+        question = bank.by_id.get(group.qid)
         focus = question.focus if question else "other"
         if not group.answers:
             skipped += group.skipped
@@ -94,7 +99,7 @@ def offline_report(session: InterviewSession, bank: InterviewBank) -> Report:
     planned = int((session.state or {}).get("limit", 0) or len(groups))
     for number in range(len(groups) + 1, planned + 1):
         lines.append(f"Q{number}: not reached, 0")
-    result = grade_interview(grades, skipped, planned)
+    result = grade_interview(grades, skipped, planned - ungraded)
     mistakes = [mistake for grade in grades for mistake in grade.mistakes]
     missed = [point for grade in grades for point in grade.missed]
     strengths = [point for grade in grades for point in grade.covered][:3] or [
