@@ -42,8 +42,9 @@ _VERDICTS = (
     "bad", "dangerous", "unsafe", "insecure", "vulnerable", "risky", "wrong", "harmful",
     "antipattern", "anti", "mistake", "deprecated", "broken", "discouraged", "terrible",
     "fragile", "brittle", "flawed", "exploitable", "obsolete", "outdated", "unreliable",
-    "insufficient", "inadequate", "unnecessary", "pointless", "waste", "useless", "overkill", "crackable", "impossible", "myth", "unrealistic", "hides",
-    "hide", "masks", "mask", "unachievable",
+    "insufficient", "inadequate", "unnecessary", "pointless", "waste", "useless", "overkill",
+    "crackable", "impossible", "myth", "unrealistic", "hides", "hide", "masks", "mask",
+    "unachievable",
 )  # fmt: skip
 _VERDICT_PAIRS = (("too", "fast"), ("too", "weak"), ("too", "cheap"), ("exposed", "to"))
 _COPULAS = (
@@ -94,12 +95,8 @@ _SMALL_WORDS = (
 FUNCTION_WORDS = frozenset(_SMALL_WORDS.split())
 
 
-def stem(word: str) -> str:
-    return _cached_stem(word)
-
-
 @lru_cache(maxsize=65536)
-def _cached_stem(word: str) -> str:
+def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 

@@ -93,9 +93,8 @@ def offline_report(session: InterviewSession, bank: InterviewBank) -> Report:
         grades.append(grade)
         by_focus.setdefault(focus, []).append(grade.score)
         wrong = f", {len(grade.mistakes)} mistake(s)" if grade.mistakes else ""
-        lines.append(
-            f"Q{number} ({focus}): {len(grade.covered)} of {grade.total} points{wrong}, {grade.score}"
-        )
+        points = f"{len(grade.covered)} of {grade.total} points{wrong}"
+        lines.append(f"Q{number} ({focus}): {points}, {grade.score}")
     planned = int((session.state or {}).get("limit", 0) or len(groups))
     for number in range(len(groups) + 1, planned + 1):
         lines.append(f"Q{number}: not reached, 0")
