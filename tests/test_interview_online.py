@@ -303,17 +303,8 @@ async def test_budget_gone_at_the_end_carries_on_with_bank_questions(
     await ada.say("Sharding by user id, with a cache in front.")
     async with app.services.uow_factory() as uow:
         user_id = await uow.session.scalar(select(User.id))
-        uow.session.add(
-            AiUsage(
-                user_id=user_id,
-                feature="review",
-                model=MODEL,
-                cost_usd=Decimal("3.50"),
-                status="ok",
-                created_at=clock.now(),
-            )
-        )
-        await uow.commit()
+    assert user_id is not None
+    await spend_already(app, user_id, Decimal("3.50"))
     ended = await ada.say("/end")
     assert "nothing to grade them against" in ended and "Switching to offline mode" in ended
     assert "slow database" in ended  # a bank question: the interview goes on offline
