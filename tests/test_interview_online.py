@@ -117,7 +117,9 @@ async def test_online_interview_caches_a_byte_identical_prefix(
     assert "How do you generate ids?" in await ada.say("Base62 ids from a counter, cached reads.")
     assert "production incident" in await ada.say(INJECTION)
     assert "what you changed after it" in await ada.say("/hint")
-    assert "what you changed after it" in await ada.say("/hint")  # kept: no second call, counted once
+    assert "what you changed after it" in await ada.say(
+        "/hint"
+    )  # kept: no second call, counted once
     report = await ada.say("/end")
     assert "assessed by Claude" in report and "Overall: 72/100" in report
     assert not fake.violations
