@@ -76,3 +76,23 @@ async def test_the_chart_survives_a_hostile_display_name(sqlite_dojo: Dojo) -> N
     await add_scores(sqlite_dojo, "$\\frac{x", (50, 50, 50, 50, 50, 50, 50))
     await chat.say("/report")
     assert chat.last[0].image is not None
+
+
+async def test_offline_coverage_is_kept_apart_from_ai_skills(sqlite_dojo: Dojo) -> None:
+    from tests.fakes.interview_bank import tiny_bank
+
+    sqlite_dojo.services.extras["interview_bank"] = tiny_bank()
+    ada = ChatDriver(sqlite_dojo.router, "ada")
+    await ada.say("/interview backend mid system-design")
+    await ada.say("Cache-aside: on a miss load from the database and set a TTL.")
+    await ada.say("/end")
+    answer = await ada.say("/report")
+    assert "Offline key-point coverage (not AI-assessed)" in answer
+    assert "AI-assessed skills: none yet" in answer and "Communication" not in answer
+    image = ada.last[0].image
+    assert image is not None and image.data.startswith(PNG_MAGIC)
+    assert image.caption == "Offline key-point coverage (not AI-assessed)"
+    await add_scores(sqlite_dojo, "ada", (60, 50, 40, 70, 90, 80, 65))
+    both = await ada.say("/report")
+    assert "Communication: 60" in both and "key-point coverage" in both
+    assert ada.last[0].image is not None and "AI-assessed skills · " in ada.last[0].image.caption

@@ -14,9 +14,9 @@ ENTRIES = [
         "hint": "Think about what happens when the data changes.",
         "follow_up": "How do you stop a thundering herd when a hot key expires?",
         "key_points": [
-            {"point": "Cache-aside reads", "keywords": ["cache-aside", "read-through", "lazy"]},
-            {"point": "Invalidation on writes", "keywords": ["invalidat", "evict", "ttl"]},
-            {"point": "Stampede protection", "keywords": ["lock", "single flight", "jitter"]},
+            {"point": "Cache-aside reads", "concepts": ["cache-aside", "read-through", "lazy loading", "load on a miss"]},
+            {"point": "Invalidation on writes", "concepts": ["invalidate", "invalidation", "evict", "ttl"]},
+            {"point": "Stampede protection", "concepts": ["lock", "single flight", "jitter", "request coalescing"]},
         ],
     },
     {
@@ -28,8 +28,8 @@ ENTRIES = [
         "hint": "Consider selectivity and how the query filters.",
         "follow_up": "",
         "key_points": [
-            {"point": "Low selectivity", "keywords": ["selectiv", "cardinality"]},
-            {"point": "Functions on the column", "keywords": ["function", "expression"]},
+            {"point": "Low selectivity", "concepts": ["selectivity", "selective", "cardinality"]},
+            {"point": "Functions on the column", "concepts": ["function on the column", "expression", "wrapped in a function"]},
         ],
     },
     {
@@ -41,8 +41,8 @@ ENTRIES = [
         "hint": "Use situation, task, action, result.",
         "follow_up": "What would you do differently now?",
         "key_points": [
-            {"point": "Listened to the other view", "keywords": ["listen", "understand"]},
-            {"point": "A concrete result", "keywords": ["result", "outcome", "shipped"]},
+            {"point": "Listened to the other view", "concepts": ["listened", "understand", "their view"]},
+            {"point": "A concrete result", "concepts": ["result", "outcome", "shipped"]},
         ],
     },
 ]

@@ -1,4 +1,4 @@
-"""Mock interviews: online with Claude, or offline from the bundled bank with rubric scoring."""
+"""Mock interviews: online with Claude, or offline from the bank, graded on key-point coverage."""
 
 from core.features.interview.store import abandon_idle_interviews
 

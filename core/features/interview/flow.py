@@ -19,7 +19,8 @@ from core.features.interview import offline, online
 from core.features.interview.bank import InterviewBank
 from core.features.interview.options import Setup
 from core.features.interview.prompts import HINT_REQUEST, SKIPPED, answer_message, end_message
-from core.features.interview.report import answered_groups, complete, from_model, offline_report
+from core.features.interview.report import complete, from_model, offline_report
+from core.features.interview.screening import is_empty_fence, looks_foreign
 from core.features.interview.store import (
     abandon,
     active_session,
@@ -29,13 +30,24 @@ from core.features.interview.store import (
     is_busy,
     set_state,
 )
+from core.features.interview.transcript import answered_groups, question_groups
+from core.features.interview.voice import voice_for
 from core.messages import Button, Reply, reply
 from core.ports import LLMUnavailable
 from core.rules.xp import Activity
 from core.text import Doc, bold, italic
 
 MAX_ANSWER_CHARS = 6000
+FOREIGN = (
+    "Offline grading reads English only, so this answer can't be graded fairly and isn't "
+    "recorded. Answer in English, or /skip this question."
+)
 NO_INTERVIEW = "You have no interview in progress here. Start one with /interview."
+NOT_GRADABLE = (
+    "Offline grading scores answers against the key points of Dojo's own questions, and this "
+    "interview's questions came from the AI, so it has nothing to grade them against."
+)
+KEPT = "Your interview is kept: send /end again in a while for the AI's report."
 BUSY = "⏳ I'm still working on your previous message. One moment, then carry on."
 
 
@@ -125,18 +137,40 @@ async def start(context: Context, setup: Setup) -> list[Reply]:
             return [reply("No offline questions fit that choice. Try another role or focus.")]
         replies += [offline.notice(reason, switching=False), first]
     session.updated_at = context.now
+    return replies  # the start XP waits for the first answer (see `earns_start`)
+
+
+def earns_start(context: Context, session: InterviewSession, text: str) -> bool:
+    """Starting an interview earns its XP with the first real answer, not with /interview: an
+    interview opened and ended at once earns nothing, and offline the answer must make a key
+    point (typing "asdf" then /end earns nothing either). Asked before the answer is stored,
+    while the question it answers is still the current one."""
+    if (session.state or {}).get("start_xp"):
+        return False
+    return session.mode == "online" or offline.makes_a_point(session, bank_of(context), text)
+
+
+def _answers(session: InterviewSession) -> int:
+    return sum(1 for entry in session.transcript or [] if entry.get("kind") == "answer")
+
+
+async def record_start(context: Context, session: InterviewSession) -> list[Reply]:
+    """The start XP, once per interview (the reference makes a repeat a no-op too)."""
+    set_state(session, start_xp=True)
     _, announced = await context.record(
         Activity.INTERVIEW_STARTED,
         reference=f"interview:{session.id}",
         context=("interview", str(session.id)),
     )
-    return replies + announced
+    return announced
 
 
 def clean_answer(text: str) -> str:
     answer = text.strip()
     if not answer:
         raise UserError("That answer is empty. Type your answer, or /skip this question.")
+    if not answer.replace("`", "").strip() or is_empty_fence(answer):
+        raise UserError("That code block is empty. Paste your answer inside it, or /skip.")
     if len(answer) > MAX_ANSWER_CHARS:
         raise UserError(
             f"That answer is {len(answer):,} characters; please keep it under "
@@ -147,6 +181,17 @@ def clean_answer(text: str) -> str:
 
 async def answer(context: Context, session: InterviewSession, text: str) -> list[Reply]:
     answer_text = clean_answer(text)
+    if session.mode == "offline" and looks_foreign(answer_text):
+        raise UserError(FOREIGN)
+    starts = earns_start(context, session, answer_text)
+    before = _answers(session)
+    replies = await _answer(context, session, answer_text)
+    if starts and _answers(session) > before:  # a failed model call stored nothing: no XP
+        replies += await record_start(context, session)
+    return replies
+
+
+async def _answer(context: Context, session: InterviewSession, answer_text: str) -> list[Reply]:
     state = session.state or {}
     turns = int(state.get("turns", 0)) + 1
     if session.mode == "online":
@@ -177,8 +222,8 @@ async def answer(context: Context, session: InterviewSession, text: str) -> list
     add_entries(session, candidate(answer_text))
     set_state(session, turns=turns)
     session.updated_at = context.now
-    following = offline.after_answer(session, bank_of(context))
-    return [following] if following else await end(context, session)
+    replies, going_on = offline.after_answer(session, bank_of(context))
+    return replies if going_on else replies + await end(context, session)
 
 
 async def switch_offline(context: Context, session: InterviewSession, reason: str) -> list[Reply]:
@@ -220,7 +265,8 @@ async def skip(context: Context, session: InterviewSession) -> list[Reply]:
     set_state(session, turns=turns)
     session.updated_at = context.now
     following = offline.ask_next(session, bank_of(context))
-    return [offline.tagged("Skipped."), following] if following else await end(context, session)
+    skipped = offline.tagged(voice_for(session.persona).skipped)
+    return [skipped, following] if following else [skipped, *await end(context, session)]
 
 
 GENERIC_HINT = "Think aloud: state your assumptions, then walk through your approach step by step."
@@ -285,17 +331,14 @@ async def end(
         except BudgetExceeded:
             reason = "over-budget"
         except LLMUnavailable as failure:
-            return [
-                reply(
-                    f"⚠️ {failure} Your interview is kept: send /end again later, "
-                    "or get a rubric-scored report now.",
-                    buttons=(
-                        (Button("Offline report", codec.encode("iv", "rubric", session.id)),),
-                    ),
-                )
-            ]
+            return [reply(f"⚠️ {failure} {KEPT}")]
         else:
             assert result.data is not None
-            return await complete(context, session, from_model(result.data))
+            return await complete(context, session, from_model(result.data, len(groups)))
+    if not any(group.qid for group in question_groups(session)):
+        # Every question came from the AI: there are no key points to grade offline.
+        if reason == "over-budget":
+            return [reply(NOT_GRADABLE), *await switch_offline(context, session, reason)]
+        return [reply(f"{NOT_GRADABLE} {KEPT}")]
     replies = [offline.notice(reason, switching=True)] if reason not in (None, "offline") else []
     return replies + await complete(context, session, offline_report(session, bank_of(context)))

@@ -1,19 +1,26 @@
-"""The end-of-interview report: built by the model or by the offline rubric, then stored.
+"""The end-of-interview report: built by the model or by offline key-point grading, stored.
 
-Completing stores the scores on the session and in skill_scores (for /report's radar chart)
-and awards XP once per interview: the reference `interview:<id>` makes a repeat a no-op.
+A model's report holds six skill scores and goes to skill_scores (the radar chart's AI-assessed
+skills). An offline report holds key-point coverage only, overall and by focus area, kept on the
+session and never mixed into skill_scores: /report shows it apart, labelled as coverage.
+Completion XP (and its 80+ bonus) is awarded once per interview (reference `interview:<id>`)
+and only for an interview that was finished: offline, every planned question answered or
+skipped, and at least half of them answered with an answer that made a key point (so pasting
+junk into every question finishes nothing); online, at least `ONLINE_MIN_ANSWERS` answers.
+An interview ended earlier still gets its report, scored over all its questions, and no XP.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.context import Context
 from core.db.models import InterviewSession, SkillScore
 from core.features.interview.bank import InterviewBank
 from core.features.interview.offline import OFFLINE_TAG
-from core.features.interview.rubric import SKILLS, AnswerScore, score_answer, score_interview
+from core.features.interview.rubric import SKILLS, AnswerGrade, grade_answer, grade_interview
+from core.features.interview.transcript import question_groups
 from core.messages import Reply
 from core.rules.levels import progress_bar
 from core.rules.xp import Activity
@@ -27,14 +34,7 @@ SKILL_LABELS = {
     "problem_solving": "Problem solving",
     "professionalism": "Professionalism",
 }
-_ADVICE = {
-    "communication": "Lead with a one-line summary, then structure the details (first, then, finally).",
-    "code_quality": "Talk about how you'd test, name and keep the code maintainable.",
-    "requirements_gathering": "Start by stating assumptions and asking about scale and constraints.",
-    "technical_depth": "Explain how things work underneath and name their failure modes.",
-    "problem_solving": "Compare two approaches and say why you pick one (the trade-off).",
-    "professionalism": "Attempt every question, even partially; skip less and think aloud.",
-}
+ONLINE_MIN_ANSWERS = 3  # an online interview with fewer answers earns no completion XP
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,12 @@ class Report:
     next_steps: list[str]
     summary: str
     offline: bool
+    finished: bool = True  # every question answered or skipped: completion XP is due
+    questions: tuple[str, ...] = ()  # offline: one line per question
+    coverage: dict[str, int] = field(default_factory=dict)  # offline: by focus area
 
 
-def from_model(data: dict[str, Any]) -> Report:
+def from_model(data: dict[str, Any], answered: int = ONLINE_MIN_ANSWERS) -> Report:
     """The report from the model's answer: `report` holds the scores and points, `message` the
     summary (the shared interview schema, see prompts.py)."""
     report = data["report"]
@@ -60,52 +63,84 @@ def from_model(data: dict[str, Any]) -> Report:
         next_steps=[str(item) for item in report["next_steps"]],
         summary=str(data["message"]),
         offline=False,
+        finished=answered >= ONLINE_MIN_ANSWERS,
     )
-
-
-def answered_groups(session: InterviewSession) -> tuple[list[tuple[str | None, str]], int]:
-    """(question id, combined answer text) per answered question, and the number skipped."""
-    groups: list[tuple[str | None, list[str]]] = []
-    skipped = 0
-    current: tuple[str | None, list[str]] | None = None
-    for entry in session.transcript or []:
-        if entry.get("by") == "interviewer":
-            if entry.get("kind") == "question" or current is None:
-                current = (entry.get("qid"), [])
-                groups.append(current)
-        elif entry.get("kind") == "skip":
-            skipped += 1
-        elif current is not None:
-            current[1].append(str(entry.get("text", "")))
-    return [(qid, "\n".join(texts)) for qid, texts in groups if texts], skipped
 
 
 def offline_report(session: InterviewSession, bank: InterviewBank) -> Report:
-    groups, skipped = answered_groups(session)
-    scores: list[AnswerScore] = [
-        score_answer(bank.by_id.get(qid or ""), text) for qid, text in groups
+    """Key-point coverage over every question planned, answered or not."""
+    groups = question_groups(session)
+    grades: list[AnswerGrade] = []
+    lines: list[str] = []
+    by_focus: dict[str, list[int]] = {}
+    earlier: list[str] = []
+    skipped = ungraded = 0
+    for number, group in enumerate(groups, 1):
+        if group.qid is None:  # asked by the AI before the switch to offline: no key points
+            ungraded += 1
+            lines.append(f"Q{number}: asked by the AI before the switch, not graded offline")
+            earlier.append(group.text)
+            continue
+        question = bank.by_id.get(group.qid)
+        focus = question.focus if question else "other"
+        if not group.answers:
+            skipped += group.skipped
+            lines.append(f"Q{number} ({focus}): {'skipped' if group.skipped else 'unanswered'}, 0")
+            by_focus.setdefault(focus, []).append(0)
+            continue
+        grade = grade_answer(question, group.text, earlier)
+        earlier.append(group.text)
+        grades.append(grade)
+        by_focus.setdefault(focus, []).append(grade.score)
+        wrong = f", {len(grade.mistakes)} mistake(s)" if grade.mistakes else ""
+        points = f"{len(grade.covered)} of {grade.total} points{wrong}"
+        lines.append(f"Q{number} ({focus}): {points}, {grade.score}")
+    planned = int((session.state or {}).get("limit", 0) or len(groups))
+    for number in range(len(groups) + 1, planned + 1):
+        lines.append(f"Q{number}: not reached, 0")
+    result = grade_interview(grades, skipped, planned - ungraded)
+    mistakes = [mistake for grade in grades for mistake in grade.mistakes]
+    missed = [point for grade in grades for point in grade.missed]
+    strengths = [point for grade in grades for point in grade.covered][:3] or [
+        "No key point was made yet: the feedback after each question lists what to cover."
     ]
-    hints = int((session.state or {}).get("hints_used", 0))
-    result = score_interview(scores, skipped, hints)
-    ranked = sorted(result.skills.items(), key=lambda item: (-item[1], item[0]))
-    strengths = [f"{SKILL_LABELS[name]} ({value}/100)" for name, value in ranked if value >= 70][:3]
-    if not strengths:
-        strengths = [f"You answered {len(groups)} question(s) and saw the interview through."]
-    improvements = [f"Cover this point: {point}" for point in result.missed[:3]]
-    weakest = [name for name, _ in ranked[::-1][:2]]
-    improvements += [f"{SKILL_LABELS[name]}: {_ADVICE[name]}" for name in weakest]
+    improvements = [f"Avoid: {mistake}" for mistake in mistakes[:2]]
+    improvements += [f"Cover: {point}" for point in missed[: 4 - len(improvements)]]
+    if result.unanswered:
+        improvements.append(
+            f"{result.unanswered} question(s) were not answered and count as 0: finish the "
+            "interview for a full score."
+        )
+    if result.skipped:
+        improvements.append(
+            f"{result.skipped} skipped question(s) count as 0: attempt every one, even partly."
+        )
+    if not improvements:
+        improvements.append("Every key point covered: try the next difficulty level.")
     focus = (session.focus_areas or [session.role])[0]
     next_steps = [
-        f"Practise {SKILL_LABELS[weakest[0]].lower()}: {_ADVICE[weakest[0]]}",
+        "Read the outline after each question and say each point in your own sentences.",
         f"Take a /quiz on {focus} topics this week.",
-        "Run another /interview and aim to cover every key point.",
+        "Run another /interview and answer every question.",
     ]
     summary = (
-        f"Rubric score over {len(groups)} answered and {skipped} skipped question(s): "
-        "key points covered, structure and depth. An AI review would judge correctness too."
+        f"Key-point coverage over all {result.planned} question(s): {result.answered} "
+        f"answered, {result.skipped} skipped, {result.unanswered} not answered. Offline grading "
+        "checks which key points your sentences make and which misconceptions they assert; it "
+        "does not judge communication or depth as an AI interviewer would."
     )
+    coverage = {name: round(sum(values) / len(values)) for name, values in by_focus.items()}
     return Report(
-        result.overall, result.skills, strengths, improvements[:4], next_steps, summary, True
+        result.overall,
+        {},
+        strengths,
+        improvements[:5],
+        next_steps,
+        summary,
+        True,
+        finished=result.finished,
+        questions=tuple(lines),
+        coverage=coverage,
     )
 
 
@@ -119,6 +154,8 @@ async def complete(context: Context, session: InterviewSession, report: Report) 
         **report.skills,
         "summary": report.summary,
         "offline": report.offline,
+        "finished": report.finished,
+        **({"coverage": report.overall, "by_focus": report.coverage} if report.offline else {}),
     }
     session.strengths = list(report.strengths)
     session.improvements = list(report.improvements)
@@ -126,16 +163,19 @@ async def complete(context: Context, session: InterviewSession, report: Report) 
     session.duration_seconds = max(0, int((now - session.created_at).total_seconds()))
     session.completed_at = now
     session.updated_at = now
-    context.uow.session.add(
-        SkillScore(
-            user_id=session.user_id,
-            source_type="interview",
-            source_id=str(session.id),
-            overall=report.overall,
-            created_at=now,
-            **report.skills,
+    if not report.offline:
+        context.uow.session.add(
+            SkillScore(
+                user_id=session.user_id,
+                source_type="interview",
+                source_id=str(session.id),
+                overall=report.overall,
+                created_at=now,
+                **report.skills,
+            )
         )
-    )
+    if not report.finished:
+        return [render(session, report, 0)]
     outcome, announced = await context.record(
         Activity.INTERVIEW_COMPLETED,
         reference=f"interview:{session.id}",
@@ -145,16 +185,30 @@ async def complete(context: Context, session: InterviewSession, report: Report) 
     return [render(session, report, outcome.xp_gained), *announced]
 
 
+NOT_FINISHED = (
+    "Ended before every question was answered or skipped, so no completion XP: the score "
+    "counts the unanswered questions as 0."
+)
+TOO_FEW_POINTS = (
+    "Fewer than half the questions got an answer that made a key point, so no completion XP."
+)
+
+
 def render(session: InterviewSession, report: Report, xp: int) -> Reply:
-    source = f"{OFFLINE_TAG}: rubric scoring" if report.offline else "assessed by Claude"
-    lines: list[Any] = [
-        (bold("📋 Interview report"), f" · {session.role} · {session.difficulty}"),
-        italic(source),
-        ("Overall: ", bold(f"{report.overall}/100")),
-    ]
-    for skill in SKILLS:
-        value = report.skills[skill]
-        lines.append(f"{progress_bar(value / 100)} {SKILL_LABELS[skill]}: {value}")
+    header = (bold("📋 Interview report"), f" · {session.role} · {session.difficulty}")
+    if report.offline:
+        lines: list[Any] = [
+            header,
+            italic(f"{OFFLINE_TAG}: key-point coverage, not an AI assessment"),
+            ("Key-point coverage: ", bold(f"{report.overall}/100")),
+            f"{progress_bar(report.overall / 100)} {report.overall}",
+            *report.questions,
+        ]
+    else:
+        lines = [header, italic("assessed by Claude"), ("Overall: ", bold(f"{report.overall}/100"))]
+        for skill in SKILLS:
+            value = report.skills[skill]
+            lines.append(f"{progress_bar(value / 100)} {SKILL_LABELS[skill]}: {value}")
     for title, items in (
         ("Strengths", report.strengths),
         ("To improve", report.improvements),
@@ -165,4 +219,9 @@ def render(session: InterviewSession, report: Report, xp: int) -> Reply:
     lines.append(report.summary)
     if xp:
         lines.append(f"+{xp} XP")
+    elif not report.finished:
+        unanswered = any(
+            line.endswith("unanswered, 0") or "not reached" in line for line in report.questions
+        )
+        lines.append(NOT_FINISHED if unanswered or not report.offline else TOO_FEW_POINTS)
     return Reply(Doc.lines(*lines))

@@ -1,4 +1,10 @@
-"""What a report summarises: skill averages and this learner's practice counts."""
+"""What a report summarises: AI-assessed skill averages, offline key-point coverage apart from
+them, and this learner's practice counts.
+
+Offline interviews measure key-point coverage, not the six skills, so they never enter the
+skill averages: older offline reports that did write skill_scores rows are left out by their
+session, and coverage is read from the offline sessions themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from core.db.models import ActivityLog, SkillScore
+from core.db.models import ActivityLog, InterviewSession, SkillScore
 from core.db.uow import UnitOfWork
 from core.rules.xp import Activity
 
@@ -39,15 +45,55 @@ class Practice:
     average: float | None
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Offline interviews' key-point coverage: overall and by focus area (0-100)."""
+
+    interviews: int
+    overall: float
+    by_focus: dict[str, float]
+
+
+async def _offline_sessions(uow: UnitOfWork, user_id: int) -> list[tuple[int, dict[str, object]]]:
+    rows = await uow.session.execute(
+        select(InterviewSession.id, InterviewSession.feedback_scores).where(
+            InterviewSession.user_id == user_id, InterviewSession.status == "completed"
+        )
+    )
+    return [(int(id_), dict(scores)) for id_, scores in rows if scores and scores.get("offline")]
+
+
+async def coverage(uow: UnitOfWork, user_id: int) -> Coverage | None:
+    found = [scores for _, scores in await _offline_sessions(uow, user_id) if "coverage" in scores]
+    if not found:
+        return None
+    focus: dict[str, list[float]] = {}
+    for scores in found:
+        by_focus = scores.get("by_focus")
+        for name, value in (by_focus if isinstance(by_focus, dict) else {}).items():
+            focus.setdefault(str(name), []).append(float(value))
+    overall = sum(float(str(scores["coverage"])) for scores in found) / len(found)
+    return Coverage(
+        len(found), overall, {name: sum(v) / len(v) for name, v in sorted(focus.items())}
+    )
+
+
 async def skill_averages(uow: UnitOfWork, user_id: int) -> SkillAverages | None:
+    """Averages of AI-assessed skill scores only."""
     columns = [getattr(SkillScore, column) for column, _ in SKILLS]
+    offline = [str(id_) for id_, _ in await _offline_sessions(uow, user_id)]
+    where = [SkillScore.user_id == user_id]
+    if offline:
+        where.append(
+            ~(SkillScore.source_type == "interview") | SkillScore.source_id.not_in(offline)
+        )
     row = (
         await uow.session.execute(
             select(
                 func.count(SkillScore.id),
                 func.avg(SkillScore.overall),
                 *(func.avg(column) for column in columns),
-            ).where(SkillScore.user_id == user_id)
+            ).where(*where)
         )
     ).one()
     samples = int(row[0] or 0)

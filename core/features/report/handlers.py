@@ -5,20 +5,30 @@ from __future__ import annotations
 import asyncio
 
 from core.context import Context
-from core.features.report.chart import radar_png
-from core.features.report.data import SKILLS, Practice, practice, skill_averages
+from core.features.report.chart import COVERAGE_TITLE, SKILLS_TITLE, Series, report_png
+from core.features.report.data import (
+    SKILLS,
+    Coverage,
+    Practice,
+    SkillAverages,
+    coverage,
+    practice,
+    skill_averages,
+)
 from core.messages import Image, Reply, reply
 from core.registry import command
 from core.rules.levels import title_for
 from core.rules.streaks import local_date
 from core.rules.xp import Activity
-from core.text import Doc, bold
+from core.text import Doc, Span, bold
 from core.wording import counted
 
 _LABELS = dict(SKILLS)
+Line = str | tuple[Span | str, ...]
 NO_SCORES = (
     "No skill scores yet, so there is no chart to draw. Finish a mock interview (/interview, "
-    "then /end) and your report will show your six interview skills."
+    "then /end): with the AI interviewer your report shows six assessed skills; offline it "
+    "shows key-point coverage, kept apart from them."
 )
 
 
@@ -27,6 +37,33 @@ def _practice_line(name: str, done: Practice) -> str:
         return f"{name}: none yet"
     average = f", average score {done.average:.0f}" if done.average is not None else ""
     return f"{name}: {done.count}{average}"
+
+
+def _skill_lines(averages: SkillAverages | None) -> list[Line]:
+    if averages is None:
+        return [(bold(SKILLS_TITLE), ": none yet (they come from interviews with the AI)")]
+    return [
+        (
+            bold(SKILLS_TITLE),
+            f" (average of {counted(averages.samples, 'scored session')}, "
+            f"overall {averages.overall:.0f})",
+        ),
+        *(f"  {_LABELS[column]}: {averages.values[column]:.0f}" for column, _ in SKILLS),
+        f"Strongest: {_LABELS[averages.strongest()]}. Work on next: {_LABELS[averages.weakest()]}.",
+    ]
+
+
+def _coverage_lines(covered: Coverage | None) -> list[Line]:
+    if covered is None:
+        return []
+    return [
+        (
+            bold(COVERAGE_TITLE),
+            f" (average of {counted(covered.interviews, 'offline interview')}: "
+            f"{covered.overall:.0f}/100)",
+        ),
+        *(f"  {name}: {value:.0f}" for name, value in covered.by_focus.items()),
+    ]
 
 
 @command(
@@ -39,13 +76,21 @@ def _practice_line(name: str, done: Practice) -> str:
 async def report(context: Context) -> list[Reply]:
     user = context.user
     averages = await skill_averages(context.uow, user.id)
-    if averages is None:
+    covered = await coverage(context.uow, user.id)
+    if averages is None and covered is None:
         return [reply(NO_SCORES)]
     year, week, _ = local_date(context.now, user.time_zone).isocalendar()
     period = f"{year}-W{week:02d}"
-    labels = [label for _, label in SKILLS]
-    values = [averages.values[column] for column, _ in SKILLS]
-    png = await asyncio.to_thread(radar_png, labels, values, f"{user.display_name}: skills")
+    skills: Series | None = None
+    if averages is not None:
+        skills = ([label for _, label in SKILLS], [averages.values[c] for c, _ in SKILLS])
+    topics: Series | None = None
+    if covered is not None:
+        topics = (
+            list(covered.by_focus) or ["all"],
+            list(covered.by_focus.values()) or [covered.overall],
+        )
+    png = await asyncio.to_thread(report_png, skills, topics, f"{user.display_name}: progress")
     interviews = await practice(context.uow, user.id, Activity.INTERVIEW_COMPLETED)
     quizzes = await practice(context.uow, user.id, Activity.QUIZ_COMPLETED)
     reviews = await practice(context.uow, user.id, Activity.REVIEW_COMPLETED)
@@ -57,7 +102,6 @@ async def report(context: Context) -> list[Reply]:
         if outcome.xp_gained
         else "This week's report XP is already yours; come back next week for more."
     )
-    skill_lines = [f"  {_LABELS[column]}: {averages.values[column]:.0f}" for column, _ in SKILLS]
     text = Doc.lines(
         ("📈 ", bold(f"Progress report · {period}")),
         f"Level {user.level} · {title_for(user.level)} · {user.xp} XP · "
@@ -65,14 +109,12 @@ async def report(context: Context) -> list[Reply]:
         _practice_line("Mock interviews", interviews),
         _practice_line("Quizzes", quizzes),
         _practice_line("Code reviews", reviews),
-        (
-            bold("Skills"),
-            f" (average of {counted(averages.samples, 'scored session')}, "
-            f"overall {averages.overall:.0f})",
-        ),
-        *skill_lines,
-        f"Strongest: {_LABELS[averages.strongest()]}. Work on next: {_LABELS[averages.weakest()]}.",
+        *_skill_lines(averages),
+        *_coverage_lines(covered),
         xp_line,
     )
-    image = Image(png, filename="skill-radar.png", caption="Your skill radar")
+    caption = " · ".join(
+        name for name, shown in ((SKILLS_TITLE, skills), (COVERAGE_TITLE, topics)) if shown
+    )
+    image = Image(png, filename="skill-radar.png", caption=caption)
     return [Reply(text, image=image, ephemeral=False), *announced]
