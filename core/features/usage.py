@@ -31,7 +31,7 @@ async def usage(context: Context) -> list[Reply]:
         mode: list[object] = [bold("online"), " (Claude)"]
     else:
         why = _OFFLINE_WHY.get(allowance.reason or "", "the AI is unavailable")
-        mode = [bold("offline"), f" ({why}): question bank, rubric scoring and static analysis"]
+        mode = [bold("offline"), f" ({why}): the question bank, key-point coverage and static analysis"]
     held = allowance.reserved
     lines = Doc.lines(
         bold("🤖 AI usage this month"),
