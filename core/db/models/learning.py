@@ -115,7 +115,10 @@ class QuizReviewSchedule(Base):
 
 class CodeReview(Base):
     __tablename__ = "code_reviews"
-    __table_args__ = (Index("idx_code_reviews_user_chat_status", "user_id", "chat_key", "status"),)
+    __table_args__ = (
+        Index("idx_code_reviews_user_chat_status", "user_id", "chat_key", "status"),
+        Index("idx_code_reviews_user_hash", "user_id", "code_hash"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(_fk("users"), index=True)
@@ -124,13 +127,15 @@ class CodeReview(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(30))
     code: Mapped[str] = mapped_column(Text)
+    # SHA-256 of the normalised code (layout and comments aside): the same code earns once.
+    code_hash: Mapped[str | None] = mapped_column(String(64))
     score: Mapped[int | None] = mapped_column(Integer)
     approved: Mapped[bool | None] = mapped_column(Boolean)
     findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     suggestion: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
     model: Mapped[str] = mapped_column(String(60))  # model name or "offline"
-    # awaiting_code | completed | failed | cancelled | expired
+    # awaiting_code | completed | failed | cancelled | expired | not_reviewed
     status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,49 +1,56 @@
-"""Cyclomatic complexity and nesting depth from Python's syntax tree (the code is not run)."""
+"""Python function complexity and size from radon, the maintained metrics library.
+
+Radon computes McCabe's cyclomatic complexity from the syntax tree (the code is not run). A flat
+if/elif chain is reported as many decisions, which it is, never as deep nesting.
+"""
 
 from __future__ import annotations
 
-import ast
+from radon.complexity import cc_visit
+from radon.visitors import Function
 
-_BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.IfExp, ast.ExceptHandler, ast.Assert)
-_NESTING = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+from core.features.review.findings import Finding
 
-
-def cyclomatic(function: FunctionNode) -> int:
-    """McCabe's count: 1 plus one per decision point inside the function, not nested ones."""
-    count = 1
-    stack: list[ast.AST] = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, FunctionNode | ast.ClassDef | ast.Lambda):
-            continue  # nested definitions are counted on their own
-        if isinstance(node, _BRANCHES):
-            count += 1
-        elif isinstance(node, ast.BoolOp):
-            count += len(node.values) - 1
-        elif isinstance(node, ast.comprehension):
-            count += 1 + len(node.ifs)
-        elif isinstance(node, ast.match_case):
-            count += 1
-        stack.extend(ast.iter_child_nodes(node))
-    return count
+MAX_COMPLEXITY = 10
+MAX_FUNCTION_LINES = 50
 
 
-def deepest_nesting(function: FunctionNode) -> tuple[int, int]:
-    """The deepest block nesting inside a function, and the line where it is reached."""
-    best = (0, function.lineno)
-    stack: list[tuple[ast.AST, int]] = [(child, 0) for child in ast.iter_child_nodes(function)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, FunctionNode | ast.ClassDef):
-            continue
-        if isinstance(node, _NESTING):
-            depth += 1
-            if depth > best[0]:
-                best = (depth, getattr(node, "lineno", function.lineno))
-        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
-    return best
+def functions(source: str) -> list[Function]:
+    """Every function and method with its complexity (nested functions included)."""
+    found: list[Function] = []
+    pending = [block for block in cc_visit(source) if isinstance(block, Function)]
+    while pending:
+        function = pending.pop()
+        found.append(function)
+        pending.extend(function.closures)
+    return sorted(found, key=lambda function: function.lineno)
 
 
-def functions(tree: ast.AST) -> list[FunctionNode]:
-    return [node for node in ast.walk(tree) if isinstance(node, FunctionNode)]
+def complexity_findings(source: str) -> list[Finding]:
+    found: list[Finding] = []
+    for function in functions(source):
+        name = function.name
+        if function.complexity > MAX_COMPLEXITY:
+            found.append(
+                Finding(
+                    function.lineno,
+                    "warning",
+                    f"{name}() has cyclomatic complexity {function.complexity} (aim for "
+                    f"{MAX_COMPLEXITY} or less)",
+                    f"Split {name}() into smaller functions, each with one decision to make, "
+                    "or replace a long if/elif chain with a lookup table.",
+                    rank=3,
+                )
+            )
+        length = function.endline - function.lineno + 1
+        if length > MAX_FUNCTION_LINES:
+            found.append(
+                Finding(
+                    function.lineno,
+                    "warning",
+                    f"{name}() is {length} lines long",
+                    f"Extract the steps of {name}() into well-named helpers.",
+                    rank=2,
+                )
+            )
+    return found

@@ -6,7 +6,9 @@ not reviewable: nothing, too much, or binary data.
 
 from __future__ import annotations
 
+import ast
 import re
+import textwrap
 from dataclasses import dataclass
 
 from core.errors import UserError
@@ -25,7 +27,11 @@ ALIASES = {
     "jsx": "javascript",
     "mjs": "javascript",
     "ts": "typescript",
-    "tsx": "typescript",
+    "postgres": "sql",
+    "postgresql": "sql",
+    "mysql": "sql",
+    "sqlite": "sql",
+    "plsql": "sql",
     "golang": "go",
     "rs": "rust",
     "c++": "cpp",
@@ -44,14 +50,16 @@ ALIASES = {
     "yml": "yaml",
 }
 _GUESSES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("shell", re.compile(r"\A#!\S*\b(?:ba|z|da)?sh\b|^\s*(?:set -e|echo |export \w+=)", re.M)),
     ("python", re.compile(r"^\s*(def |class \w+.*:|import \w|from \w[\w.]* import )", re.M)),
     ("go", re.compile(r"^\s*(package \w+|func \w*\(|func \(\w)", re.M)),
     ("rust", re.compile(r"^\s*(fn \w+|let mut |impl\b|use std::)", re.M)),
-    ("java", re.compile(r"\b(public|private) (static )?(class|void|int|String)\b")),
+    ("java", re.compile(r"\b(public|private) (static )?(final )?(class|void|int|String)\b")),
     ("typescript", re.compile(r"^\s*(interface \w+|type \w+ =)|:\s*(string|number)\b", re.M)),
     ("javascript", re.compile(r"\b(function\s*\w*\(|const \w+ =|let \w+ =|=>|console\.log)")),
-    ("cpp", re.compile(r"#include\s*<|std::")),
-    ("sql", re.compile(r"^\s*(SELECT|INSERT|UPDATE|CREATE TABLE)\b", re.M | re.I)),
+    ("cpp", re.compile(r"std::|#include\s*<(iostream|string|vector|map)>|\btemplate\s*<")),
+    ("c", re.compile(r"#include\s*[<\"]")),
+    ("sql", re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE TABLE|WITH)\b", re.M | re.I)),
 )
 _CODE_HINT = re.compile(r"[;{}()=\[\]]|^\s{2,}\S|\b(def|return|function|class|import)\b", re.M)
 
@@ -70,10 +78,15 @@ def normalise_language(value: str) -> str | None:
 
 
 def guess_language(code: str) -> str:
+    """The language the code's telltale lines suggest; Python when it parses as Python."""
     for language, pattern in _GUESSES:
         if pattern.search(code):
             return language
-    return "text"
+    try:
+        ast.parse(textwrap.dedent(code))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return "text"
+    return "python"
 
 
 def looks_like_code(text: str) -> bool:
@@ -100,7 +113,8 @@ def _check(code: str) -> str:
     )
     if "\x00" in code or control > max(2, len(code) // 100):
         raise UserError("That looks like binary data, not source code: send the code as text.")
-    return code.strip("\n")
+    # Leading blank lines stay: line numbers must be those of what was pasted.
+    return code.rstrip()
 
 
 def _from_attachment(attachments: tuple[Attachment, ...]) -> tuple[str, str] | None:

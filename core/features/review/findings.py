@@ -10,6 +10,10 @@ _PENALTY = {"error": 20, "warning": 6, "info": 2}
 # Many small remarks should not sink otherwise sound code.
 _CAP = {"error": 100, "warning": 48, "info": 12}
 MAX_SHOWN = 12
+# A blocking finding (undefined name, syntax error, serious security hole) keeps the score
+# under approval, so the XP rule and the badges, which read the score, agree with the verdict.
+BLOCKED_CEILING = 55
+PARSE_FAILED_CEILING = 40
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,10 @@ class Finding:
     message: str
     # What to do about it, offered as the suggested improvement when this finding leads.
     hint: str = ""
+    # Blocks approval whatever the score: code an interviewer would stop at.
+    blocking: bool = False
+    # Importance within a severity, higher first: a swallowed exception outranks an unused import.
+    rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,18 +50,23 @@ class ReviewResult:
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
-    """Most severe first, then by line."""
-    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.line, f.message))
+    """Most severe first, then the most important, then by line."""
+    return sorted(
+        findings, key=lambda f: (SEVERITIES.index(f.severity), -f.rank, f.line, f.message)
+    )
 
 
 def offline_score(findings: list[Finding], *, parse_failed: bool = False) -> int:
-    """100 minus capped penalties per severity; code that does not parse scores 40 at most."""
+    """100 minus capped penalties per severity; a blocking finding keeps it under approval and
+    code that does not parse scores 40 at most."""
     totals = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         totals[finding.severity] += _PENALTY[finding.severity]
     score = 100 - sum(min(totals[level], _CAP[level]) for level in SEVERITIES)
+    if any(finding.blocking for finding in findings):
+        score = min(score, BLOCKED_CEILING)
     if parse_failed:
-        score = min(score, 40)
+        score = min(score, PARSE_FAILED_CEILING)
     return max(0, min(100, score))
 
 

@@ -1,22 +1,51 @@
-"""Offline review of Python: syntax, pyflakes findings, complexity, size and habits.
+"""Offline review of Python: syntax, pyflakes, bandit, radon, resource handling and habits.
 
 The source is parsed to a tree and inspected; it is never compiled to bytecode or executed.
+An indented snippet (a method copied out of its class) is dedented first; line numbers stay
+those of the paste.
 """
 
 from __future__ import annotations
 
 import ast
+import io
+import re
+import textwrap
+import tokenize
+from dataclasses import dataclass
 
 from pyflakes import checker, messages
 
-from core.features.review.complexity import cyclomatic, deepest_nesting, functions
+from core.features.review.complexity import complexity_findings
 from core.features.review.findings import Finding
-from core.features.review.text_checks import long_lines, todo_comments
+from core.features.review.security import security_findings
+from core.features.review.text_checks import long_lines
 
-MAX_COMPLEXITY = 10
-MAX_FUNCTION_LINES = 50
-MAX_NESTING = 4
-_ERRORS = (messages.UndefinedName, messages.UndefinedLocal, messages.UndefinedExport)
+_UNDEFINED = (messages.UndefinedName, messages.UndefinedLocal, messages.UndefinedExport)
+# pyflakes messages that mean the code is wrong, not merely untidy, and how much they matter.
+_BUGS: dict[type, int] = {
+    messages.IsLiteral: 7,
+    messages.AssertTuple: 7,
+    messages.MultiValueRepeatedKeyLiteral: 6,
+    messages.PercentFormatInvalidFormat: 6,
+    messages.PercentFormatPositionalCountMismatch: 6,
+    messages.StringDotFormatExtraPositionalArguments: 6,
+    messages.DefaultExceptNotLast: 6,
+    messages.RedefinedWhileUnused: 4,
+}
+_UNTIDY: dict[type, int] = {messages.UnusedVariable: 2, messages.UnusedImport: 1}
+_TODO = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
+# Calls that hand back something to close: outside `with` they leak on the first exception.
+_RESOURCES = {"open", "io.open", "codecs.open", "gzip.open", "tarfile.open", "urlopen",
+              "urllib.request.urlopen", "zipfile.ZipFile", "socket.socket"}
+MIN_NAME_CHECKS = 3  # docstring remarks shown at most
+
+
+@dataclass(frozen=True)
+class PythonReview:
+    findings: list[Finding]
+    parse_failed: bool
+    statements: int  # how much code there is, docstrings and `pass` aside
 
 
 def parse(code: str) -> ast.Module | Finding:
@@ -30,121 +59,181 @@ def parse(code: str) -> ast.Module | Finding:
             "error",
             f"Syntax error: {error.msg}",
             f"Fix the syntax error on line {line} first: nothing else can run until it parses.",
+            blocking=True,
+            rank=10,
         )
     except (ValueError, RecursionError, MemoryError):
-        return Finding(1, "error", "The code could not be parsed (too deeply nested or invalid).")
+        return Finding(
+            1, "error", "The code could not be parsed (too deeply nested or invalid).",
+            blocking=True, rank=10,
+        )
+
+
+def statement_count(tree: ast.Module) -> int:
+    count = 0
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or isinstance(node, ast.Pass):
+            continue
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        count += not docstring
+    return count
 
 
 def _pyflakes(tree: ast.Module) -> list[Finding]:
     found: list[Finding] = []
     for message in checker.Checker(tree, filename="submission.py").messages:
         text = message.message % message.message_args
-        if isinstance(message, _ERRORS):
+        line = message.lineno
+        if isinstance(message, _UNDEFINED):
             found.append(
-                Finding(message.lineno, "error", text, "Define or import every name you use.")
+                Finding(line, "error", text, "Define or import every name you use: this line "
+                        "fails with NameError when it runs.", blocking=True, rank=8)
+            )
+        elif type(message) in _BUGS:
+            found.append(
+                Finding(line, "error", text, f"Fix line {line}: {text}.",
+                        rank=_BUGS[type(message)])
             )
         else:
-            hint = f"Tidy up line {message.lineno}: {text}."
-            found.append(Finding(message.lineno, "warning", text, hint))
+            rank = _UNTIDY.get(type(message), 3)
+            found.append(Finding(line, "warning", text, f"Tidy up line {line}: {text}.",
+                                 rank=rank))
     return found
 
 
-def _function_findings(tree: ast.Module) -> list[Finding]:
-    found: list[Finding] = []
-    for function in functions(tree):
-        name = function.name
-        complexity = cyclomatic(function)
-        if complexity > MAX_COMPLEXITY:
-            found.append(
-                Finding(
-                    function.lineno,
-                    "warning",
-                    f"{name}() has cyclomatic complexity {complexity} (aim for {MAX_COMPLEXITY} "
-                    "or less)",
-                    f"Split {name}() into smaller functions, each with one decision to make.",
-                )
-            )
-        length = (function.end_lineno or function.lineno) - function.lineno + 1
-        if length > MAX_FUNCTION_LINES:
-            found.append(
-                Finding(
-                    function.lineno,
-                    "warning",
-                    f"{name}() is {length} lines long",
-                    f"Extract the steps of {name}() into well-named helpers.",
-                )
-            )
-        depth, line = deepest_nesting(function)
-        if depth > MAX_NESTING:
-            found.append(
-                Finding(
-                    line,
-                    "warning",
-                    f"Blocks nested {depth} deep in {name}()",
-                    "Return early (guard clauses) to flatten the nesting.",
-                )
-            )
-        for default in function.args.defaults + function.args.kw_defaults:
-            if isinstance(default, ast.List | ast.Dict | ast.Set):
-                found.append(
-                    Finding(
-                        default.lineno,
-                        "warning",
-                        f"Mutable default argument in {name}(): it is shared between calls",
-                        "Default to None and create the list or dict inside the function.",
-                    )
-                )
-    return found
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
 
 
-def _undocumented(node: ast.AST) -> bool:
-    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return False
-    return not node.name.startswith("_") and ast.get_docstring(node) is None
-
-
-def _habits(tree: ast.Module) -> list[Finding]:
-    found: list[Finding] = []
-    missing_docs = 0
+def _resources(tree: ast.Module) -> list[Finding]:
+    """Files and connections opened outside a `with` block."""
+    managed = {
+        id(item.context_expr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.With | ast.AsyncWith)
+        for item in node.items
+    }
+    found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ExceptHandler) and node.type is None:
+        if not isinstance(node, ast.Call) or id(node) in managed:
+            continue
+        name = _dotted(node.func)
+        if name in _RESOURCES or name.rpartition(".")[2] == "urlopen":
+            found.append(
+                Finding(
+                    node.lineno,
+                    "warning",
+                    f"{name}() outside a with block: it is not closed if anything fails",
+                    f"Open it in a with block (with {name}(...) as handle:), so it is always "
+                    "closed.",
+                    rank=5,
+                )
+            )
+    return found
+
+
+def _swallows(handler: ast.ExceptHandler) -> bool:
+    return all(isinstance(statement, ast.Pass | ast.Continue) for statement in handler.body)
+
+
+def _handlers(tree: ast.Module) -> list[Finding]:
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ExceptHandler):
+            continue
+        broad = node.type is None or _dotted(node.type) in ("Exception", "BaseException")
+        if broad and _swallows(node):
+            found.append(
+                Finding(
+                    node.lineno,
+                    "warning",
+                    "Every error is silently swallowed here (except ...: pass): bugs vanish",
+                    "Catch the specific exception you expect and handle or log it; never pass "
+                    "silently on every error.",
+                    rank=8,
+                )
+            )
+        elif node.type is None:
             found.append(
                 Finding(
                     node.lineno,
                     "warning",
                     "Bare except: catches everything, even KeyboardInterrupt",
                     "Catch the specific exceptions you expect (except ValueError:).",
+                    rank=6,
                 )
             )
-        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("eval", "exec"):
-            found.append(
-                Finding(
-                    node.lineno,
-                    "warning",
-                    f"{node.func.id}() runs arbitrary code",  # type: ignore[attr-defined]
-                    "Parse the input explicitly (ast.literal_eval, json) instead of eval().",
-                )
-            )
-        elif _undocumented(node):
-            missing_docs += 1
-            if missing_docs <= 3:
-                assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    return found
+
+
+def _mutable_defaults(tree: ast.Module) -> list[Finding]:
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
+            if isinstance(default, ast.List | ast.Dict | ast.Set):
                 found.append(
                     Finding(
-                        node.lineno,
-                        "info",
-                        f"{node.name} has no docstring",
-                        "Add docstrings that say why each public function exists.",
+                        default.lineno,
+                        "warning",
+                        f"Mutable default argument in {node.name}(): it is shared between calls",
+                        "Default to None and create the list or dict inside the function.",
+                        rank=7,
                     )
                 )
     return found
 
 
-def review_python(code: str) -> tuple[list[Finding], bool]:
-    """Findings for Python code, and whether it failed to parse."""
-    lines = code.splitlines()
-    style = long_lines(lines, 99) + todo_comments(lines)
-    tree = parse(code)
+def _docstrings(tree: ast.Module) -> list[Finding]:
+    missing = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and not node.name.startswith("_")
+        and ast.get_docstring(node) is None
+    ]
+    return [
+        Finding(node.lineno, "info", f"{node.name} has no docstring",
+                "Add docstrings that say why each public function exists.")
+        for node in sorted(missing, key=lambda node: node.lineno)[:MIN_NAME_CHECKS]
+    ]
+
+
+def todo_comments(code: str) -> list[Finding]:
+    """TODO/FIXME in comments only (read with tokenize): a string "TODO list" is not one."""
+    found = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT and _TODO.search(token.string):
+                found.append(
+                    Finding(token.start[0], "info", "Unfinished work marked in a comment "
+                            "(TODO/FIXME)")
+                )
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found[:3]
+
+
+def review_python(code: str) -> PythonReview:
+    """Findings for Python code, whether it failed to parse, and how much code there is."""
+    source = textwrap.dedent(code)
+    style = long_lines(code.splitlines(), 99) + todo_comments(source)
+    tree = parse(source)
     if isinstance(tree, Finding):
-        return [tree, *style], True
-    return [*_pyflakes(tree), *_function_findings(tree), *_habits(tree), *style], False
+        return PythonReview([tree, *style], True, 0)
+    findings = [
+        *_pyflakes(tree),
+        *security_findings(source, tree),
+        *complexity_findings(source),
+        *_resources(tree),
+        *_handlers(tree),
+        *_mutable_defaults(tree),
+        *_docstrings(tree),
+        *style,
+    ]
+    return PythonReview(findings, False, statement_count(tree))

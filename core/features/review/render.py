@@ -9,7 +9,15 @@ from core.text import Doc, Span, bold, code, italic
 _ICONS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 
 
-def review_reply(result: ReviewResult, language: str, xp_gained: int) -> Reply:
+REPEAT = (
+    "No XP: you had this same code reviewed before (layout and comments aside), and the same "
+    "code earns once."
+)
+
+
+def review_reply(
+    result: ReviewResult, language: str, xp_gained: int, *, repeat: bool = False
+) -> Reply:
     verdict = "✅ Approved" if result.approved else "🛠️ Changes needed"
     lines: list[object] = [
         ("🔍 ", bold(f"Code review ({language})"), f": {result.score}/100 · ", bold(verdict)),
@@ -30,6 +38,9 @@ def review_reply(result: ReviewResult, language: str, xp_gained: int) -> Reply:
             ]
             lines.append(tuple(pieces))
     lines.append(("💡 ", bold("Suggested improvement: "), result.suggestion))
-    approval = "" if result.approved else f" (approval at {APPROVAL_SCORE}+ earns 30 more)"
-    lines.append(f"+{xp_gained} XP{approval}")
+    if repeat:
+        lines.append(REPEAT)
+    else:
+        approval = "" if result.approved else f" (approval at {APPROVAL_SCORE}+ earns 30 more)"
+        lines.append(f"+{xp_gained} XP{approval}")
     return Reply(Doc.lines(*lines))  # type: ignore[arg-type]

@@ -2,6 +2,9 @@
 
 Nothing is stored before the model answers: the review row and its XP are written together
 after the slow part, so a crash or refusal leaves no half-written review and awards nothing.
+Prose is answered with one line before any model is asked; a language the offline reviewer
+cannot parse gets one line too when the model is not there. Code the learner had reviewed
+before (the same after layout and comments are taken out) is reviewed again but earns no XP.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from core.db.models import CodeReview
 from core.db.uow import UnitOfWork
 from core.features.review.extract import Submission
 from core.features.review.findings import ReviewResult
-from core.features.review.offline import offline_review
+from core.features.review.normalise import code_hash
+from core.features.review.offline import not_code_reason, offline_review, unsupported_reason
 from core.features.review.prompt import parse_review, review_request
 from core.features.review.render import review_reply
-from core.messages import Reply
+from core.messages import Reply, reply
 from core.ports import LLMUnavailable
 from core.rules.xp import Activity
 
 AWAITING = "awaiting_code"
+NOT_REVIEWED = "not_reviewed"
 AWAIT_FOR = timedelta(minutes=30)
 
 
@@ -101,20 +106,51 @@ async def awaiting(context: Context) -> CodeReview | None:
     return live
 
 
+def _close(pending: CodeReview | None) -> None:
+    """The request is answered without a review: it no longer waits for code."""
+    if pending is not None and pending.status == AWAITING:
+        pending.status = NOT_REVIEWED
+        pending.expires_at = None
+
+
+async def _reviewed_before(context: Context, fingerprint: str) -> int | None:
+    """The id of the learner's earlier completed review of the same code, if any."""
+    return await context.uow.session.scalar(
+        select(CodeReview.id)
+        .where(
+            CodeReview.user_id == context.user.id,
+            CodeReview.code_hash == fingerprint,
+            CodeReview.status == "completed",
+        )
+        .limit(1)
+    )
+
+
 async def run_review(
     context: Context, submission: Submission, pending: CodeReview | None
 ) -> list[Reply]:
+    not_code = not_code_reason(submission.code, submission.language)
+    if not_code is not None:
+        _close(pending)
+        return [reply(not_code)]
     pending_id = pending.id if pending is not None else None
     outcome = await _online_review(context, submission)
     result = outcome if isinstance(outcome, ReviewResult) else None
     if result is None:
+        unsupported = unsupported_reason(submission.language)
+        if unsupported is not None:
+            _close(pending)
+            return [reply(" ".join((*_NOTES[str(outcome)], unsupported)))]
         result = offline_review(submission.code, submission.language, _NOTES[str(outcome)])
+    fingerprint = code_hash(submission.code, submission.language)
+    earlier = await _reviewed_before(context, fingerprint)
     row = await context.uow.session.get(CodeReview, pending_id) if pending_id else None
     if row is None or row.status != AWAITING:
         row = CodeReview(user_id=context.user.id, chat_key=context.chat_key)
         context.uow.session.add(row)
     row.language = submission.language
     row.code = submission.code
+    row.code_hash = fingerprint
     row.score = result.score
     row.approved = result.approved
     row.findings = [
@@ -127,6 +163,9 @@ async def run_review(
     row.expires_at = None
     row.created_at = context.now
     await context.uow.session.flush()
+    if earlier is not None:
+        # Already rewarded once: no XP, no activity, so badges cannot be farmed either.
+        return [review_reply(result, submission.language, 0, repeat=True)]
     reference = f"review:{row.id}"
     link = ("code_review", str(row.id))
     requested, first = await context.record(

@@ -1,0 +1,328 @@
+"""Offline review of the languages with a tree-sitter grammar: a real parse, then checks on it.
+
+What it finds: syntax errors with their lines (ERROR and missing nodes), how much code there is
+(statements), TODOs in comments, function complexity and length (lizard, where it knows the
+language), and a few security patterns an interviewer would stop at: SQL built from strings,
+eval and shell commands built from input, unsafe C string functions, hard-coded secrets. It
+cannot resolve names or types, and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import lizard
+from tree_sitter import Node
+
+from core.features.review.findings import Finding
+from core.features.review.grammars import lizard_suffix, parse
+
+MAX_SYNTAX_ERRORS = 3
+MAX_COMPLEXITY = 10
+MAX_FUNCTION_LINES = 60
+_TODO = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
+_SQL = re.compile(
+    r"\b(select\b[\s\S]*\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b", re.I
+)
+_SECRET = re.compile(
+    r"""\b\w*(password|passwd|secret|api_?key|token)\w*["']?\s*[:=]\s*["'][^"'\s]{6,}["']""",
+    re.I,
+)
+_NOT_COUNTED = ("import", "include", "package", "preproc", "use_declaration", "comment")
+_BLOCKS = {"compound_statement", "statement_block", "block", "statement_list", "declaration_list"}
+_SQL_UNITS = {
+    "statement", "from", "where", "join", "group_by", "order_by", "having", "limit",
+    "column_definition", "insert", "update", "delete", "set", "create_index", "create_view",
+}
+_CALLS = {"call_expression", "method_invocation", "invocation_expression", "call", "command"}
+_DECLARATIONS = {
+    "variable_declarator", "assignment_expression", "short_var_declaration", "let_declaration",
+    "variable_assignment", "assignment", "const_spec", "var_spec", "init_declarator",
+    "field_declaration", "public_field_definition", "property_declaration", "const_item",
+    "static_item", "local_variable_declaration",
+}
+# Calls that run their argument as code or a command, per language family.
+_RUNS_CODE = {"eval", "Function", "execSync", "exec", "system", "popen", "execl", "execlp"}
+_UNSAFE_C = {"gets": True, "strcpy": False, "strcat": False, "sprintf": False}
+
+
+@dataclass(frozen=True)
+class TreeReview:
+    findings: list[Finding]
+    parse_failed: bool
+    statements: int
+    checks: str  # which checks ran, said plainly
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def _line(node: Node) -> int:
+    return node.start_point.row + 1
+
+
+def _syntax_errors(root: Node) -> list[Finding]:
+    found: list[Finding] = []
+    for node in _walk(root):
+        if len(found) >= MAX_SYNTAX_ERRORS:
+            break
+        if node.is_missing:
+            message = f"Syntax error: missing `{node.type}`"
+        elif node.type == "ERROR":
+            snippet = " ".join(_text(node).split())[:30]
+            message = f"Syntax error: unexpected `{snippet}`" if snippet else "Syntax error"
+        else:
+            continue
+        line = _line(node)
+        found.append(
+            Finding(
+                line,
+                "error",
+                message,
+                f"Fix the syntax error on line {line} first: nothing else can run until it "
+                "parses.",
+                blocking=True,
+                rank=10,
+            )
+        )
+    if not found and root.has_error:
+        found.append(Finding(1, "error", "Syntax error", blocking=True, rank=10))
+    return sorted(found, key=lambda finding: finding.line)
+
+
+def statement_count(root: Node, language: str) -> int:
+    """Statements and declarations (imports, includes and blocks aside); SQL counts clauses."""
+    count = 0
+    for node in _walk(root):
+        kind = node.type
+        if not node.is_named or kind in _BLOCKS or any(word in kind for word in _NOT_COUNTED):
+            continue
+        if language == "sql":
+            count += kind in _SQL_UNITS
+        elif kind.endswith(("_statement", "_declaration", "_definition", "_item")) or kind in (
+            "command", "declaration", "variable_assignment", "assignment", "statement",
+        ):
+            count += 1
+    return count
+
+
+def _todos(root: Node) -> list[Finding]:
+    return [
+        Finding(_line(node), "info", "Unfinished work marked in a comment (TODO/FIXME)")
+        for node in _walk(root)
+        if "comment" in node.type and _TODO.search(_text(node))
+    ][:3]
+
+
+def _call_name(node: Node) -> str:
+    target = (
+        node.child_by_field_name("function")
+        or node.child_by_field_name("name")
+        or node.child_by_field_name("method")
+        or (node.named_children[0] if node.named_children else None)
+    )
+    return re.split(r"[.:>]", _text(target))[-1].strip()
+
+
+def _arguments(node: Node) -> list[Node]:
+    holder = node.child_by_field_name("arguments")
+    if node.type == "command":
+        return node.children_by_field_name("argument")
+    return list(holder.named_children) if holder is not None else []
+
+
+def _literal(node: Node) -> bool:
+    """A string or number written out in full, with nothing substituted into it."""
+    if not any(word in node.type for word in ("string", "literal", "number", "raw_string")):
+        return False
+    return not any(
+        "substitution" in child.type or "expansion" in child.type or "interpolation" in child.type
+        for child in _walk(node)
+    )
+
+
+def _security_error(line: int, message: str, hint: str) -> Finding:
+    return Finding(line, "error", f"Security: {message}", hint, blocking=True, rank=9)
+
+
+def _dangerous_call(node: Node, language: str, code: str) -> Finding | None:
+    name = _call_name(node)
+    arguments = _arguments(node)
+    built = bool(arguments) and not all(_literal(argument) for argument in arguments)
+    if language in ("c", "cpp") and name in _UNSAFE_C:
+        if _UNSAFE_C[name]:
+            return _security_error(
+                _line(node), f"{name}() cannot limit its input: a buffer overflow",
+                "Use fgets(buffer, sizeof buffer, stdin), which stops at the buffer's size.",
+            )
+        return Finding(
+            _line(node), "error", f"Security: {name}() does not check the buffer's size",
+            "Use snprintf or strncpy/strlcpy with the destination's size.", rank=8,
+        )
+    if name == "printf" and language in ("c", "cpp") and arguments and not _literal(arguments[0]):
+        return _security_error(
+            _line(node), "printf() with a format string that is not a literal",
+            'Print data through a fixed format: printf("%s", text).',
+        )
+    if language == "shell" and name == "eval" and built:
+        return _security_error(
+            _line(node), "eval runs text built from variables as shell code",
+            "Call the command directly, or choose among fixed commands with case.",
+        )
+    if name in _RUNS_CODE and built and language != "shell":
+        return _security_error(
+            _line(node), f"{name}() runs code or a command built from input",
+            "Never run text you received: pass arguments as a list to a fixed program, or "
+            "parse the input explicitly.",
+        )
+    if name in ("Command", "new") and '"-c"' in _text(node.parent) and ("sh" in _text(node)):
+        return _security_error(
+            _line(node), "a shell command built from input (sh -c)",
+            "Run the program directly with its arguments, without a shell.",
+        )
+    return None
+
+
+def _sql_built(node: Node) -> bool:
+    """A string holding SQL that is concatenated, interpolated or formatted with values."""
+    if "string" not in node.type or not _SQL.search(_text(node)):
+        return False
+    if not _literal(node):
+        return True  # template or interpolated string with substitutions
+    parent = node.parent
+    if parent is not None and parent.type in ("binary_expression", "concatenation"):
+        return True
+    call = parent.parent if parent is not None else None
+    return call is not None and call.type in _CALLS and bool(
+        re.search(r"printf|format", _call_name(call), re.I)
+    )
+
+
+def _security(root: Node, language: str, code: str) -> list[Finding]:
+    found: list[Finding] = []
+    seen_sql: set[int] = set()
+    for node in _walk(root):
+        if node.type in _CALLS:
+            finding = _dangerous_call(node, language, code)
+            if finding is not None:
+                found.append(finding)
+        elif _sql_built(node) and _line(node) not in seen_sql:
+            seen_sql.add(_line(node))
+            found.append(
+                _security_error(
+                    _line(node), "SQL built from strings: an injection hole",
+                    "Pass values as query parameters (placeholders such as ? or $1), never "
+                    "by joining them into the SQL text.",
+                )
+            )
+        elif node.type in _DECLARATIONS and _SECRET.search(_text(node)):
+            found.append(
+                _security_error(
+                    _line(node), "a hard-coded secret",
+                    "Read secrets from the environment or a secret store, never from the "
+                    "source.",
+                )
+            )
+        elif language in ("javascript", "typescript", "tsx") and node.type in (
+            "assignment_expression", "augmented_assignment_expression",
+        ):
+            left = _text(node.child_by_field_name("left"))
+            right = node.child_by_field_name("right")
+            if left.endswith(("innerHTML", "outerHTML")) and right is not None and not _literal(
+                right
+            ):
+                found.append(
+                    _security_error(
+                        _line(node), f"{left.rpartition('.')[2]} set from data: cross-site "
+                        "scripting", "Set textContent, or build elements, instead of HTML.",
+                    )
+                )
+    if language == "shell":
+        found.extend(_shell_habits(root))
+    return found
+
+
+def _shell_habits(root: Node) -> list[Finding]:
+    found = []
+    for node in _walk(root):
+        if node.type == "pipeline":
+            names = [_call_name(child) for child in node.named_children if child.type == "command"]
+            if len(names) > 1 and names[0] in ("curl", "wget") and names[-1] in ("sh", "bash"):
+                found.append(
+                    _security_error(
+                        _line(node), "a script downloaded and run unseen (curl | sh)",
+                        "Download the script, check its checksum or signature, then run it.",
+                    )
+                )
+        elif node.type == "command" and _call_name(node) == "rm":
+            if any(child.type == "concatenation" or child.type == "simple_expansion"
+                   for child in _arguments(node)):
+                found.append(
+                    Finding(
+                        _line(node), "warning", "rm with an unquoted variable: an empty or "
+                        "spaced value deletes the wrong files",
+                        'Quote the variable ("$dir") and check it is not empty (${dir:?}).',
+                        rank=7,
+                    )
+                )
+    return found
+
+
+def _complexity(code: str, language: str) -> list[Finding]:
+    suffix = lizard_suffix(language)
+    if suffix is None:
+        return []
+    found: list[Finding] = []
+    for function in lizard.analyze_file.analyze_source_code(f"submission{suffix}", code).function_list:
+        name = function.name.rpartition("::")[2]
+        if function.cyclomatic_complexity > MAX_COMPLEXITY:
+            found.append(
+                Finding(
+                    function.start_line, "warning",
+                    f"{name}() has cyclomatic complexity {function.cyclomatic_complexity} (aim "
+                    f"for {MAX_COMPLEXITY} or less)",
+                    f"Split {name}() into smaller functions, each with one decision to make.",
+                    rank=3,
+                )
+            )
+        if function.length > MAX_FUNCTION_LINES:
+            found.append(
+                Finding(
+                    function.start_line, "warning", f"{name}() is {function.length} lines long",
+                    f"Extract the steps of {name}() into well-named helpers.", rank=2,
+                )
+            )
+    return found
+
+
+def review_tree(code: str, language: str) -> TreeReview:
+    """Parse with the language's grammar, then check syntax, size, security and complexity."""
+    root = parse(code, language).root_node
+    errors = _syntax_errors(root) if root.has_error else []
+    complexity = "" if lizard_suffix(language) is None else ", complexity (lizard)"
+    checks = (
+        f"{language} parsed with tree-sitter: syntax{complexity}, size, TODO comments and common "
+        "security patterns (SQL built from strings, code or commands built from input, "
+        "hard-coded secrets); names and types are not checked"
+    )
+    if errors:
+        return TreeReview([*errors, *_todos(root)], True, statement_count(root, language), checks)
+    findings = [
+        *_security(root, language, code),
+        *_complexity(code, language),
+        *_todos(root),
+    ]
+    return TreeReview(findings, False, statement_count(root, language), checks)
