@@ -10,8 +10,9 @@ _PENALTY = {"error": 20, "warning": 6, "info": 2}
 # Many small remarks should not sink otherwise sound code.
 _CAP = {"error": 100, "warning": 48, "info": 12}
 MAX_SHOWN = 12
-# A blocking finding (undefined name, syntax error, serious security hole) keeps the score
-# under approval, so the XP rule and the badges, which read the score, agree with the verdict.
+# An error (a syntax error, an undefined name, a definite bug, a serious security hole) blocks
+# approval: it keeps the score under 70, so the XP rule and the badges, which read the score,
+# agree with the verdict.
 BLOCKED_CEILING = 55
 PARSE_FAILED_CEILING = 40
 
@@ -19,12 +20,10 @@ PARSE_FAILED_CEILING = 40
 @dataclass(frozen=True)
 class Finding:
     line: int
-    severity: str  # error | warning | info
+    severity: str  # error (blocks approval) | warning | info
     message: str
     # What to do about it, offered as the suggested improvement when this finding leads.
     hint: str = ""
-    # Blocks approval whatever the score: code an interviewer would stop at.
-    blocking: bool = False
     # Importance within a severity, higher first: a swallowed exception outranks an unused import.
     rank: int = 0
 
@@ -57,13 +56,13 @@ def ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def offline_score(findings: list[Finding], *, parse_failed: bool = False) -> int:
-    """100 minus capped penalties per severity; a blocking finding keeps it under approval and
-    code that does not parse scores 40 at most."""
+    """100 minus capped penalties per severity; an error keeps it under approval and code that
+    does not parse scores 40 at most."""
     totals = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         totals[finding.severity] += _PENALTY[finding.severity]
     score = 100 - sum(min(totals[level], _CAP[level]) for level in SEVERITIES)
-    if any(finding.blocking for finding in findings):
+    if totals["error"]:
         score = min(score, BLOCKED_CEILING)
     if parse_failed:
         score = min(score, PARSE_FAILED_CEILING)

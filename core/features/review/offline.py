@@ -125,7 +125,7 @@ def offline_review(code: str, language: str, notes: tuple[str, ...] = ()) -> Rev
         )
     if analysis.parse_failed:
         summary = "The code does not parse, so it cannot run as written."
-    elif any(finding.blocking for finding in findings):
+    elif any(finding.severity == "error" for finding in findings):
         summary = "Blocked: fix the errors marked ⛔ before this can be approved."
     elif not findings:
         summary = "No problems found by the offline checks."

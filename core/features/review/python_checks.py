@@ -23,6 +23,7 @@ from core.features.review.text_checks import long_lines
 
 _UNDEFINED = (messages.UndefinedName, messages.UndefinedLocal, messages.UndefinedExport)
 # pyflakes messages that mean the code is wrong, not merely untidy, and how much they matter.
+# These are definite bugs (the line cannot do what it says), so they block approval too.
 _BUGS: dict[type, int] = {
     messages.IsLiteral: 7,
     messages.AssertTuple: 7,
@@ -31,9 +32,12 @@ _BUGS: dict[type, int] = {
     messages.PercentFormatPositionalCountMismatch: 6,
     messages.StringDotFormatExtraPositionalArguments: 6,
     messages.DefaultExceptNotLast: 6,
-    messages.RedefinedWhileUnused: 4,
 }
-_UNTIDY: dict[type, int] = {messages.UnusedVariable: 2, messages.UnusedImport: 1}
+_UNTIDY: dict[type, int] = {
+    messages.RedefinedWhileUnused: 4,
+    messages.UnusedVariable: 2,
+    messages.UnusedImport: 1,
+}
 _TODO = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
 # Calls that hand back something to close: outside `with` they leak on the first exception.
 _RESOURCES = {"open", "io.open", "codecs.open", "gzip.open", "tarfile.open", "urlopen",
@@ -59,13 +63,11 @@ def parse(code: str) -> ast.Module | Finding:
             "error",
             f"Syntax error: {error.msg}",
             f"Fix the syntax error on line {line} first: nothing else can run until it parses.",
-            blocking=True,
             rank=10,
         )
     except (ValueError, RecursionError, MemoryError):
         return Finding(
-            1, "error", "The code could not be parsed (too deeply nested or invalid).",
-            blocking=True, rank=10,
+            1, "error", "The code could not be parsed (too deeply nested or invalid).", rank=10,
         )
 
 
@@ -87,7 +89,7 @@ def _pyflakes(tree: ast.Module) -> list[Finding]:
         if isinstance(message, _UNDEFINED):
             found.append(
                 Finding(line, "error", text, "Define or import every name you use: this line "
-                        "fails with NameError when it runs.", blocking=True, rank=8)
+                        "fails with NameError when it runs.", rank=8)
             )
         elif type(message) in _BUGS:
             found.append(
@@ -150,7 +152,7 @@ def _handlers(tree: ast.Module) -> list[Finding]:
             found.append(
                 Finding(
                     node.lineno,
-                    "warning",
+                    "error",
                     "Every error is silently swallowed here (except ...: pass): bugs vanish",
                     "Catch the specific exception you expect and handle or log it; never pass "
                     "silently on every error.",
@@ -167,6 +169,68 @@ def _handlers(tree: ast.Module) -> list[Finding]:
                     rank=6,
                 )
             )
+    return found
+
+
+def _flow(tree: ast.Module) -> list[Finding]:
+    """Code after return/raise in the same block, and return inside finally."""
+    found = []
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            for before, after in zip(block, block[1:], strict=False):
+                if isinstance(before, ast.Return | ast.Raise | ast.Continue | ast.Break):
+                    found.append(
+                        Finding(after.lineno, "warning", "Unreachable code: it follows a "
+                                f"{type(before).__name__.lower()} in the same block",
+                                "Remove the unreachable lines or move them before the return.",
+                                rank=5)
+                    )
+                    break
+        if isinstance(node, ast.Try | ast.TryStar):
+            for statement in node.finalbody:
+                if isinstance(statement, ast.Return):
+                    found.append(
+                        Finding(statement.lineno, "error", "return inside finally: it hides "
+                                "every exception and replaces the function's result",
+                                "Return after the try statement, not inside finally.", rank=7)
+                    )
+    return found
+
+
+def _not_awaited(tree: ast.Module) -> list[Finding]:
+    """Calls to this module's own coroutines without await: they never run."""
+    coroutines = {node.name for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)}
+    awaited = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Await)}
+    return [
+        Finding(node.lineno, "error", f"{node.func.id}() is a coroutine called without await: "
+                "it never runs", f"await {node.func.id}(...) (or schedule it as a task).", rank=8)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        and node.func.id in coroutines and id(node) not in awaited
+    ]
+
+
+def _mutated_while_iterating(tree: ast.Module) -> list[Finding]:
+    found = []
+    for loop in ast.walk(tree):
+        if not isinstance(loop, ast.For) or not isinstance(loop.iter, ast.Name):
+            continue
+        name = loop.iter.id
+        for node in ast.walk(loop):
+            call = node if isinstance(node, ast.Call) else None
+            if (call is not None and isinstance(call.func, ast.Attribute)
+                    and _dotted(call.func.value) == name
+                    and call.func.attr in ("remove", "append", "insert", "pop", "extend")):
+                found.append(
+                    Finding(call.lineno, "error", f"{name} is changed while the loop walks "
+                            "over it: items are skipped or the loop never ends",
+                            f"Build a new list (a comprehension) instead of changing {name} "
+                            "inside its own loop.", rank=7)
+                )
+                break
     return found
 
 
@@ -233,6 +297,9 @@ def review_python(code: str) -> PythonReview:
         *_resources(tree),
         *_handlers(tree),
         *_mutable_defaults(tree),
+        *_flow(tree),
+        *_not_awaited(tree),
+        *_mutated_while_iterating(tree),
         *_docstrings(tree),
         *style,
     ]

@@ -99,7 +99,6 @@ def security_findings(source: str, tree: ast.Module) -> list[Finding]:
                 severity,
                 f"Security ({issue.test_id}): {text}",
                 _HINTS.get(issue.test_id, f"Fix the security issue on line {issue.lineno}."),
-                blocking=blocking,
                 rank=9,
             )
         )

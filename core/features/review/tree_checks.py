@@ -30,7 +30,14 @@ _SECRET = re.compile(
     r"""\b\w*(password|passwd|secret|api_?key|token)\w*["']?\s*[:=]\s*["'][^"'\s]{6,}["']""",
     re.I,
 )
-_NOT_COUNTED = ("import", "include", "package", "preproc", "use_declaration", "comment")
+_NOT_COUNTED = (
+    "import", "include", "package", "preproc", "use_declaration", "comment", "parameter",
+)
+# A shell parser recovers from a stray `fi` or `esac` by reading it as a command: bash does not.
+_SHELL_RESERVED = {"fi", "esac", "done", "then", "do", "elif", "else", "in", "}"}
+_SHELL_COMMAND = re.compile(
+    r"""(Command::new|exec\.Command|ProcessBuilder|subprocess\.\w+)\(\s*["'](ba|z)?sh["']"""
+)
 _BLOCKS = {"compound_statement", "statement_block", "block", "statement_list", "declaration_list"}
 _SQL_UNITS = {
     "statement", "from", "where", "join", "group_by", "order_by", "having", "limit",
@@ -74,12 +81,14 @@ def _line(node: Node) -> int:
     return node.start_point.row + 1
 
 
-def _syntax_errors(root: Node) -> list[Finding]:
+def _syntax_errors(root: Node, language: str) -> list[Finding]:
     found: list[Finding] = []
     for node in _walk(root):
         if len(found) >= MAX_SYNTAX_ERRORS:
             break
-        if node.is_missing:
+        if language == "shell" and node.type == "command" and _call_name(node) in _SHELL_RESERVED:
+            message = f"Syntax error: unexpected `{_call_name(node)}`"
+        elif node.is_missing:
             message = f"Syntax error: missing `{node.type}`"
         elif node.type == "ERROR":
             snippet = " ".join(_text(node).split())[:30]
@@ -94,12 +103,11 @@ def _syntax_errors(root: Node) -> list[Finding]:
                 message,
                 f"Fix the syntax error on line {line} first: nothing else can run until it "
                 "parses.",
-                blocking=True,
                 rank=10,
             )
         )
     if not found and root.has_error:
-        found.append(Finding(1, "error", "Syntax error", blocking=True, rank=10))
+        found.append(Finding(1, "error", "Syntax error", rank=10))
     return sorted(found, key=lambda finding: finding.line)
 
 
@@ -155,7 +163,7 @@ def _literal(node: Node) -> bool:
 
 
 def _security_error(line: int, message: str, hint: str) -> Finding:
-    return Finding(line, "error", f"Security: {message}", hint, blocking=True, rank=9)
+    return Finding(line, "error", f"Security: {message}", hint, rank=9)
 
 
 def _dangerous_call(node: Node, language: str, code: str) -> Finding | None:
@@ -188,7 +196,8 @@ def _dangerous_call(node: Node, language: str, code: str) -> Finding | None:
             "Never run text you received: pass arguments as a list to a fixed program, or "
             "parse the input explicitly.",
         )
-    if name in ("Command", "new") and '"-c"' in _text(node.parent) and ("sh" in _text(node)):
+    text = _text(node)
+    if _SHELL_COMMAND.search(text) and '"-c"' in text and re.search(r"format!|Sprintf|\+", text):
         return _security_error(
             _line(node), "a shell command built from input (sh -c)",
             "Run the program directly with its arguments, without a shell.",
@@ -252,6 +261,26 @@ def _security(root: Node, language: str, code: str) -> list[Finding]:
                 )
     if language == "shell":
         found.extend(_shell_habits(root))
+    found.extend(_off_by_one(root))
+    # A call nested in another (a chain) is met more than once: one finding a line and message.
+    return list({(finding.line, finding.message): finding for finding in found}.values())
+
+
+def _off_by_one(root: Node) -> list[Finding]:
+    """`i <= xs.length` in a loop condition reads one element past the end."""
+    found = []
+    for node in _walk(root):
+        if node.type != "for_statement":
+            continue
+        condition = node.child_by_field_name("condition")
+        text = " ".join(_text(condition).split())
+        if re.search(r"<=\s*[\w.]+\s*\.\s*(length|size\(\))(?!\s*-)", text):
+            found.append(
+                Finding(
+                    _line(node), "error", f"Off by one: `{text}` reads one item past the end",
+                    "Loop while the index is < the length, not <=.", rank=7,
+                )
+            )
     return found
 
 
@@ -311,7 +340,7 @@ def _complexity(code: str, language: str) -> list[Finding]:
 def review_tree(code: str, language: str) -> TreeReview:
     """Parse with the language's grammar, then check syntax, size, security and complexity."""
     root = parse(code, language).root_node
-    errors = _syntax_errors(root) if root.has_error else []
+    errors = _syntax_errors(root, language)
     complexity = "" if lizard_suffix(language) is None else ", complexity (lizard)"
     checks = (
         f"{language} parsed with tree-sitter: syntax{complexity}, size, TODO comments and common "
