@@ -12,10 +12,14 @@ import ast
 import io
 import logging
 import re
+import warnings
 from functools import cache
 from typing import Any
 
-from bandit.core import config, meta_ast, metrics, node_visitor, test_set
+with warnings.catch_warnings():
+    # Bandit's plugin loading passes an argument stevedore has deprecated; nothing to act on.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from bandit.core import config, meta_ast, metrics, node_visitor, test_set
 
 from core.features.review.findings import Finding
 
