@@ -20,7 +20,7 @@ import json
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +84,9 @@ def _user_id(learner: str) -> Any:
 async def _review_xp(dojo: Dojo, learner: str) -> int:
     async with dojo.services.uow_factory() as uow:
         total = await uow.session.scalar(
-            select(func.coalesce(func.sum(XpLedger.amount), 0))
-            .where(XpLedger.user_id == _user_id(learner), XpLedger.source.like("code_review%"))
+            select(func.coalesce(func.sum(XpLedger.amount), 0)).where(
+                XpLedger.user_id == _user_id(learner), XpLedger.source.like("code_review%")
+            )
         )
         return int(total or 0)
 
@@ -220,8 +221,14 @@ def main() -> None:
             "prose": "never scored, approved or rewarded",
             "duplicate": "0 XP on resubmission",
         }.get(row["class"], "")
-        emit("honesty_review", f"{row['class']}: approval rate", row["approval_rate"], "share",
-             target=target, met=met)
+        emit(
+            "honesty_review",
+            f"{row['class']}: approval rate",
+            row["approval_rate"],
+            "share",
+            target=target,
+            met=met,
+        )
         if row["mean_score"] is not None:
             emit("honesty_review", f"{row['class']}: mean score", row["mean_score"], "points")
     print(json.dumps(rows))

@@ -47,12 +47,16 @@ def handle(x=[]):
         return undefined_name
 """
 
-SUBSTANTIAL = '"""Inventory."""\n\n\n' + "\n\n".join(
-    f'def stock_{n}(items: dict[str, int]) -> int:\n    """Units of kind {n}."""\n'
-    f'    count = items.get("kind{n}", 0)\n    if count < 0:\n        raise ValueError("negative")\n'
-    f"    return count"
-    for n in range(5)
-) + "\n"
+SUBSTANTIAL = (
+    '"""Inventory."""\n\n\n'
+    + "\n\n".join(
+        f'def stock_{n}(items: dict[str, int]) -> int:\n    """Units of kind {n}."""\n'
+        f'    count = items.get("kind{n}", 0)\n    if count < 0:\n        raise ValueError("negative")\n'
+        f"    return count"
+        for n in range(5)
+    )
+    + "\n"
+)
 
 
 def fenced(code: str, tag: str = "python") -> str:
@@ -116,7 +120,7 @@ def test_an_undefined_name_blocks_approval() -> None:
     [
         ("rows = db.execute(\"SELECT * FROM t WHERE name = '%s'\" % name)", "B608"),
         ('subprocess.run(f"ping {name}", shell=True)', "B602"),
-        ('value = eval(name)', "B307"),
+        ("value = eval(name)", "B307"),
         ('password = "hunter2-prod"', "B105"),
         ("data = pickle.loads(name)", "B301"),
     ],
@@ -139,24 +143,34 @@ def test_complexity_comes_from_radon_and_a_flat_chain_is_not_nesting() -> None:
     source = "def f(a, b):\n    if a and b:\n        return [x for x in a if x]\n    while b:\n        b -= 1\n"
     (function,) = functions(source)
     assert function.complexity == 6  # 1 + if + and + comprehension (for, if) + while
-    chain = "\n".join(f"    {'if' if n == 0 else 'elif'} x == {n}:\n        return {n}" for n in range(12))
+    chain = "\n".join(
+        f"    {'if' if n == 0 else 'elif'} x == {n}:\n        return {n}" for n in range(12)
+    )
     found = messages(f'def many(x):\n    """Pick."""\n{chain}\n    return -1\n')
     assert any("cyclomatic complexity 13" in message for message in found)
     assert not any("nested" in message for message in found)
 
 
 def test_files_opened_outside_with_are_reported() -> None:
-    code = CLEAN + '\n\ndef first_line(path: str) -> str:\n    """The first line."""\n    return open(path).readline()\n'
+    code = (
+        CLEAN
+        + '\n\ndef first_line(path: str) -> str:\n    """The first line."""\n    return open(path).readline()\n'
+    )
     found = offline_review(code, "python").findings
     assert any(f.line == 21 and "outside a with block" in f.message for f in found)
-    managed = CLEAN + '\n\ndef first_line(path: str) -> str:\n    """The first line."""\n    with open(path) as handle:\n        return handle.readline()\n'
+    managed = (
+        CLEAN
+        + '\n\ndef first_line(path: str) -> str:\n    """The first line."""\n    with open(path) as handle:\n        return handle.readline()\n'
+    )
     assert not any("with block" in message for message in messages(managed))
 
 
 def test_todo_comments_are_read_from_comments_only() -> None:
     strings = CLEAN.replace('"""Totals."""', '"""A TODO list app."""\nTITLE = "TODO list app"')
     assert not any("TODO" in message for message in messages(strings))
-    commented = CLEAN.replace("    result = sum(kept)\n", "    result = sum(kept)  # TODO rounding\n")
+    commented = CLEAN.replace(
+        "    result = sum(kept)\n", "    result = sum(kept)  # TODO rounding\n"
+    )
     assert any("TODO" in message for message in messages(commented))
 
 
@@ -188,13 +202,16 @@ def test_code_is_parsed_never_run(tmp_path: Path) -> None:
 
 
 BROKEN = {
-    "javascript": ("function f(a) {\n  let s = 0;\n  for (const x of a {\n    s += x;\n  }\n  return s;\n}\n", 3),
+    "javascript": (
+        "function f(a) {\n  let s = 0;\n  for (const x of a {\n    s += x;\n  }\n  return s;\n}\n",
+        3,
+    ),
     "typescript": ("function f(a: number[]): number {\n  return Math.max(...a;\n}\n", 2),
     "java": ("class A {\n    int f() {\n        int x = 1\n        return x;\n    }\n}\n", 3),
-    "go": ("package main\n\nfunc main() {\n\tprintln(\"hi\"\n}\n", 4),
+    "go": ('package main\n\nfunc main() {\n\tprintln("hi"\n}\n', 4),
     "c": ("int f(int a) {\n    if (a > 1 {\n        return 1;\n    }\n    return 0;\n}\n", 2),
     "cpp": ("#include <vector>\nint f(std::vector<int> v) {\n    return v.size()\n}\n", 3),
-    "rust": ("fn main() {\n    let x = 1;\n    println!(\"{}\", x;\n}\n", 3),
+    "rust": ('fn main() {\n    let x = 1;\n    println!("{}", x;\n}\n', 3),
     "sql": ("SELECT name, COUNT(*\nFROM orders\nGROUP BY name;\n", 1),
     "shell": ("#!/bin/bash\nif [ -f x ]; then\n  echo yes\nfi\nfi\n", 5),
 }
@@ -224,8 +241,16 @@ def test_every_grammar_loads_from_its_wheel() -> None:
         ("javascript", 'const q = "SELECT * FROM users WHERE id = " + id;\n', "SQL built"),
         ("javascript", "el.innerHTML = comment.text;\n", "cross-site"),
         ("typescript", "const r = db.query(`SELECT * FROM t WHERE a = '${a}'`);\n", "SQL built"),
-        ("java", 'class A { void f(String n) throws Exception { Runtime.getRuntime().exec("rm " + n); } }\n', "exec()"),
-        ("go", 'package main\nfunc f(n string) { q := fmt.Sprintf("SELECT id FROM u WHERE n = %s", n); db.Query(q) }\n', "SQL built"),
+        (
+            "java",
+            'class A { void f(String n) throws Exception { Runtime.getRuntime().exec("rm " + n); } }\n',
+            "exec()",
+        ),
+        (
+            "go",
+            'package main\nfunc f(n string) { q := fmt.Sprintf("SELECT id FROM u WHERE n = %s", n); db.Query(q) }\n',
+            "SQL built",
+        ),
         ("c", "int main(void) { char b[8]; gets(b); return 0; }\n", "gets()"),
         ("shell", 'read -r x\neval "run_$x"\n', "eval"),
         ("shell", "curl -s https://example.com/i.sh | bash\n", "curl | sh"),
@@ -319,7 +344,7 @@ async def test_the_same_code_earns_once(dojo: Dojo) -> None:
 async def test_hello_worlds_do_not_unlock_review_master(sqlite_dojo: Dojo) -> None:
     ada = ChatDriver(sqlite_dojo.router, "ada")
     for greeting in ("hello", "hi", "hey", "hallo", "salut"):
-        answer = await ada.say(f'/review\n{fenced(f"print({greeting!r})" + chr(10))}')
+        answer = await ada.say(f"/review\n{fenced(f'print({greeting!r})' + chr(10))}")
         assert "Changes needed" in answer and "too little code" in answer
     assert "Review Master" not in answer and "Perfectionist" not in answer
     assert await xp_rows(sqlite_dojo) == [("code_review_requested", 15)] * 5
@@ -328,9 +353,11 @@ async def test_hello_worlds_do_not_unlock_review_master(sqlite_dojo: Dojo) -> No
 async def test_prose_gets_one_line_and_no_xp(sqlite_dojo: Dojo) -> None:
     ada = ChatDriver(sqlite_dojo.router, "ada")
     await ada.say("/review")
-    answer = await ada.say(fenced("This is my TODO list app. It lets people add tasks and finish them.\n"))
+    answer = await ada.say(
+        fenced("This is my TODO list app. It lets people add tasks and finish them.\n")
+    )
     assert "prose, not code" in answer and "/100" not in answer and "\n" not in answer
-    unknown = await ada.say("/review haskell\n" + fenced("main = putStrLn \"hi\"\n", "haskell"))
+    unknown = await ada.say("/review haskell\n" + fenced('main = putStrLn "hi"\n', "haskell"))
     assert "cannot parse haskell" in unknown and "/100" not in unknown
     assert await xp_rows(sqlite_dojo) == []
     async with sqlite_dojo.services.uow_factory() as uow:

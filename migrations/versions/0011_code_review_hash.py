@@ -22,9 +22,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("code_reviews", schema=None) as batch_op:
         batch_op.add_column(sa.Column("code_hash", sa.String(length=64), nullable=True))
-        batch_op.create_index(
-            "idx_code_reviews_user_hash", ["user_id", "code_hash"], unique=False
-        )
+        batch_op.create_index("idx_code_reviews_user_hash", ["user_id", "code_hash"], unique=False)
 
 
 def downgrade() -> None:

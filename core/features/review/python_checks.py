@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import re
 import textwrap
 import tokenize
@@ -40,8 +41,17 @@ _UNTIDY: dict[type, int] = {
 }
 _TODO = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
 # Calls that hand back something to close: outside `with` they leak on the first exception.
-_RESOURCES = {"open", "io.open", "codecs.open", "gzip.open", "tarfile.open", "urlopen",
-              "urllib.request.urlopen", "zipfile.ZipFile", "socket.socket"}
+_RESOURCES = {
+    "open",
+    "io.open",
+    "codecs.open",
+    "gzip.open",
+    "tarfile.open",
+    "urlopen",
+    "urllib.request.urlopen",
+    "zipfile.ZipFile",
+    "socket.socket",
+}
 MIN_NAME_CHECKS = 3  # docstring remarks shown at most
 
 
@@ -67,7 +77,10 @@ def parse(code: str) -> ast.Module | Finding:
         )
     except (ValueError, RecursionError, MemoryError):
         return Finding(
-            1, "error", "The code could not be parsed (too deeply nested or invalid).", rank=10,
+            1,
+            "error",
+            "The code could not be parsed (too deeply nested or invalid).",
+            rank=10,
         )
 
 
@@ -88,18 +101,22 @@ def _pyflakes(tree: ast.Module) -> list[Finding]:
         line = message.lineno
         if isinstance(message, _UNDEFINED):
             found.append(
-                Finding(line, "error", text, "Define or import every name you use: this line "
-                        "fails with NameError when it runs.", rank=8)
+                Finding(
+                    line,
+                    "error",
+                    text,
+                    "Define or import every name you use: this line "
+                    "fails with NameError when it runs.",
+                    rank=8,
+                )
             )
         elif type(message) in _BUGS:
             found.append(
-                Finding(line, "error", text, f"Fix line {line}: {text}.",
-                        rank=_BUGS[type(message)])
+                Finding(line, "error", text, f"Fix line {line}: {text}.", rank=_BUGS[type(message)])
             )
         else:
             rank = _UNTIDY.get(type(message), 3)
-            found.append(Finding(line, "warning", text, f"Tidy up line {line}: {text}.",
-                                 rank=rank))
+            found.append(Finding(line, "warning", text, f"Tidy up line {line}: {text}.", rank=rank))
     return found
 
 
@@ -180,22 +197,31 @@ def _flow(tree: ast.Module) -> list[Finding]:
             block = getattr(node, field, None)
             if not isinstance(block, list):
                 continue
-            for before, after in zip(block, block[1:], strict=False):
+            for before, after in itertools.pairwise(block):
                 if isinstance(before, ast.Return | ast.Raise | ast.Continue | ast.Break):
                     found.append(
-                        Finding(after.lineno, "warning", "Unreachable code: it follows a "
-                                f"{type(before).__name__.lower()} in the same block",
-                                "Remove the unreachable lines or move them before the return.",
-                                rank=5)
+                        Finding(
+                            after.lineno,
+                            "warning",
+                            "Unreachable code: it follows a "
+                            f"{type(before).__name__.lower()} in the same block",
+                            "Remove the unreachable lines or move them before the return.",
+                            rank=5,
+                        )
                     )
                     break
         if isinstance(node, ast.Try | ast.TryStar):
             for statement in node.finalbody:
                 if isinstance(statement, ast.Return):
                     found.append(
-                        Finding(statement.lineno, "error", "return inside finally: it hides "
-                                "every exception and replaces the function's result",
-                                "Return after the try statement, not inside finally.", rank=7)
+                        Finding(
+                            statement.lineno,
+                            "error",
+                            "return inside finally: it hides "
+                            "every exception and replaces the function's result",
+                            "Return after the try statement, not inside finally.",
+                            rank=7,
+                        )
                     )
     return found
 
@@ -205,11 +231,18 @@ def _not_awaited(tree: ast.Module) -> list[Finding]:
     coroutines = {node.name for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)}
     awaited = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Await)}
     return [
-        Finding(node.lineno, "error", f"{node.func.id}() is a coroutine called without await: "
-                "it never runs", f"await {node.func.id}(...) (or schedule it as a task).", rank=8)
+        Finding(
+            node.lineno,
+            "error",
+            f"{node.func.id}() is a coroutine called without await: it never runs",
+            f"await {node.func.id}(...) (or schedule it as a task).",
+            rank=8,
+        )
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        and node.func.id in coroutines and id(node) not in awaited
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in coroutines
+        and id(node) not in awaited
     ]
 
 
@@ -221,14 +254,22 @@ def _mutated_while_iterating(tree: ast.Module) -> list[Finding]:
         name = loop.iter.id
         for node in ast.walk(loop):
             call = node if isinstance(node, ast.Call) else None
-            if (call is not None and isinstance(call.func, ast.Attribute)
-                    and _dotted(call.func.value) == name
-                    and call.func.attr in ("remove", "append", "insert", "pop", "extend")):
+            if (
+                call is not None
+                and isinstance(call.func, ast.Attribute)
+                and _dotted(call.func.value) == name
+                and call.func.attr in ("remove", "append", "insert", "pop", "extend")
+            ):
                 found.append(
-                    Finding(call.lineno, "error", f"{name} is changed while the loop walks "
-                            "over it: items are skipped or the loop never ends",
-                            f"Build a new list (a comprehension) instead of changing {name} "
-                            "inside its own loop.", rank=7)
+                    Finding(
+                        call.lineno,
+                        "error",
+                        f"{name} is changed while the loop walks "
+                        "over it: items are skipped or the loop never ends",
+                        f"Build a new list (a comprehension) instead of changing {name} "
+                        "inside its own loop.",
+                        rank=7,
+                    )
                 )
                 break
     return found
@@ -262,8 +303,12 @@ def _docstrings(tree: ast.Module) -> list[Finding]:
         and ast.get_docstring(node) is None
     ]
     return [
-        Finding(node.lineno, "info", f"{node.name} has no docstring",
-                "Add docstrings that say why each public function exists.")
+        Finding(
+            node.lineno,
+            "info",
+            f"{node.name} has no docstring",
+            "Add docstrings that say why each public function exists.",
+        )
         for node in sorted(missing, key=lambda node: node.lineno)[:MIN_NAME_CHECKS]
     ]
 
@@ -275,8 +320,9 @@ def todo_comments(code: str) -> list[Finding]:
         for token in tokenize.generate_tokens(io.StringIO(code).readline):
             if token.type == tokenize.COMMENT and _TODO.search(token.string):
                 found.append(
-                    Finding(token.start[0], "info", "Unfinished work marked in a comment "
-                            "(TODO/FIXME)")
+                    Finding(
+                        token.start[0], "info", "Unfinished work marked in a comment (TODO/FIXME)"
+                    )
                 )
     except (tokenize.TokenError, SyntaxError):
         pass

@@ -75,7 +75,7 @@ def _blocking(issue: Any, lines: list[str], tree: ast.Module) -> bool:
     if issue.test_id == "B311":  # random is fine for dice, not for tokens
         return _security_context(lines, tree, issue.lineno)
     severity, confidence = issue.severity, issue.confidence
-    return severity == "HIGH" and confidence != "LOW" or (
+    return (severity == "HIGH" and confidence != "LOW") or (
         severity == "MEDIUM" and confidence == "HIGH"
     )
 
@@ -84,7 +84,12 @@ def security_findings(source: str, tree: ast.Module) -> list[Finding]:
     """Bandit's issues as findings; serious ones block approval."""
     data = source.encode("utf-8", errors="replace")
     visitor = node_visitor.BanditNodeVisitor(
-        "submission.py", io.BytesIO(data), meta_ast.BanditMetaAst(), _tests(), False, {},
+        "submission.py",
+        io.BytesIO(data),
+        meta_ast.BanditMetaAst(),
+        _tests(),
+        False,
+        {},
         metrics.Metrics(),
     )
     try:

@@ -31,7 +31,13 @@ _SECRET = re.compile(
     re.I,
 )
 _NOT_COUNTED = (
-    "import", "include", "package", "preproc", "use_declaration", "comment", "parameter",
+    "import",
+    "include",
+    "package",
+    "preproc",
+    "use_declaration",
+    "comment",
+    "parameter",
 )
 # A shell parser recovers from a stray `fi` or `esac` by reading it as a command: bash does not.
 _SHELL_RESERVED = {"fi", "esac", "done", "then", "do", "elif", "else", "in", "}"}
@@ -40,15 +46,39 @@ _SHELL_COMMAND = re.compile(
 )
 _BLOCKS = {"compound_statement", "statement_block", "block", "statement_list", "declaration_list"}
 _SQL_UNITS = {
-    "statement", "from", "where", "join", "group_by", "order_by", "having", "limit",
-    "column_definition", "insert", "update", "delete", "set", "create_index", "create_view",
+    "statement",
+    "from",
+    "where",
+    "join",
+    "group_by",
+    "order_by",
+    "having",
+    "limit",
+    "column_definition",
+    "insert",
+    "update",
+    "delete",
+    "set",
+    "create_index",
+    "create_view",
 }
 _CALLS = {"call_expression", "method_invocation", "invocation_expression", "call", "command"}
 _DECLARATIONS = {
-    "variable_declarator", "assignment_expression", "short_var_declaration", "let_declaration",
-    "variable_assignment", "assignment", "const_spec", "var_spec", "init_declarator",
-    "field_declaration", "public_field_definition", "property_declaration", "const_item",
-    "static_item", "local_variable_declaration",
+    "variable_declarator",
+    "assignment_expression",
+    "short_var_declaration",
+    "let_declaration",
+    "variable_assignment",
+    "assignment",
+    "const_spec",
+    "var_spec",
+    "init_declarator",
+    "field_declaration",
+    "public_field_definition",
+    "property_declaration",
+    "const_item",
+    "static_item",
+    "local_variable_declaration",
 }
 # Calls that run their argument as code or a command, per language family.
 _RUNS_CODE = {"eval", "Function", "execSync", "exec", "system", "popen", "execl", "execlp"}
@@ -101,8 +131,7 @@ def _syntax_errors(root: Node, language: str) -> list[Finding]:
                 line,
                 "error",
                 message,
-                f"Fix the syntax error on line {line} first: nothing else can run until it "
-                "parses.",
+                f"Fix the syntax error on line {line} first: nothing else can run until it parses.",
                 rank=10,
             )
         )
@@ -121,7 +150,11 @@ def statement_count(root: Node, language: str) -> int:
         if language == "sql":
             count += kind in _SQL_UNITS
         elif kind.endswith(("_statement", "_declaration", "_definition", "_item")) or kind in (
-            "command", "declaration", "variable_assignment", "assignment", "statement",
+            "command",
+            "declaration",
+            "variable_assignment",
+            "assignment",
+            "statement",
         ):
             count += 1
     return count
@@ -173,33 +206,41 @@ def _dangerous_call(node: Node, language: str, code: str) -> Finding | None:
     if language in ("c", "cpp") and name in _UNSAFE_C:
         if _UNSAFE_C[name]:
             return _security_error(
-                _line(node), f"{name}() cannot limit its input: a buffer overflow",
+                _line(node),
+                f"{name}() cannot limit its input: a buffer overflow",
                 "Use fgets(buffer, sizeof buffer, stdin), which stops at the buffer's size.",
             )
         return Finding(
-            _line(node), "error", f"Security: {name}() does not check the buffer's size",
-            "Use snprintf or strncpy/strlcpy with the destination's size.", rank=8,
+            _line(node),
+            "error",
+            f"Security: {name}() does not check the buffer's size",
+            "Use snprintf or strncpy/strlcpy with the destination's size.",
+            rank=8,
         )
     if name == "printf" and language in ("c", "cpp") and arguments and not _literal(arguments[0]):
         return _security_error(
-            _line(node), "printf() with a format string that is not a literal",
+            _line(node),
+            "printf() with a format string that is not a literal",
             'Print data through a fixed format: printf("%s", text).',
         )
     if language == "shell" and name == "eval" and built:
         return _security_error(
-            _line(node), "eval runs text built from variables as shell code",
+            _line(node),
+            "eval runs text built from variables as shell code",
             "Call the command directly, or choose among fixed commands with case.",
         )
     if name in _RUNS_CODE and built and language != "shell":
         return _security_error(
-            _line(node), f"{name}() runs code or a command built from input",
+            _line(node),
+            f"{name}() runs code or a command built from input",
             "Never run text you received: pass arguments as a list to a fixed program, or "
             "parse the input explicitly.",
         )
     text = _text(node)
     if _SHELL_COMMAND.search(text) and '"-c"' in text and re.search(r"format!|Sprintf|\+", text):
         return _security_error(
-            _line(node), "a shell command built from input (sh -c)",
+            _line(node),
+            "a shell command built from input (sh -c)",
             "Run the program directly with its arguments, without a shell.",
         )
     return None
@@ -215,8 +256,10 @@ def _sql_built(node: Node) -> bool:
     if parent is not None and parent.type in ("binary_expression", "concatenation"):
         return True
     call = parent.parent if parent is not None else None
-    return call is not None and call.type in _CALLS and bool(
-        re.search(r"printf|format", _call_name(call), re.I)
+    return (
+        call is not None
+        and call.type in _CALLS
+        and bool(re.search(r"printf|format", _call_name(call), re.I))
     )
 
 
@@ -232,7 +275,8 @@ def _security(root: Node, language: str, code: str) -> list[Finding]:
             seen_sql.add(_line(node))
             found.append(
                 _security_error(
-                    _line(node), "SQL built from strings: an injection hole",
+                    _line(node),
+                    "SQL built from strings: an injection hole",
                     "Pass values as query parameters (placeholders such as ? or $1), never "
                     "by joining them into the SQL text.",
                 )
@@ -240,23 +284,27 @@ def _security(root: Node, language: str, code: str) -> list[Finding]:
         elif node.type in _DECLARATIONS and _SECRET.search(_text(node)):
             found.append(
                 _security_error(
-                    _line(node), "a hard-coded secret",
-                    "Read secrets from the environment or a secret store, never from the "
-                    "source.",
+                    _line(node),
+                    "a hard-coded secret",
+                    "Read secrets from the environment or a secret store, never from the source.",
                 )
             )
         elif language in ("javascript", "typescript", "tsx") and node.type in (
-            "assignment_expression", "augmented_assignment_expression",
+            "assignment_expression",
+            "augmented_assignment_expression",
         ):
             left = _text(node.child_by_field_name("left"))
             right = node.child_by_field_name("right")
-            if left.endswith(("innerHTML", "outerHTML")) and right is not None and not _literal(
-                right
+            if (
+                left.endswith(("innerHTML", "outerHTML"))
+                and right is not None
+                and not _literal(right)
             ):
                 found.append(
                     _security_error(
-                        _line(node), f"{left.rpartition('.')[2]} set from data: cross-site "
-                        "scripting", "Set textContent, or build elements, instead of HTML.",
+                        _line(node),
+                        f"{left.rpartition('.')[2]} set from data: cross-site scripting",
+                        "Set textContent, or build elements, instead of HTML.",
                     )
                 )
     if language == "shell":
@@ -277,8 +325,11 @@ def _off_by_one(root: Node) -> list[Finding]:
         if re.search(r"<=\s*[\w.]+\s*\.\s*(length|size\(\))(?!\s*-)", text):
             found.append(
                 Finding(
-                    _line(node), "error", f"Off by one: `{text}` reads one item past the end",
-                    "Loop while the index is < the length, not <=.", rank=7,
+                    _line(node),
+                    "error",
+                    f"Off by one: `{text}` reads one item past the end",
+                    "Loop while the index is < the length, not <=.",
+                    rank=7,
                 )
             )
     return found
@@ -292,21 +343,28 @@ def _shell_habits(root: Node) -> list[Finding]:
             if len(names) > 1 and names[0] in ("curl", "wget") and names[-1] in ("sh", "bash"):
                 found.append(
                     _security_error(
-                        _line(node), "a script downloaded and run unseen (curl | sh)",
+                        _line(node),
+                        "a script downloaded and run unseen (curl | sh)",
                         "Download the script, check its checksum or signature, then run it.",
                     )
                 )
-        elif node.type == "command" and _call_name(node) == "rm":
-            if any(child.type == "concatenation" or child.type == "simple_expansion"
-                   for child in _arguments(node)):
-                found.append(
-                    Finding(
-                        _line(node), "warning", "rm with an unquoted variable: an empty or "
-                        "spaced value deletes the wrong files",
-                        'Quote the variable ("$dir") and check it is not empty (${dir:?}).',
-                        rank=7,
-                    )
+        elif (
+            node.type == "command"
+            and _call_name(node) == "rm"
+            and any(
+                child.type in ("concatenation", "simple_expansion") for child in _arguments(node)
+            )
+        ):
+            found.append(
+                Finding(
+                    _line(node),
+                    "warning",
+                    "rm with an unquoted variable: an empty or "
+                    "spaced value deletes the wrong files",
+                    'Quote the variable ("$dir") and check it is not empty (${dir:?}).',
+                    rank=7,
                 )
+            )
     return found
 
 
@@ -315,12 +373,15 @@ def _complexity(code: str, language: str) -> list[Finding]:
     if suffix is None:
         return []
     found: list[Finding] = []
-    for function in lizard.analyze_file.analyze_source_code(f"submission{suffix}", code).function_list:
+    for function in lizard.analyze_file.analyze_source_code(
+        f"submission{suffix}", code
+    ).function_list:
         name = function.name.rpartition("::")[2]
         if function.cyclomatic_complexity > MAX_COMPLEXITY:
             found.append(
                 Finding(
-                    function.start_line, "warning",
+                    function.start_line,
+                    "warning",
                     f"{name}() has cyclomatic complexity {function.cyclomatic_complexity} (aim "
                     f"for {MAX_COMPLEXITY} or less)",
                     f"Split {name}() into smaller functions, each with one decision to make.",
@@ -330,8 +391,11 @@ def _complexity(code: str, language: str) -> list[Finding]:
         if function.length > MAX_FUNCTION_LINES:
             found.append(
                 Finding(
-                    function.start_line, "warning", f"{name}() is {function.length} lines long",
-                    f"Extract the steps of {name}() into well-named helpers.", rank=2,
+                    function.start_line,
+                    "warning",
+                    f"{name}() is {function.length} lines long",
+                    f"Extract the steps of {name}() into well-named helpers.",
+                    rank=2,
                 )
             )
     return found
