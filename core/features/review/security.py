@@ -9,17 +9,14 @@ ignored: a learner cannot switch the checks off from inside the submission.
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import logging
 import re
 import warnings
 from functools import cache
+from types import ModuleType
 from typing import Any
-
-with warnings.catch_warnings():
-    # Bandit's plugin loading passes an argument stevedore has deprecated; nothing to act on.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from bandit.core import config, meta_ast, metrics, node_visitor, test_set
 
 from core.features.review.findings import Finding
 
@@ -44,13 +41,37 @@ _HINTS = {
     "B324": "Hash passwords with a slow salted scheme (hashlib.scrypt, bcrypt, argon2).",
     "B311": "Use the secrets module (secrets.token_urlsafe) for tokens and passwords.",
 }
-logging.getLogger("bandit").setLevel(logging.ERROR)  # bandit warns about the module path
+
+
+@cache
+def _bandit() -> dict[str, ModuleType]:
+    """Bandit's modules, imported on the first review rather than at start.
+
+    Importing bandit discovers its plugins, and stevedore logs an ERROR for each optional
+    formatter whose extra is not installed (sarif): not ours to fix, so it is kept quiet, as is
+    bandit's own warning that "submission.py" is no module path.
+    """
+    stevedore = logging.getLogger("stevedore.extension")
+    level = stevedore.level
+    stevedore.setLevel(logging.CRITICAL)
+    logging.getLogger("bandit").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            # Bandit passes an argument stevedore has deprecated; nothing to act on.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            names = ("config", "meta_ast", "metrics", "node_visitor", "test_set")
+            modules = {name: importlib.import_module(f"bandit.core.{name}") for name in names}
+    finally:
+        stevedore.setLevel(level)
+    return modules
 
 
 @cache
 def _tests() -> Any:
     """Bandit's configured checks, loaded once (plugin discovery takes a moment)."""
-    return test_set.BanditTestSet(config.BanditConfig(), {"exclude": list(_EXCLUDED)})
+    bandit = _bandit()
+    configuration = bandit["config"].BanditConfig()
+    return bandit["test_set"].BanditTestSet(configuration, {"exclude": list(_EXCLUDED)})
 
 
 def _function_spans(tree: ast.Module) -> list[tuple[int, int, str]]:
@@ -83,14 +104,15 @@ def _blocking(issue: Any, lines: list[str], tree: ast.Module) -> bool:
 def security_findings(source: str, tree: ast.Module) -> list[Finding]:
     """Bandit's issues as findings; serious ones block approval."""
     data = source.encode("utf-8", errors="replace")
-    visitor = node_visitor.BanditNodeVisitor(
+    tests, bandit = _tests(), _bandit()
+    visitor = bandit["node_visitor"].BanditNodeVisitor(
         "submission.py",
         io.BytesIO(data),
-        meta_ast.BanditMetaAst(),
-        _tests(),
+        bandit["meta_ast"].BanditMetaAst(),
+        tests,
         False,
-        {},
-        metrics.Metrics(),
+        {},  # no `# nosec` lines: the learner's comments do not switch checks off
+        bandit["metrics"].Metrics(),
     )
     try:
         visitor.process(data)

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import lizard
 from tree_sitter import Node
 
 from core.features.review.findings import Finding
@@ -372,6 +371,8 @@ def _complexity(code: str, language: str) -> list[Finding]:
     suffix = lizard_suffix(language)
     if suffix is None:
         return []
+    import lizard  # noqa: PLC0415 - a fifth of a second to import: only when first needed
+
     found: list[Finding] = []
     for function in lizard.analyze_file.analyze_source_code(
         f"submission{suffix}", code
