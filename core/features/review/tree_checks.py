@@ -371,7 +371,7 @@ def _complexity(code: str, language: str) -> list[Finding]:
     suffix = lizard_suffix(language)
     if suffix is None:
         return []
-    import lizard  # noqa: PLC0415 - a fifth of a second to import: only when first needed
+    import lizard  # a fifth of a second to import: only when first needed
 
     found: list[Finding] = []
     for function in lizard.analyze_file.analyze_source_code(
