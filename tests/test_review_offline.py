@@ -433,3 +433,21 @@ async def test_code_after_review_is_reviewed_even_mid_interview(sqlite_dojo: Doj
         statuses = sorted((await uow.session.scalars(select(CodeReview.status))).all())
     assert statuses == ["awaiting_code", "completed"]
     assert "interview" in started.lower()
+
+
+@pytest.mark.parametrize(
+    ("language", "code"),
+    [
+        ("python", "x = " + "(" * 3000 + "1" + ")" * 3000 + "\n"),
+        ("javascript", "f(" * 5000 + ")" * 5000 + ";\n"),
+        ("javascript", "a" + ".b()" * 4000 + ";\n"),
+        ("shell", "$(( " * 500 + "\n"),
+        ("cpp", "template<" * 2000 + "\n"),
+        ("sql", "SELECT a FROM t WHERE b = 1;\n" * 700),
+    ],
+)
+def test_hostile_code_gets_a_review_not_a_crash(language: str, code: str) -> None:
+    result = offline_review(code, language)
+    assert not result.approved and result.findings
+    assert not_code_reason(code, language) is None
+    assert len(code_hash(code, language)) == 64

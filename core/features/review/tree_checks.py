@@ -21,6 +21,8 @@ from core.features.review.grammars import lizard_suffix, parse
 MAX_SYNTAX_ERRORS = 3
 MAX_COMPLEXITY = 10
 MAX_FUNCTION_LINES = 60
+# lizard reads code recursively; past this depth it would overflow, so complexity is skipped.
+MAX_LIZARD_DEPTH = 300
 _TODO = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
 _SQL = re.compile(
     r"\b(select\b[\s\S]*\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b", re.I
@@ -92,6 +94,16 @@ class TreeReview:
     checks: str  # which checks ran, said plainly
 
 
+def _depth(root: Node) -> int:
+    """How deep the parse tree goes (iteratively: hostile nesting must not recurse)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children)
+    return deepest
+
+
 def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
@@ -104,6 +116,11 @@ def _text(node: Node | None) -> str:
     if node is None or node.text is None:
         return ""
     return node.text.decode("utf-8", errors="replace")
+
+
+def _head(node: Node, limit: int = 200) -> str:
+    """The start of a node's text: enough for a declaration's name and value."""
+    return (node.text or b"")[:limit].decode("utf-8", errors="replace")
 
 
 def _line(node: Node) -> int:
@@ -174,6 +191,16 @@ def _call_name(node: Node) -> str:
         or node.child_by_field_name("method")
         or (node.named_children[0] if node.named_children else None)
     )
+    # In a chain (a.b().c) only the last name matters: step down instead of reading it all.
+    while target is not None and target.named_child_count:
+        last = (
+            target.child_by_field_name("property")
+            or target.child_by_field_name("field")
+            or target.child_by_field_name("name")
+        )
+        if last is None:
+            break
+        target = last
     return re.split(r"[.:>]", _text(target))[-1].strip()
 
 
@@ -198,8 +225,15 @@ def _security_error(line: int, message: str, hint: str) -> Finding:
     return Finding(line, "error", f"Security: {message}", hint, rank=9)
 
 
-def _dangerous_call(node: Node, language: str, code: str) -> Finding | None:
+_WATCHED = {*_RUNS_CODE, *_UNSAFE_C, "printf"}
+
+
+def _dangerous_call(node: Node, language: str, shell_command: bool) -> Finding | None:
+    """A call that runs code or a command built from input; `shell_command`: whether the
+    code starts a shell anywhere (searched once, not once per call)."""
     name = _call_name(node)
+    if name not in _WATCHED and not shell_command:
+        return None  # most calls: decided without reading their (possibly huge) text
     arguments = _arguments(node)
     built = bool(arguments) and not all(_literal(argument) for argument in arguments)
     if language in ("c", "cpp") and name in _UNSAFE_C:
@@ -235,7 +269,7 @@ def _dangerous_call(node: Node, language: str, code: str) -> Finding | None:
             "Never run text you received: pass arguments as a list to a fixed program, or "
             "parse the input explicitly.",
         )
-    text = _text(node)
+    text = _text(node) if shell_command else ""
     if _SHELL_COMMAND.search(text) and '"-c"' in text and re.search(r"format!|Sprintf|\+", text):
         return _security_error(
             _line(node),
@@ -265,9 +299,10 @@ def _sql_built(node: Node) -> bool:
 def _security(root: Node, language: str, code: str) -> list[Finding]:
     found: list[Finding] = []
     seen_sql: set[int] = set()
+    shell_command = _SHELL_COMMAND.search(code) is not None
     for node in _walk(root):
         if node.type in _CALLS:
-            finding = _dangerous_call(node, language, code)
+            finding = _dangerous_call(node, language, shell_command)
             if finding is not None:
                 found.append(finding)
         elif _sql_built(node) and _line(node) not in seen_sql:
@@ -280,7 +315,7 @@ def _security(root: Node, language: str, code: str) -> list[Finding]:
                     "by joining them into the SQL text.",
                 )
             )
-        elif node.type in _DECLARATIONS and _SECRET.search(_text(node)):
+        elif node.type in _DECLARATIONS and _SECRET.search(_head(node)):
             found.append(
                 _security_error(
                     _line(node),
@@ -414,9 +449,12 @@ def review_tree(code: str, language: str) -> TreeReview:
     )
     if errors:
         return TreeReview([*errors, *_todos(root)], True, statement_count(root, language), checks)
+    deep = _depth(root) > MAX_LIZARD_DEPTH
     findings = [
         *_security(root, language, code),
-        *_complexity(code, language),
+        *([] if deep else _complexity(code, language)),
         *_todos(root),
     ]
+    if deep:
+        checks += " (complexity skipped: the code nests too deeply to measure)"
     return TreeReview(findings, False, statement_count(root, language), checks)
