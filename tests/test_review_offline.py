@@ -51,7 +51,7 @@ SUBSTANTIAL = (
     '"""Inventory."""\n\n\n'
     + "\n\n".join(
         f'def stock_{n}(items: dict[str, int]) -> int:\n    """Units of kind {n}."""\n'
-        f'    count = items.get("kind{n}", 0)\n    if count < 0:\n        raise ValueError("negative")\n'
+        f'    count = items.get("kind{n}", 0)\n    if count < 0:\n        raise ValueError("kind {n} is negative")\n'
         f"    return count"
         for n in range(5)
     )
@@ -101,7 +101,9 @@ def test_clean_code_is_approved_but_not_perfect_when_small() -> None:
     assert big.findings == () and big.score == 100
 
 
-@pytest.mark.parametrize("code", ["x = 1\n", "print(1)\n", 'print("hello world")\n', "pass\n"])
+@pytest.mark.parametrize(
+    "code", ["x = 1\n", "print(1)\n", 'print("hello world")\n', "pass\n", "print(1)\n" * 25]
+)
 def test_trivial_code_is_never_approved(code: str) -> None:
     result = offline_review(code, "python")
     assert not result.approved and result.score <= 60

@@ -20,7 +20,7 @@ from pyflakes import checker, messages
 from core.features.review.complexity import complexity_findings
 from core.features.review.findings import Finding
 from core.features.review.security import security_findings
-from core.features.review.text_checks import long_lines
+from core.features.review.text_checks import duplicated_lines, long_lines
 
 _UNDEFINED = (messages.UndefinedName, messages.UndefinedLocal, messages.UndefinedExport)
 # pyflakes messages that mean the code is wrong, not merely untidy, and how much they matter.
@@ -85,13 +85,16 @@ def parse(code: str) -> ast.Module | Finding:
 
 
 def statement_count(tree: ast.Module) -> int:
-    count = 0
+    """Distinct statements, docstrings and `pass` aside: the same line pasted twenty times is
+    one statement, not a substantial program."""
+    seen: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.stmt) or isinstance(node, ast.Pass):
             continue
-        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-        count += not docstring
-    return count
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # a docstring
+        seen.add(ast.dump(node))
+    return len(seen)
 
 
 def _pyflakes(tree: ast.Module) -> list[Finding]:
@@ -332,7 +335,8 @@ def todo_comments(code: str) -> list[Finding]:
 def review_python(code: str) -> PythonReview:
     """Findings for Python code, whether it failed to parse, and how much code there is."""
     source = textwrap.dedent(code)
-    style = long_lines(code.splitlines(), 99) + todo_comments(source)
+    lines = code.splitlines()
+    style = duplicated_lines(lines) + long_lines(lines, 99) + todo_comments(source)
     tree = parse(source)
     if isinstance(tree, Finding):
         return PythonReview([tree, *style], True, 0)

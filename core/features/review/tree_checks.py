@@ -157,23 +157,22 @@ def _syntax_errors(root: Node, language: str) -> list[Finding]:
 
 
 def statement_count(root: Node, language: str) -> int:
-    """Statements and declarations (imports, includes and blocks aside); SQL counts clauses."""
-    count = 0
+    """Distinct statements and declarations (imports, includes and blocks aside); SQL counts
+    clauses. The same statement pasted twenty times counts once."""
+    seen: set[tuple[str, str]] = set()
     for node in _walk(root):
         kind = node.type
         if not node.is_named or kind in _BLOCKS or any(word in kind for word in _NOT_COUNTED):
             continue
         if language == "sql":
-            count += kind in _SQL_UNITS
-        elif kind.endswith(("_statement", "_declaration", "_definition", "_item")) or kind in (
-            "command",
-            "declaration",
-            "variable_assignment",
-            "assignment",
-            "statement",
-        ):
-            count += 1
-    return count
+            counted = kind in _SQL_UNITS
+        else:
+            counted = kind.endswith(("_statement", "_declaration", "_definition", "_item")) or (
+                kind in ("command", "declaration", "variable_assignment", "assignment", "statement")
+            )
+        if counted:
+            seen.add((kind, " ".join(_head(node).split())))
+    return len(seen)
 
 
 def _todos(root: Node) -> list[Finding]:
