@@ -453,3 +453,36 @@ def test_hostile_code_gets_a_review_not_a_crash(language: str, code: str) -> Non
     assert not result.approved and result.findings
     assert not_code_reason(code, language) is None
     assert len(code_hash(code, language)) == 64
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "expected", "severity"),
+    [
+        (
+            "java",
+            "class A {\n  boolean same(String a, String b) {\n    return a == b;\n  }\n}\n",
+            "Strings compared with ==",
+            "error",
+        ),
+        (
+            "c",
+            "int *squares(void) {\n    int out[10];\n    return out;\n}\n",
+            "Returns the local array out",
+            "error",
+        ),
+        (
+            "go",
+            "package main\n\nfunc f() {\n\tn, _ := file.Read(buf)\n\tuse(n)\n}\n",
+            "thrown away with _",
+            "warning",
+        ),
+    ],
+)
+def test_classic_bugs_in_other_languages(
+    language: str, code: str, expected: str, severity: str
+) -> None:
+    found = offline_review(code, language).findings
+    assert any(expected in f.message and f.severity == severity for f in found)
+    fixed = code.replace("a == b", "a.equals(b)").replace("n, _ :=", "n, err :=")
+    fixed = fixed.replace("int out[10];", "static int out[10];")
+    assert not any(expected in f.message for f in offline_review(fixed, language).findings)

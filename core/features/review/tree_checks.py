@@ -343,6 +343,7 @@ def _security(root: Node, language: str, code: str) -> list[Finding]:
     if language == "shell":
         found.extend(_shell_habits(root))
     found.extend(_off_by_one(root))
+    found.extend(_classic_bugs(root, language))
     # A call nested in another (a chain) is met more than once: one finding a line and message.
     return list({(finding.line, finding.message): finding for finding in found}.values())
 
@@ -365,6 +366,110 @@ def _off_by_one(root: Node) -> list[Finding]:
                     rank=7,
                 )
             )
+    return found
+
+
+def _functions(root: Node) -> Iterator[Node]:
+    kinds = ("function_definition", "method_declaration", "function_declaration")
+    return (node for node in _walk(root) if node.type in kinds)
+
+
+def _java_string_equality(function: Node) -> list[Finding]:
+    """`a == b` on Strings compares references, not text: a classic interview catch."""
+    strings = {
+        _text(node.child_by_field_name("name"))
+        for node in _walk(function)
+        if node.type == "formal_parameter" and _text(node.child_by_field_name("type")) == "String"
+    }
+    for node in _walk(function):
+        if (
+            node.type == "local_variable_declaration"
+            and _text(node.child_by_field_name("type")) == "String"
+        ):
+            strings.update(
+                _text(child.child_by_field_name("name"))
+                for child in node.named_children
+                if child.type == "variable_declarator"
+            )
+    found = []
+    for node in _walk(function):
+        if node.type != "binary_expression":
+            continue
+        operator = _text(node.child_by_field_name("operator"))
+        sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
+        if operator in ("==", "!=") and all(
+            side is not None and (side.type == "string_literal" or _text(side) in strings)
+            for side in sides
+        ):
+            found.append(
+                Finding(
+                    _line(node),
+                    "error",
+                    f"Strings compared with {operator}: that compares references, not text",
+                    "Compare strings with a.equals(b) "
+                    "(or Objects.equals(a, b) when either may be null).",
+                    rank=7,
+                )
+            )
+    return found
+
+
+def _c_local_array_returned(function: Node) -> list[Finding]:
+    arrays = {
+        _text(node.child_by_field_name("declarator"))
+        for node in _walk(function)
+        if node.type == "array_declarator"
+        and node.parent is not None
+        and node.parent.type == "declaration"
+        and not _text(node.parent).lstrip().startswith("static")
+    }
+    return [
+        Finding(
+            _line(node),
+            "error",
+            f"Returns the local array {_text(node.named_children[0])}: "
+            "it no longer exists once the function returns",
+            "Allocate the result (malloc) or let the caller pass the buffer in.",
+            rank=8,
+        )
+        for node in _walk(function)
+        if node.type == "return_statement"
+        and node.named_children
+        and _text(node.named_children[0]) in arrays
+    ]
+
+
+def _go_discarded_error(root: Node) -> list[Finding]:
+    found = []
+    for node in _walk(root):
+        if node.type not in ("short_var_declaration", "assignment_statement"):
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        names = [_text(child) for child in left.named_children] if left is not None else []
+        calls = right is not None and any(c.type == "call_expression" for c in right.named_children)
+        if len(names) > 1 and names[-1] == "_" and calls:
+            found.append(
+                Finding(
+                    _line(node),
+                    "warning",
+                    "The call's last result (by convention its error) is thrown away with _",
+                    "Check the error: if err != nil { return err }.",
+                    rank=5,
+                )
+            )
+    return found
+
+
+def _classic_bugs(root: Node, language: str) -> list[Finding]:
+    """Bugs an interviewer looks for first, where the parse tree makes them certain."""
+    if language == "go":
+        return _go_discarded_error(root)
+    found: list[Finding] = []
+    for function in _functions(root):
+        if language == "java":
+            found.extend(_java_string_equality(function))
+        elif language in ("c", "cpp"):
+            found.extend(_c_local_array_returned(function))
     return found
 
 
