@@ -486,3 +486,15 @@ def test_classic_bugs_in_other_languages(
     fixed = code.replace("a == b", "a.equals(b)").replace("n, _ :=", "n, err :=")
     fixed = fixed.replace("int out[10];", "static int out[10];")
     assert not any(expected in f.message for f in offline_review(fixed, language).findings)
+
+
+def test_reviews_in_parallel_threads_agree_with_one_at_a_time() -> None:
+    """The service reviews in worker threads: parsers must not be shared between them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    work = [(code, language) for language, (code, _line) in sorted(BROKEN.items())] * 4
+    work += [(CLEAN, "python"), (MESSY, "python")] * 4
+    alone = [offline_review(code, language) for code, language in work]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda item: offline_review(*item), work))
+    assert together == alone

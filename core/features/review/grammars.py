@@ -32,15 +32,18 @@ SUPPORTED = ("python", *GRAMMARS)
 
 
 @cache
-def _parser(language: str) -> Parser:
+def _language(language: str) -> Language:
     module, function, _suffix = GRAMMARS[language]
-    grammar = getattr(importlib.import_module(module), function)()
-    return Parser(Language(grammar))
+    return Language(getattr(importlib.import_module(module), function)())
 
 
 def parse(code: str, language: str) -> Tree:
-    """The concrete syntax tree of code (errors are ERROR and missing nodes inside it)."""
-    return _parser(language).parse(code.encode("utf-8", errors="replace"))
+    """The concrete syntax tree of code (errors are ERROR and missing nodes inside it).
+
+    A parser per call: reviews run in worker threads, and a tree-sitter Parser is not safe to
+    share between them (the compiled Language is, and is loaded once).
+    """
+    return Parser(_language(language)).parse(code.encode("utf-8", errors="replace"))
 
 
 def lizard_suffix(language: str) -> str | None:

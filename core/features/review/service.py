@@ -9,6 +9,7 @@ before (the same after layout and comments are taken out) is reviewed again but 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -141,7 +142,10 @@ async def run_review(
         if unsupported is not None:
             _close(pending)
             return [reply(" ".join((*_NOTES[str(outcome)], unsupported)))]
-        result = offline_review(submission.code, submission.language, _NOTES[str(outcome)])
+        # Up to a second of CPU for a large paste: off the event loop, like the report's chart.
+        result = await asyncio.to_thread(
+            offline_review, submission.code, submission.language, _NOTES[str(outcome)]
+        )
     fingerprint = code_hash(submission.code, submission.language)
     earlier = await _reviewed_before(context, fingerprint)
     row = await context.uow.session.get(CodeReview, pending_id) if pending_id else None
