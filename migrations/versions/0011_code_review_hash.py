@@ -5,7 +5,7 @@ up by learner: a resubmission is found by one index probe instead of re-reading 
 Reviews stored before this revision have none and so never count as earlier copies.
 
 Revision ID: 0011
-Revises: 0012
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0012"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
