@@ -1,13 +1,13 @@
 """Review honesty: graded code samples through the real offline reviewer, per class.
 
-Each sample in bench/data/review/<class>.txt is sent as `/review` with a fenced block through
+Each sample in bench/review_samples/<class>.txt is sent as `/review` with a fenced block through
 the router of a Dojo on a throwaway SQLite database (no API key, so every review is offline),
 exactly as a learner would send it. One learner per class sends that class's samples a day
 apart; the duplicate class sends each original first and measures only the resubmission (the
 same code with its layout or comments changed). Per class it prints the mean and maximum
 score, the approval rate, the review XP earned per sample and the review badges unlocked,
 next to the figures the reviewer gave before this benchmark's work (recorded in
-bench/data/review/baseline.json by running this module on the earlier code).
+bench/review_samples/baseline.json by running this module on the earlier code).
 
 Targets: insecure, broken and non-code (prose) samples are never approved; prose is never
 scored and earns no XP; a resubmission earns no XP.
@@ -34,7 +34,7 @@ from core.messages import ChatKind, ChatRef, Incoming, Platform, UserRef
 from core.parsing import parse_command
 from core.ports import FixedClock
 
-DATA = Path(__file__).parent / "data" / "review"
+DATA = Path(__file__).parent / "review_samples"
 BASELINE = DATA / "baseline.json"
 CLASSES = ("clean", "buggy", "insecure", "broken", "prose", "trivial", "duplicate")
 NEVER_APPROVED = ("insecure", "broken", "prose")
