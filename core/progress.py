@@ -1,8 +1,10 @@
 """Applies the gamification rules to one activity inside the caller's transaction.
 
 Handlers call `record_activity` and get back what to announce: XP is awarded idempotently by
-(user, source, reference), the streak moves in the learner's local calendar, badges unlock once
-and a level-up is reported. Nothing here commits: the handler's unit of work does.
+(user, source, reference) and within the activity's daily allowance (core.rules.xp), the
+streak moves in the learner's local calendar, badges unlock once and a level-up is reported.
+Every piece of XP is kept as an item with its reason, so what the learner is told adds up
+(core.xp_note). Nothing here commits: the handler's unit of work does.
 """
 
 from __future__ import annotations
@@ -11,23 +13,58 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core.db.ledger import activity_entry
+from core.db.ledger import Allowance, activity_entry
 from core.db.models import Achievement, User
 from core.db.uow import UnitOfWork
 from core.messages import Reply, ReplyKind
 from core.rules.badges import CountKey, Standing, badges_earned, count_key
 from core.rules.levels import level_for, title_for
 from core.rules.streaks import StreakState, local_date, next_streak
-from core.rules.xp import Activity, xp_for
+from core.rules.xp import (
+    DAILY_CAPS,
+    INTERVIEW_BONUS_SCORE,
+    Activity,
+    DailyCap,
+    Stage,
+    halved,
+    stage_of,
+    xp_for,
+)
 from core.text import Doc, bold
 
 # Activities that are not the learner practising, so they keep no streak.
 _NOT_PRACTICE = {Activity.ADMIN_GRANT, Activity.BADGE_UNLOCKED, Activity.CHAT_MESSAGE}
 
 
+# What the XP of an activity is for, when the handler names nothing more precise.
+DEFAULT_REASONS = {
+    Activity.ONBOARDED: "setting up",
+    Activity.INTERVIEW_STARTED: "starting an interview",
+    Activity.INTERVIEW_COMPLETED: "finishing an interview",
+    Activity.REVIEW_REQUESTED: "a code review",
+    Activity.REVIEW_COMPLETED: "an approved review",
+    Activity.QUIZ_COMPLETED: "a quiz",
+    Activity.REPORT_GENERATED: "this week's report",
+    Activity.CHAT_MESSAGE: "a chat message",
+    Activity.ADMIN_GRANT: "a moderator's grant",
+}
+FIRST_TODAY = "your first practice today"
+
+
+@dataclass(frozen=True)
+class XpItem:
+    """One piece of XP and why: the activity itself, the day's first practice, a badge."""
+
+    amount: int
+    reason: str
+    stage: Stage = Stage.FULL  # where the activity fell in its daily allowance
+    cap: DailyCap | None = None
+    bonus: bool = False  # the day's first practice or a badge, not the activity itself
+
+
 @dataclass
 class Outcome:
-    xp_gained: int = 0
+    xp_gained: int = 0  # the sum of `items`
     duplicate: bool = False
     level_before: int = 1
     level_after: int = 1
@@ -35,6 +72,11 @@ class Outcome:
     streak: int = 0
     streak_moved: bool = False
     freezes_used: int = 0
+    items: list[XpItem] = field(default_factory=list)
+
+    def add(self, item: XpItem) -> None:
+        self.items.append(item)
+        self.xp_gained += item.amount
 
     @property
     def levelled_up(self) -> bool:
@@ -54,25 +96,50 @@ async def record_activity(
     community_id: int | None = None,
     xp: int | None = None,
     learner_values: dict[str, Any] | None = None,
+    reason: str | None = None,
 ) -> Outcome:
     """Log an activity and apply XP, streak, badges and level; a repeated reference is a no-op.
 
-    `learner_values` are other columns of the learner's row the event changes: they are
-    written with the XP in one statement (or alone, when the activity earns no XP)."""
+    `xp` overrides the rules' amount (before the daily allowance); `reason` is what the XP is
+    for, as the learner will read it ("quiz 3/5 right"). `learner_values` are other columns of
+    the learner's row the event changes: they are written with the XP in one statement (or
+    alone, when the activity earns no XP)."""
     outcome = Outcome(level_before=user.level, level_after=user.level, streak=user.streak_current)
     amount = xp_for(activity, score) if xp is None else xp
     entry = activity_entry(str(activity), context, score, meta)
-    new_xp = None
-    if amount:  # the XP, the learner's other changes and the log entry, together
+    cap = DAILY_CAPS.get(activity)
+    item: XpItem | None = None
+    if amount > 0 and cap is not None:  # priced by the day's count; a capped award is 0 XP
+        allowance = Allowance(
+            local_date(now, user.time_zone), cap.full, cap.last_paid, halved(amount)
+        )
+        awarded = await uow.xp.award_daily(
+            user.id,
+            str(activity),
+            reference,
+            amount,
+            now,
+            allowance,
+            community_id=community_id,
+            learner_values=learner_values,
+            log=entry,
+        )
+        if awarded is not None:
+            stage = stage_of(awarded.nth, cap)
+            item = XpItem(awarded.amount, reason or _reason(activity, score), stage, cap)
+    elif amount:  # the XP, the learner's other changes and the log entry, together
         new_xp = await uow.xp.award(
             user.id, str(activity), reference, amount, now, community_id, learner_values, entry
         )
-    if new_xp is None and learner_values:
+        if new_xp is not None:
+            item = XpItem(amount, reason or _reason(activity, score))
+    if item is None and learner_values:
         await uow.users.store(user, learner_values)
-    if amount and new_xp is None:
+    if amount and item is None:
         outcome.duplicate = True
         return outcome
-    outcome.xp_gained += amount
+    if item is not None:
+        outcome.add(item)
     if not amount:
         await uow.activity.log(
             user.id,
@@ -93,6 +160,14 @@ async def record_activity(
     if user.updated_at != now:  # the XP update already set it; an equal write still flushes
         user.updated_at = now
     return outcome
+
+
+def _reason(activity: Activity, score: int | None) -> str:
+    if activity is Activity.INTERVIEW_COMPLETED and xp_for(activity, score) > xp_for(activity):
+        return f"finishing an interview, with the {INTERVIEW_BONUS_SCORE}+ bonus"
+    if activity is Activity.REVIEW_COMPLETED and score is not None:
+        return f"an approved review ({score}/100)"
+    return DEFAULT_REASONS.get(activity, str(activity).replace("_", " "))
 
 
 async def _advance_streak(
@@ -119,7 +194,7 @@ async def _advance_streak(
         )
         is not None
     ):
-        outcome.xp_gained += daily
+        outcome.add(XpItem(daily, FIRST_TODAY, bonus=True))
 
 
 def _relevant(criteria: dict[str, Any], activity: Activity, outcome: Outcome) -> bool:
@@ -151,7 +226,7 @@ async def _unlock_badges(
     for _id, criteria in candidates.values():
         key = count_key(criteria)
         if key is not None and key not in counts:
-            counts[key] = await uow.activity.count(user.id, key[0], key[1])
+            counts[key] = await uow.activity.count(user.id, *key)
     standing = Standing(counts, user.streak_current, level_for(user.xp))
     earned = badges_earned({slug: entry[1] for slug, entry in candidates.items()}, set(), standing)
     for slug in earned:
@@ -166,7 +241,7 @@ async def _unlock_badges(
             and await uow.xp.award(user.id, "badge", slug, badge.xp_reward, now, community_id)
             is not None
         ):
-            outcome.xp_gained += badge.xp_reward
+            outcome.add(XpItem(badge.xp_reward, f"the badge {badge.title}", bonus=True))
 
 
 def announcements(user: User, outcome: Outcome) -> list[Reply]:
@@ -180,7 +255,7 @@ def announcements(user: User, outcome: Outcome) -> list[Reply]:
                 bold(name),
                 " unlocked the badge ",
                 bold(badge.title),
-                f" ({badge.rarity}): {badge.description}",
+                f" ({badge.rarity}{_badge_xp(badge)}): {badge.description}",
             ),
             kind=kind,
         )
@@ -200,3 +275,7 @@ def announcements(user: User, outcome: Outcome) -> list[Reply]:
             )
         )
     return replies
+
+
+def _badge_xp(badge: Achievement) -> str:
+    return f", +{badge.xp_reward} XP" if badge.xp_reward else ""

@@ -50,12 +50,13 @@ async def test_a_quiz_marks_explains_scores_and_awards_xp_once(dojo: Dojo) -> No
     assert "❌" in marked and second.options[second.correct_index] in marked
     final = await answer(ada, right=True)
     assert "2 of 3 right (67%)" in final
-    assert await quiz_xp(dojo) == [17]  # 25 scaled by 67%
+    print(final)
+    assert await quiz_xp(dojo) == [10]  # 5 for each question right for the first time
 
     # The same tap again (a double tap, a redelivered poll answer): one line, nothing doubled.
     again = await ada.press_data(f"{first.answer_data}:{first.correct_index}")
     assert again.count("\n") == 0 and "finished" in again
-    assert await quiz_xp(dojo) == [17]
+    assert await quiz_xp(dojo) == [10]
 
 
 async def test_answering_the_same_question_twice_counts_once(dojo: Dojo) -> None:
@@ -74,7 +75,7 @@ async def test_answering_the_same_question_twice_counts_once(dojo: Dojo) -> None
     async with dojo.services.uow_factory() as uow:
         answers = await uow.session.scalar(select(func.count(QuizAnswer.id)))
     assert answers == 2
-    assert await quiz_xp(dojo) == [12]  # 25 scaled by 50%
+    assert await quiz_xp(dojo) == [5]  # one question right, for the first time
 
 
 async def test_a_concurrent_double_tap_is_marked_once(sqlite_dojo: Dojo) -> None:

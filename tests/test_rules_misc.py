@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.rules.badges import Standing, badges_earned
+from core.rules.badges import CountKey, Standing, badges_earned
 from core.rules.chat_xp import chat_xp_decision, digest
 from core.rules.xp import Activity, xp_for
 
@@ -18,8 +18,9 @@ def test_xp_table_of_the_design() -> None:
     assert xp_for(Activity.REVIEW_REQUESTED) == 15
     assert xp_for(Activity.REVIEW_COMPLETED, 69) == 0
     assert xp_for(Activity.REVIEW_COMPLETED, 70) == 30
-    assert xp_for(Activity.QUIZ_COMPLETED, 100) == 25
-    assert xp_for(Activity.QUIZ_COMPLETED, 60) == 15
+    assert xp_for(Activity.QUIZ_COMPLETED, 100, new_right=5) == 25
+    assert xp_for(Activity.QUIZ_COMPLETED, 100, new_right=1) == 5  # a one-question quiz
+    assert xp_for(Activity.QUIZ_COMPLETED, 100) == 0  # only questions right for the first time
     assert xp_for(Activity.REPORT_GENERATED) == 20
     assert xp_for(Activity.DAILY_FIRST) == 5
     assert xp_for(Activity.CHAT_MESSAGE) == 2
@@ -59,11 +60,14 @@ CATALOGUE: dict[str, dict[str, Any]] = {
 
 def test_badges_from_data_criteria_unlock_once() -> None:
     standing = Standing(
-        counts={("code_review_requested", None): 1, ("interview_completed", 80): 2},
+        counts={
+            CountKey("code_review_requested"): 1,
+            CountKey("interview_completed", 80): 2,
+        },
         streak=3,
         level=2,
     )
     assert badges_earned(CATALOGUE, set(), standing) == ["review-rookie", "streak-3"]
     assert badges_earned(CATALOGUE, {"review-rookie", "streak-3"}, standing) == []
-    better = Standing({("interview_completed", 80): 3}, streak=0, level=5)
+    better = Standing({CountKey("interview_completed", 80): 3}, streak=0, level=5)
     assert badges_earned(CATALOGUE, set(), better) == ["interview-ace", "level-5"]

@@ -8,6 +8,13 @@ chain the four into one statement. The ledger's INSERT ... ON CONFLICT DO NOTHIN
 feeds the other three: a repeated reference inserts no ledger row, so nothing else changes
 and no row comes back. SQLite has no data-modifying CTEs and runs the writes one by one
 (core.db.ledger); both keep the learner's XP equal to the ledger's sum.
+
+An award under a daily allowance (core.rules.xp.DAILY_CAPS) starts with one more CTE: the
+upsert of the day's count for the activity. Its RETURNING is the count after this award, and
+concurrent awards of the learner queue on that row (ON CONFLICT DO UPDATE takes the newest
+committed version), so each sees its own number and the CASE that prices the ledger entry
+cannot be fooled by two awards at once. A capped award is still a ledger entry, of 0 XP: a
+repeat of its reference stays a no-op and the learner's row still takes the event's changes.
 """
 
 from __future__ import annotations
@@ -15,11 +22,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Column, Update, bindparam, select, update
+from sqlalchemy import BindParameter, Column, Update, bindparam, case, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from core.db.models import ActivityLog, User, XpLedger, XpWeekly, table_of
+from core.db.models import ActivityLog, User, XpDaily, XpLedger, XpWeekly, table_of
 
+_DAILY = table_of(XpDaily)
 _LEDGER = table_of(XpLedger)
 _WEEKLY = table_of(XpWeekly)
 _USERS = table_of(User)
@@ -32,26 +40,47 @@ def _typed(name: str, column: Column[Any]) -> BindParameter[Any]:
     return bindparam(name, type_=column.type)
 
 
-@lru_cache(maxsize=32)
-def award_statement(columns: tuple[str, ...], logged: bool) -> Update:
+@lru_cache(maxsize=64)
+def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False) -> Update:
     """The award with `columns` of the learner's row set alongside, and the activity's log
     entry when `logged`. Parameters: user_id, source, reference, amount, community_id, now,
-    week, set_<column> for each column, and the LOGGED_COLUMNS when logged."""
-    awarded = (
-        insert(_LEDGER)
-        .values(
-            user_id=_typed("user_id", _LEDGER.c.user_id),
-            source=_typed("source", _LEDGER.c.source),
-            reference=_typed("reference", _LEDGER.c.reference),
-            amount=_typed("amount", _LEDGER.c.amount),
-            community_id=_typed("community_id", _LEDGER.c.community_id),
-            created_at=_typed("now", _LEDGER.c.created_at),
+    week, set_<column> for each column, and the LOGGED_COLUMNS when logged. It returns the
+    learner's new xp and the amount awarded.
+
+    `capped`: the amount depends on the day's count (core.db.ledger.Allowance); parameters
+    day, full_until, paid_until and halved_amount too, and the day's count is returned third."""
+    ledger_values: dict[str, Any] = {
+        "user_id": _typed("user_id", _LEDGER.c.user_id),
+        "source": _typed("source", _LEDGER.c.source),
+        "reference": _typed("reference", _LEDGER.c.reference),
+        "amount": _typed("amount", _LEDGER.c.amount),
+        "community_id": _typed("community_id", _LEDGER.c.community_id),
+        "created_at": _typed("now", _LEDGER.c.created_at),
+    }
+    ledger_insert = insert(_LEDGER)
+    counted = None
+    if capped:
+        counted = _count_of_the_day()
+        ledger_values["amount"] = case(
+            (counted.c.count <= _typed("full_until", _DAILY.c.count), ledger_values["amount"]),
+            (
+                counted.c.count <= _typed("paid_until", _DAILY.c.count),
+                _typed("halved_amount", _LEDGER.c.amount),
+            ),
+            else_=literal(0, _LEDGER.c.amount.type),
         )
-        .on_conflict_do_nothing(index_elements=["user_id", "source", "reference"])
+        rows = select(*ledger_values.values()).select_from(counted)
+        staged = ledger_insert.from_select(list(ledger_values), rows)
+    else:
+        staged = ledger_insert.values(ledger_values)
+    awarded = (
+        staged.on_conflict_do_nothing(index_elements=["user_id", "source", "reference"])
         .returning(_LEDGER.c.user_id, _LEDGER.c.amount)
         .cte("awarded")
     )
-    week_rows = select(awarded.c.user_id, _typed("week", _WEEKLY.c.week_start), awarded.c.amount)
+    week_rows = select(
+        awarded.c.user_id, _typed("week", _WEEKLY.c.week_start), awarded.c.amount
+    ).where(awarded.c.amount != 0)  # a capped award adds no week row of 0 to the boards
     weekly_insert = insert(_WEEKLY).from_select(["user_id", "week_start", "xp"], week_rows)
     weekly = (
         weekly_insert.on_conflict_do_update(
@@ -63,13 +92,12 @@ def award_statement(columns: tuple[str, ...], logged: bool) -> Update:
     )
     values: dict[str, Any] = {name: _typed(f"set_{name}", _USERS.c[name]) for name in columns}
     values["xp"] = _USERS.c.xp + awarded.c.amount
-    statement = (
-        update(_USERS)
-        .where(_USERS.c.id == awarded.c.user_id)
-        .values(values)
-        .returning(_USERS.c.xp)
-        .add_cte(weekly)
-    )
+    returned: list[Any] = [_USERS.c.xp, awarded.c.amount]
+    statement = update(_USERS).where(_USERS.c.id == awarded.c.user_id)
+    if counted is not None:
+        statement = statement.where(counted.c.count > 0)  # joins it, for its count
+        returned.append(counted.c.count)
+    statement = statement.values(values).returning(*returned).add_cte(weekly)
     if logged:
         log_rows = select(
             awarded.c.user_id,
@@ -85,3 +113,21 @@ def award_statement(columns: tuple[str, ...], logged: bool) -> Update:
         )
         statement = statement.add_cte(log)
     return statement
+
+
+def _count_of_the_day() -> Any:
+    """The upsert of the day's count of an activity, returning the count after this award."""
+    counting = insert(_DAILY).values(
+        user_id=_typed("user_id", _DAILY.c.user_id),
+        day=_typed("day", _DAILY.c.day),
+        activity=_typed("source", _DAILY.c.activity),
+        count=literal(1, _DAILY.c.count.type),
+    )
+    return (
+        counting.on_conflict_do_update(
+            index_elements=["user_id", "day", "activity"],
+            set_={"count": _DAILY.c.count + 1},
+        )
+        .returning(_DAILY.c.count)
+        .cte("counted")
+    )

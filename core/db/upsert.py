@@ -40,6 +40,25 @@ def _add_statement(module: Any, table: Table, conflict: tuple[str, ...], column:
     )
 
 
+@cache
+def _count_statement(module: Any, table: Table, column: str) -> Insert:
+    statement = module.insert(table)
+    keys = [key.name for key in table.primary_key.columns]
+    counting = statement.on_conflict_do_update(
+        index_elements=keys, set_={column: table.c[column] + 1}
+    )
+    return counting.returning(table.c[column])  # type: ignore[no-any-return]
+
+
+async def count_up(
+    session: AsyncSession, model: type[Any], key: dict[str, Any], column: str
+) -> int:
+    """Add one to a counter row keyed by its primary key (1 when new); returns the count."""
+    statement = _count_statement(_module(session), model.__table__, column)
+    count = await session.scalar(statement, {**key, column: 1})
+    return int(count)
+
+
 async def insert_ignore(
     session: AsyncSession, model: type[Any], values: dict[str, Any], conflict: list[str]
 ) -> bool:

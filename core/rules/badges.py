@@ -3,6 +3,8 @@
 Criteria shapes:
 - {"event": "<activity>", "count": N}                  N such activities
 - {"event": "<activity>", "count": N, "min_score": S}  N such activities scoring S or more
+- ... "min_questions": Q                               counting only those of Q+ questions
+  (a quiz's size, from its log entry's metadata: a one-question quiz is no feat)
 - {"streak": N}                                        a streak of N days
 - {"level": N}                                         reaching level N
 """
@@ -11,9 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-CountKey = tuple[str, int | None]  # (event type, minimum score)
+
+class CountKey(NamedTuple):
+    """Which logged activities a count criterion counts."""
+
+    event: str
+    min_score: int | None = None
+    min_questions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -30,7 +38,12 @@ def count_key(criteria: Mapping[str, Any]) -> CountKey | None:
     if not isinstance(event, str):
         return None
     min_score = criteria.get("min_score")
-    return (event, int(min_score) if min_score is not None else None)
+    min_questions = criteria.get("min_questions")
+    return CountKey(
+        event,
+        int(min_score) if min_score is not None else None,
+        int(min_questions) if min_questions is not None else None,
+    )
 
 
 def criteria_met(criteria: Mapping[str, Any], standing: Standing) -> bool:

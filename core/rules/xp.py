@@ -1,7 +1,17 @@
-"""How much XP each kind of activity earns (DESIGN §5)."""
+"""How much XP each kind of activity earns (DESIGN §5), and how much of it a day can hold.
+
+XP rewards practice, not repetition. A quiz earns per question got right for the first time,
+so a one-question quiz earns a fifth of a five-question one and a question answered again
+earns nothing. Each kind of practice has a daily allowance in the learner's own calendar: the
+first `full` of a day earn their XP, the next `halved` earn half, later ones nothing (they
+still count for badges and reports). The numbers let a keen learner practise for hours (ten
+five-question quizzes, three interviews and five reviews a day at full XP) while making
+repeating one cheap action pointless.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -21,7 +31,10 @@ class Activity(StrEnum):
 
 
 INTERVIEW_BONUS_SCORE = 80
+INTERVIEW_BONUS_XP = 20
 REVIEW_APPROVED_SCORE = 70
+REVIEW_APPROVED_XP = 30
+QUIZ_XP_PER_QUESTION = 5  # per question right for the first time: 25 for a fresh 5/5 quiz
 
 _BASE_XP = {
     Activity.ONBOARDED: 25,
@@ -29,22 +42,78 @@ _BASE_XP = {
     Activity.INTERVIEW_COMPLETED: 40,
     Activity.REVIEW_REQUESTED: 15,
     Activity.REVIEW_COMPLETED: 0,
-    Activity.QUIZ_COMPLETED: 25,
+    Activity.QUIZ_COMPLETED: 0,
     Activity.REPORT_GENERATED: 20,
     Activity.DAILY_FIRST: 5,
     Activity.CHAT_MESSAGE: 2,
 }
 
 
-def xp_for(activity: Activity | str, score: int | None = None) -> int:
-    """XP for one activity; `score` (0-100) matters for interviews, reviews and quizzes."""
+def xp_for(activity: Activity | str, score: int | None = None, *, new_right: int = 0) -> int:
+    """XP for one activity before the daily allowance; `score` (0-100) matters for interviews
+    and reviews, `new_right` (questions right for the first time) for quizzes."""
     activity = Activity(activity)
     if activity is Activity.INTERVIEW_COMPLETED:
-        bonus = 20 if score is not None and score >= INTERVIEW_BONUS_SCORE else 0
+        bonus = INTERVIEW_BONUS_XP if score is not None and score >= INTERVIEW_BONUS_SCORE else 0
         return _BASE_XP[activity] + bonus
     if activity is Activity.REVIEW_COMPLETED:
-        return 30 if score is not None and score >= REVIEW_APPROVED_SCORE else 0
+        approved = score is not None and score >= REVIEW_APPROVED_SCORE
+        return REVIEW_APPROVED_XP if approved else 0
     if activity is Activity.QUIZ_COMPLETED:
-        fraction = 1.0 if score is None else max(0, min(score, 100)) / 100
-        return round(_BASE_XP[activity] * fraction)
+        return QUIZ_XP_PER_QUESTION * max(0, new_right)
     return _BASE_XP.get(activity, 0)
+
+
+class Stage(StrEnum):
+    """Where an award fell in the day's allowance for its activity."""
+
+    FULL = "full"
+    HALVED = "halved"
+    CAPPED = "capped"
+
+
+@dataclass(frozen=True)
+class DailyCap:
+    """Per learner-local day: the first `full` awards whole, the next `halved` at half."""
+
+    full: int
+    halved: int
+    noun: str  # "quiz": how the announcement and /help name one of them
+    plural: str
+
+    @property
+    def last_paid(self) -> int:
+        return self.full + self.halved
+
+
+DAILY_CAPS: dict[Activity, DailyCap] = {
+    Activity.QUIZ_COMPLETED: DailyCap(10, 10, "quiz", "quizzes"),
+    Activity.INTERVIEW_STARTED: DailyCap(3, 3, "interview", "interviews"),
+    Activity.INTERVIEW_COMPLETED: DailyCap(3, 3, "finished interview", "finished interviews"),
+    Activity.REVIEW_REQUESTED: DailyCap(5, 5, "code review", "code reviews"),
+    Activity.REVIEW_COMPLETED: DailyCap(5, 5, "approved review", "approved reviews"),
+    Activity.CHAT_MESSAGE: DailyCap(30, 30, "chat message", "chat messages"),
+}
+
+
+def halved(amount: int) -> int:
+    """Half, rounded up, so a small award (chat's 2 XP) still earns something."""
+    return (amount + 1) // 2
+
+
+def stage_of(nth: int, cap: DailyCap) -> Stage:
+    """The stage of the day's `nth` XP-earning award of an activity (1 is the first)."""
+    if nth <= cap.full:
+        return Stage.FULL
+    if nth <= cap.last_paid:
+        return Stage.HALVED
+    return Stage.CAPPED
+
+
+def capped_amount(amount: int, nth: int, cap: DailyCap) -> int:
+    """What the day's `nth` award of `amount` earns under `cap` (core.db.award_pg computes the
+    same in SQL)."""
+    stage = stage_of(nth, cap)
+    if stage is Stage.FULL:
+        return amount
+    return halved(amount) if stage is Stage.HALVED else 0

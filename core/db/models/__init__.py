@@ -20,6 +20,7 @@ from core.db.models.progress import (
     ActivityLog,
     LeaderboardSnapshot,
     UserAchievement,
+    XpDaily,
     XpLedger,
     XpWeekly,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "UTCDateTime",
     "User",
     "UserAchievement",
+    "XpDaily",
     "XpLedger",
     "XpWeekly",
     "table_of",

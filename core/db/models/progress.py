@@ -75,6 +75,22 @@ class XpWeekly(Base):
     xp: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class XpDaily(Base):
+    """How many XP-earning awards of each activity a learner had on one of their local days.
+
+    The daily allowance (core.rules.xp.DAILY_CAPS) reads the count an award's upsert returns:
+    concurrent awards queue on this row, so each sees its own number and caps hold on both
+    backends. Rows are small and only for days with practice.
+    """
+
+    __tablename__ = "xp_daily"
+
+    user_id: Mapped[int] = mapped_column(_fk("users"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    activity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Achievement(Base):
     __tablename__ = "achievements"
 

@@ -8,12 +8,14 @@ from core.context import Context
 from core.db.models import QuizAnswer, QuizQuestion, QuizSession
 from core.errors import UserError
 from core.features.quiz import store
+from core.features.quiz.earning import new_right_answers, nothing_earned, quiz_reason, quiz_xp
 from core.features.quiz.focus import RESUMED, interview_touched
 from core.features.quiz.render import question_reply, score_of, summary, verdict
 from core.features.quiz.shuffle import original_option, present
 from core.messages import Reply
 from core.rules.xp import Activity
 from core.text import Doc
+from core.xp_note import xp_note
 
 QUIZ_EXPIRY = timedelta(hours=24)
 NEW_QUIZ = "Start a new one with /quiz."
@@ -91,15 +93,19 @@ async def answer_choice(context: Context, quiz_id: int, index: int, chosen: int)
 async def _finish(context: Context, quiz: QuizSession, marked: Doc) -> list[Reply]:
     quiz.status, quiz.completed_at = "completed", context.now
     percent = score_of(quiz)
+    new_right = await new_right_answers(context.uow, quiz)
     outcome, announced = await context.record(
         Activity.QUIZ_COMPLETED,
         reference=f"quiz:{quiz.id}",
         score=percent,
         context=("quiz", str(quiz.id)),
-        meta={"topic": quiz.topic, "questions": len(quiz.question_ids)},
+        meta={"topic": quiz.topic, "questions": len(quiz.question_ids), "new_right": new_right},
+        xp=quiz_xp(new_right),
+        reason=quiz_reason(quiz, new_right),
     )
+    earned = xp_note(outcome, nothing=nothing_earned(quiz))
     missed = len(quiz.question_ids) - quiz.correct_count
-    done = Doc.lines(marked, "", summary(quiz, outcome, missed))
+    done = Doc.lines(marked, "", summary(quiz, earned, missed))
     if await interview_touched(context) is not None:
         done = Doc.lines(done, RESUMED)
     return [Reply(done), *announced]

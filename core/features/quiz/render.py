@@ -6,7 +6,6 @@ from core import codec
 from core.db.models import QuizQuestion, QuizSession
 from core.features.quiz.shuffle import Presented
 from core.messages import QuizPoll, Reply
-from core.progress import Outcome
 from core.text import Doc, Span, bold, italic
 
 ANSWER_ACTION = "qa"
@@ -53,16 +52,15 @@ def verdict(question: QuizQuestion, selected: int, correct: bool) -> Doc:
     return Doc.lines(tuple(first), italic(question.explanation))
 
 
-def summary(quiz: QuizSession, outcome: Outcome, missed: int) -> Doc:
+def summary(quiz: QuizSession, earned: str, missed: int) -> Doc:
+    """The final score, and `earned`: what the quiz's XP came to and why (core.xp_note)."""
     total = len(quiz.question_ids)
     percent = score_of(quiz)
     lines: list[object] = [
-        (
-            "🏁 ",
-            bold("Quiz complete"),
-            f": {quiz.correct_count} of {total} right ({percent}%). +{outcome.xp_gained} XP",
-        )
+        ("🏁 ", bold("Quiz complete"), f": {quiz.correct_count} of {total} right ({percent}%)."),
     ]
+    if earned:
+        lines.append(earned)
     if missed:
         lines.append(
             f"The {missed} you missed will come back for review: /quiz due (from an hour on)."
