@@ -102,7 +102,9 @@ async def test_a_thousand_updates_twice_equal_once(sqlite_url: str, tmp_path: Pa
     assert once["activity"] and once["answered"] and once == twice
 
 
-async def test_fifty_concurrent_awards_keep_xp_equal_to_ledger(dojo: Dojo) -> None:
+async def test_fifty_concurrent_awards_keep_xp_equal_to_ledger_and_in_the_allowance(
+    dojo: Dojo,
+) -> None:
     chat = ChatDriver(dojo.router, "ada")
     await chat.say("/start backend mid UTC")
     now = dojo.services.clock.now()
@@ -123,11 +125,17 @@ async def test_fifty_concurrent_awards_keep_xp_equal_to_ledger(dojo: Dojo) -> No
         user = await uow.users.by_account("console", "ada")
         assert user is not None
         assert user.xp == await uow.xp.ledger_sum(user.id)
-        assert user.xp == 30 + 50 * 15 + 15  # onboarding+daily, 50 reviews, review-rookie once
+        # Onboarding and the day's first practice, then the reviews under their daily allowance
+        # (5 at 15, 5 at 8, the other 40 at 0: core.rules.xp.DAILY_CAPS) and review-rookie once.
+        assert user.xp == 30 + 5 * 15 + 5 * 8 + 15
         rookies = await uow.session.scalar(
             text("SELECT count(*) FROM user_achievements WHERE user_id = :id"), {"id": user.id}
         )
+        counted = await uow.session.scalar(
+            text("SELECT count FROM xp_daily WHERE user_id = :id"), {"id": user.id}
+        )
     assert rookies == 1
+    assert counted == 50
 
 
 @pytest.mark.postgres

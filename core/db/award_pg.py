@@ -95,7 +95,7 @@ def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False
     returned: list[Any] = [_USERS.c.xp, awarded.c.amount]
     statement = update(_USERS).where(_USERS.c.id == awarded.c.user_id)
     if counted is not None:
-        statement = statement.where(counted.c.count > 0)  # joins it, for its count
+        statement = statement.where(counted.c.user_id == awarded.c.user_id)  # for its count
         returned.append(counted.c.count)
     statement = statement.values(values).returning(*returned).add_cte(weekly)
     if logged:
@@ -128,6 +128,6 @@ def _count_of_the_day() -> Any:
             index_elements=["user_id", "day", "activity"],
             set_={"count": _DAILY.c.count + 1},
         )
-        .returning(_DAILY.c.count)
+        .returning(_DAILY.c.user_id, _DAILY.c.count)
         .cte("counted")
     )

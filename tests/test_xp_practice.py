@@ -1,0 +1,214 @@
+"""XP that rewards practice, through the router: quiz XP per question right for the first time,
+daily allowances in the learner's own day (also when events arrive together, and from two
+processes at once), itemised announcements, badges for real quizzes, and /help xp."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import Dojo, build
+from core.db.models import User, XpLedger
+from core.messages import ChatKind, CommunityRef, Platform, QuizPoll
+from core.ports import FixedClock
+from tests.conftest import make_settings
+from tests.support import ChatDriver, fixed_clock
+from tests.test_quiz_flow import answer, poll_of
+
+
+async def ledger(dojo: Dojo, source: str = "quiz_completed") -> list[int]:
+    async with dojo.services.uow_factory() as uow:
+        rows = await uow.session.scalars(
+            select(XpLedger.amount).where(XpLedger.source == source).order_by(XpLedger.id)
+        )
+        return list(rows.all())
+
+
+async def xp_matches_ledger(dojo: Dojo, name: str = "ada") -> int:
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.by_account("console", name)
+        assert user is not None
+        assert user.xp == await uow.xp.ledger_sum(user.id)
+        return user.xp
+
+
+async def one_question_quiz(chat: ChatDriver, topic: str = "sql", right: bool = True) -> str:
+    await chat.say(f"/quiz {topic} 1")
+    return await answer(chat, right)
+
+
+async def distinct_questions(chats: list[ChatDriver]) -> list[QuizPoll]:
+    """A one-question quiz open in each chat, no two on the same question (which would rightly
+    earn once)."""
+    polls: list[QuizPoll] = []
+    for chat in chats:
+        await chat.say("/quiz random 1")
+        while poll_of(chat).question in {poll.question for poll in polls}:
+            await chat.say("/quiz random 1")  # replaces the open quiz in that chat
+        polls.append(poll_of(chat))
+    return polls
+
+
+async def test_quiz_xp_scales_with_the_questions_right(dojo: Dojo) -> None:
+    ada = ChatDriver(dojo.router, "ada")
+    await ada.say("/start backend mid UTC")
+    await ada.say("/quiz sql 5")
+    for _ in range(5):
+        final = await answer(ada, right=True)
+    assert "5 of 5 right" in final and "25 for quiz 5/5 right" in final
+    single = await one_question_quiz(ada, "git")
+    assert "+5 XP for quiz 1/1 right" in single
+    await ada.say("/quiz python 3")
+    for right in (True, False, False):
+        final = await answer(ada, right)
+    assert "+5 XP for quiz 1/3 right" in final
+    await ada.say("/quiz os 2")
+    for _ in range(2):
+        final = await answer(ada, right=False)
+    assert "No XP for this quiz: none right this time" in final
+    assert await ledger(dojo) == [25, 5, 5]  # the quiz that earned nothing left no entry
+    await xp_matches_ledger(dojo)
+
+
+async def test_a_question_earns_once_even_when_it_comes_back(dojo: Dojo) -> None:
+    """A missed question earns when it is finally right (in /quiz due); answered right again
+    at its next review it earns nothing: repetition is not new practice."""
+    ada = ChatDriver(dojo.router, "ada")
+    await ada.say("/start backend mid UTC")
+    await ada.say("/quiz algo 2")
+    await answer(ada, right=False)
+    await answer(ada, right=True)
+    clock = fixed_clock(dojo)
+    clock.advance(hours=2)
+    await ada.say("/quiz due")
+    first_review = await answer(ada, right=True)
+    assert "+5 XP for quiz 1/1 right" in first_review
+    clock.advance(days=1, hours=1)
+    await ada.say("/quiz due")
+    again = await answer(ada, right=True)
+    assert "had earned their XP before" in again and "for quiz" not in again
+    assert await ledger(dojo) == [5, 5]
+
+
+async def test_the_daily_quiz_allowance_halves_then_stops_and_resets_at_local_midnight(
+    dojo: Dojo,
+) -> None:
+    ada = ChatDriver(dojo.router, "ada")
+    # 10:00 UTC on the test's Monday is 19:00 in Tokyo: local midnight comes at 15:00 UTC.
+    await ada.say("/start backend mid Asia/Tokyo")
+    notes = [await one_question_quiz(ada, topic) for topic in ("sql", "git") for _ in range(11)]
+    assert await ledger(dojo) == [5] * 10 + [3] * 10 + [0] * 2
+    assert "+3 XP for quiz 1/1 right (half XP: over 10 quizzes today)" in notes[10]
+    assert "No XP for this quiz: daily quiz cap reached" in notes[20]
+    assert "resets at midnight your time" in notes[20]
+    fixed_clock(dojo).advance(hours=5)  # 15:00 UTC: a new day in Tokyo, not yet in UTC
+    fresh = await one_question_quiz(ada, "python")
+    assert "+10 XP: 5 for quiz 1/1 right, 5 for your first practice today" in fresh
+    await xp_matches_ledger(dojo)
+
+
+async def test_the_allowance_holds_when_answers_arrive_together(dojo: Dojo) -> None:
+    """Answers that arrive together share transactions (core.batching): each still takes its
+    own place in the day's count."""
+    chats = [
+        ChatDriver(dojo.router, "ada", chat_id=f"g{n}", chat_kind=ChatKind.GROUP) for n in range(24)
+    ]
+    await chats[0].say("/start backend mid UTC")
+    polls = await distinct_questions(chats)
+    batches = dojo.router.batcher.batches
+    await asyncio.gather(
+        *(
+            chat.press_data(f"{poll.answer_data}:{poll.correct_index}")
+            for chat, poll in zip(chats, polls, strict=True)
+        )
+    )
+    assert dojo.router.batcher.batches - batches < len(chats), "the answers should share batches"
+    assert sorted(await ledger(dojo), reverse=True) == [5] * 10 + [3] * 10 + [0] * 4
+    await xp_matches_ledger(dojo)
+
+
+async def test_the_allowance_holds_across_two_processes(database_url: str, clock: FixedClock) -> None:
+    """Two Dojo processes on one database, the same learner answering in both at once."""
+    first = await build(make_settings(database_url), clock=clock)
+    second = await build(make_settings(database_url), clock=clock)
+    try:
+        await ChatDriver(first.router, "ada").say("/start backend mid UTC")
+        chats = [
+            ChatDriver(app.router, "ada", chat_id=f"c{n}-{index}", chat_kind=ChatKind.GROUP)
+            for n in range(12)
+            for index, app in enumerate((first, second))
+        ]
+        polls = await distinct_questions(chats)
+        await asyncio.gather(
+            *(
+                chat.press_data(f"{poll.answer_data}:{poll.correct_index}")
+                for chat, poll in zip(chats, polls, strict=True)
+            )
+        )
+        assert sorted(await ledger(first), reverse=True) == [5] * 10 + [3] * 10 + [0] * 4
+        await xp_matches_ledger(first)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_chat_xp_has_a_daily_allowance_too(dojo: Dojo) -> None:
+    group = CommunityRef(Platform.TELEGRAM, "-7", "study group")
+    bea = ChatDriver(dojo.router, "bea", Platform.TELEGRAM, "-7", ChatKind.GROUP, group)
+    clock = fixed_clock(dojo)
+    for number in range(62):
+        clock.advance(seconds=61)
+        said = await bea.say(f"message {number} about B-tree indexes", addressed=False)
+        assert said == ""  # chat XP is quiet: a line per message would drown the group
+    assert await ledger(dojo, "chat_message_sent") == [2] * 30 + [1] * 30 + [0] * 2
+
+
+async def test_every_piece_of_xp_is_named_with_its_reason(dojo: Dojo) -> None:
+    """A third right used to say "+23 XP", the badge's 15 mixed in without a word."""
+    ada = ChatDriver(dojo.router, "ada")
+    await ada.say("/start backend mid UTC")
+    await ada.say("/quiz networking 3")
+    for right in (True, False, False):
+        final = await answer(ada, right)
+    assert "+20 XP: 5 for quiz 1/3 right, 15 for the badge Quiz Rookie" in final
+    announcement = [reply.text.plain for reply in ada.last if "unlocked" in reply.text.plain]
+    assert announcement and "+15 XP" in announcement[0]
+
+
+async def test_quiz_badges_need_real_quizzes(dojo: Dojo) -> None:
+    ada = ChatDriver(dojo.router, "ada")
+    await ada.say("/start backend mid UTC")
+    for _ in range(10):
+        await one_question_quiz(ada, "git")
+    badges = await ada.say("/badges")
+    assert "✅ 🧩 Quiz Rookie" in badges
+    assert "▫️ 🎯 Flawless" in badges and "▫️ 📚 Quiz Scholar" in badges
+    await ada.say("/quiz sql 5")
+    for _ in range(5):
+        final = await answer(ada, right=True)
+    assert "the badge Flawless" in final
+
+
+async def test_help_xp_states_the_rules_and_badge_xp(sqlite_dojo: Dojo) -> None:
+    ada = ChatDriver(sqlite_dojo.router, "ada")
+    assert "/help xp" in await ada.say("/help")
+    rules = await ada.say("/help xp")
+    for expected in (
+        "5 XP per question you get right for the first time",
+        "Quizzes: first 10 full XP, next 10 half, then none",
+        "Chat messages: first 30 full XP, next 30 half, then none",
+        "resets at midnight your time",
+        "Quiz Rookie: +15 XP",
+        "Perfectionist: +100 XP",
+    ):
+        assert expected in rules
+    assert len(rules) < 4096  # one Telegram message
+
+
+@pytest.mark.parametrize("text", ["/help XP", "/help xp please", "/help " + "x" * 500])
+async def test_help_with_other_words_still_lists_commands(sqlite_dojo: Dojo, text: str) -> None:
+    ada = ChatDriver(sqlite_dojo.router, "ada")
+    answered = await ada.say(text)
+    assert "/profile" in answered if text != "/help XP" else "How XP works" in answered
