@@ -62,7 +62,7 @@ async def test_a_report_draws_the_radar_and_pays_once_a_week(dojo: Dojo, clock: 
     assert image is not None and image.data.startswith(PNG_MAGIC) and len(image.data) > 5_000
     assert "Communication: 70" in answer and "Professionalism: 85" in answer
     assert "Strongest: Problem solving" in answer and "Requirements gathering." in answer
-    assert "+25 XP for this week's report" in answer  # 20 + 5 for the first activity today
+    assert "+25 XP: 20 for this week's report, 5 for your first practice today" in answer
     assert "already yours" in await ada.say("/report")
     assert await report_xp(dojo) == ["report:2026-W48"]
     clock.advance(days=7)

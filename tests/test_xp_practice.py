@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Dojo, build
-from core.db.models import User, XpLedger
+from core.db.models import XpLedger
 from core.messages import ChatKind, CommunityRef, Platform, QuizPoll
 from core.ports import FixedClock
 from tests.conftest import make_settings
@@ -129,7 +129,9 @@ async def test_the_allowance_holds_when_answers_arrive_together(dojo: Dojo) -> N
     await xp_matches_ledger(dojo)
 
 
-async def test_the_allowance_holds_across_two_processes(database_url: str, clock: FixedClock) -> None:
+async def test_the_allowance_holds_across_two_processes(
+    database_url: str, clock: FixedClock
+) -> None:
     """Two Dojo processes on one database, the same learner answering in both at once."""
     first = await build(make_settings(database_url), clock=clock)
     second = await build(make_settings(database_url), clock=clock)

@@ -25,6 +25,7 @@ from core.messages import Reply
 from core.rules.levels import progress_bar
 from core.rules.xp import Activity
 from core.text import Doc, bold, italic
+from core.xp_note import xp_note
 
 SKILL_LABELS = {
     "communication": "Communication",
@@ -175,14 +176,14 @@ async def complete(context: Context, session: InterviewSession, report: Report) 
             )
         )
     if not report.finished:
-        return [render(session, report, 0)]
+        return [render(session, report, "")]
     outcome, announced = await context.record(
         Activity.INTERVIEW_COMPLETED,
         reference=f"interview:{session.id}",
         score=report.overall,
         context=("interview", str(session.id)),
     )
-    return [render(session, report, outcome.xp_gained), *announced]
+    return [render(session, report, xp_note(outcome)), *announced]
 
 
 NOT_FINISHED = (
@@ -194,7 +195,8 @@ TOO_FEW_POINTS = (
 )
 
 
-def render(session: InterviewSession, report: Report, xp: int) -> Reply:
+def render(session: InterviewSession, report: Report, earned: str) -> Reply:
+    """`earned`: the interview's XP and why (core.xp_note)."""
     header = (bold("📋 Interview report"), f" · {session.role} · {session.difficulty}")
     if report.offline:
         lines: list[Any] = [
@@ -217,8 +219,8 @@ def render(session: InterviewSession, report: Report, xp: int) -> Reply:
         lines.append(bold(title))
         lines.extend(f"• {item}" for item in items)
     lines.append(report.summary)
-    if xp:
-        lines.append(f"+{xp} XP")
+    if earned:
+        lines.append(earned)
     elif not report.finished:
         unanswered = any(
             line.endswith("unanswered, 0") or "not reached" in line for line in report.questions

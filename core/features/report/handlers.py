@@ -22,6 +22,7 @@ from core.rules.streaks import local_date
 from core.rules.xp import Activity
 from core.text import Doc, Span, bold
 from core.wording import counted
+from core.xp_note import xp_note
 
 _LABELS = dict(SKILLS)
 Line = str | tuple[Span | str, ...]
@@ -97,10 +98,8 @@ async def report(context: Context) -> list[Reply]:
     outcome, announced = await context.record(
         Activity.REPORT_GENERATED, reference=f"report:{period}", context=("report", period)
     )
-    xp_line = (
-        f"+{outcome.xp_gained} XP for this week's report"
-        if outcome.xp_gained
-        else "This week's report XP is already yours; come back next week for more."
+    xp_line = xp_note(outcome) or (
+        "This week's report XP is already yours; come back next week for more."
     )
     text = Doc.lines(
         ("📈 ", bold(f"Progress report · {period}")),

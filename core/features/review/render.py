@@ -16,8 +16,9 @@ REPEAT = (
 
 
 def review_reply(
-    result: ReviewResult, language: str, xp_gained: int, *, repeat: bool = False
+    result: ReviewResult, language: str, earned: str, *, repeat: bool = False
 ) -> Reply:
+    """`earned`: the review's XP and why (core.xp_note)."""
     verdict = "✅ Approved" if result.approved else "🛠️ Changes needed"
     lines: list[object] = [
         ("🔍 ", bold(f"Code review ({language})"), f": {result.score}/100 · ", bold(verdict)),
@@ -42,5 +43,5 @@ def review_reply(
         lines.append(REPEAT)
     else:
         approval = "" if result.approved else f" (approval at {APPROVAL_SCORE}+ earns 30 more)"
-        lines.append(f"+{xp_gained} XP{approval}")
+        lines.append(f"{earned}{approval}" if earned else approval.strip(" ()").capitalize())
     return Reply(Doc.lines(*lines))  # type: ignore[arg-type]

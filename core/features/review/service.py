@@ -28,6 +28,7 @@ from core.features.review.render import review_reply
 from core.messages import Reply, reply
 from core.ports import LLMUnavailable
 from core.rules.xp import Activity
+from core.xp_note import xp_note
 
 AWAITING = "awaiting_code"
 NOT_REVIEWED = "not_reviewed"
@@ -169,7 +170,7 @@ async def run_review(
     await context.uow.session.flush()
     if earlier is not None:
         # Already rewarded once: no XP, no activity, so badges cannot be farmed either.
-        return [review_reply(result, submission.language, 0, repeat=True)]
+        return [review_reply(result, submission.language, "", repeat=True)]
     reference = f"review:{row.id}"
     link = ("code_review", str(row.id))
     requested, first = await context.record(
@@ -182,5 +183,5 @@ async def run_review(
         context=link,
         meta={"language": submission.language, "model": result.model},
     )
-    gained = requested.xp_gained + completed.xp_gained
-    return [review_reply(result, submission.language, gained), *first, *second]
+    earned = xp_note(requested, completed)
+    return [review_reply(result, submission.language, earned), *first, *second]
