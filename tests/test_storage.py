@@ -209,13 +209,17 @@ async def test_redelivered_event_is_processed_once(dojo: Dojo) -> None:
 async def test_forget_deletes_everything(dojo: Dojo) -> None:
     chat = ChatDriver(dojo.router, "mia")
     await chat.say("/start mobile student UTC")
+    await chat.say("/quiz git 1")
+    poll = next(reply.poll for reply in chat.last if reply.poll is not None)
+    await chat.press_data(f"{poll.answer_data}:{poll.correct_index}")  # counts in xp_daily
     await chat.say("/forget")
     answer = await chat.press("Yes")
     assert "deleted" in answer
     async with dojo.services.uow_factory() as uow:
         assert await uow.users.by_account("console", "mia") is None
         left = await uow.session.scalar(text("SELECT count(*) FROM xp_ledger"))
-    assert left == 0
+        counted = await uow.session.scalar(text("SELECT count(*) FROM xp_daily"))
+    assert left == 0 and counted == 0
 
 
 async def test_weekly_xp_follows_the_ledger_across_weeks(dojo: Dojo) -> None:
