@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.app import Dojo, build
+from core.db.ledger import ActivityEntry, Allowance
 from core.db.models import XpLedger
 from core.messages import ChatKind, CommunityRef, Platform, QuizPoll
 from core.ports import FixedClock
@@ -214,3 +215,39 @@ async def test_help_with_other_words_still_lists_commands(sqlite_dojo: Dojo, tex
     ada = ChatDriver(sqlite_dojo.router, "ada")
     answered = await ada.say(text)
     assert "/profile" in answered if text != "/help XP" else "How XP works" in answered
+
+
+async def test_an_award_under_the_allowance_is_still_one_statement_on_postgres(
+    dojo: Dojo,
+) -> None:
+    """The day's count, the priced ledger entry, the week, the learner and the log: one
+    statement on PostgreSQL (core.db.award_pg); a repeated reference gives its place back."""
+    await ChatDriver(dojo.router, "ada").say("/start backend mid UTC")
+    now = dojo.services.clock.now()
+    allowance = Allowance(now.date(), full_until=1, paid_until=2, halved_amount=8)
+    entry = ActivityEntry("code_review_requested")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.by_account("console", "ada")
+        assert user is not None
+        event.listen(dojo.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            first = await uow.xp.award_daily(user.id, "r", "a", 15, now, allowance, log=entry)
+            statements_for_one = len(statements)
+            again = await uow.xp.award_daily(user.id, "r", "a", 15, now, allowance, log=entry)
+            second = await uow.xp.award_daily(user.id, "r", "b", 15, now, allowance, log=entry)
+            third = await uow.xp.award_daily(user.id, "r", "c", 15, now, allowance, log=entry)
+        finally:
+            event.remove(dojo.engine.sync_engine, "before_cursor_execute", count)
+        await uow.commit()
+    assert first is not None and (first.amount, first.nth) == (15, 1)
+    assert again is None
+    assert second is not None and (second.amount, second.nth) == (8, 2)
+    assert third is not None and (third.amount, third.nth) == (0, 3)
+    if dojo.settings.database_url.startswith("postgresql"):
+        assert statements_for_one == 1, statements
+    assert third.xp == await xp_matches_ledger(dojo)
