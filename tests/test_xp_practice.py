@@ -17,6 +17,7 @@ from core.ports import FixedClock
 from tests.conftest import make_settings
 from tests.support import ChatDriver, fixed_clock
 from tests.test_quiz_flow import answer, poll_of
+from tests.test_review_offline import MESSY
 
 
 async def ledger(dojo: Dojo, source: str = "quiz_completed") -> list[int]:
@@ -171,7 +172,11 @@ async def test_chat_xp_has_a_daily_allowance_too(dojo: Dojo) -> None:
 async def test_every_piece_of_xp_is_named_with_its_reason(dojo: Dojo) -> None:
     """A third right used to say "+23 XP", the badge's 15 mixed in without a word."""
     ada = ChatDriver(dojo.router, "ada")
-    await ada.say("/start backend mid UTC")
+    started = await ada.say("/start backend mid UTC")
+    assert "+30 XP: 25 for setting up, 5 for your first practice today" in started
+    reviewed = await ada.say(f"/review\n```python\n{MESSY}```")
+    assert "Changes needed" in reviewed
+    assert "+30 XP: 15 for a code review, 15 for the badge Review Rookie" in reviewed
     await ada.say("/quiz networking 3")
     for right in (True, False, False):
         final = await answer(ada, right)

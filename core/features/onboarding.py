@@ -17,6 +17,7 @@ from core.messages import Button, Reply, reply
 from core.registry import action, command, text_handler
 from core.rules.xp import Activity
 from core.text import Doc, bold, code
+from core.xp_note import xp_note
 
 USAGE = "For example: /start backend mid Europe/Berlin"
 STEP_TRACK, STEP_EXPERIENCE, STEP_TIME_ZONE = "track", "experience", "timezone"
@@ -74,7 +75,7 @@ async def _finish(context: Context) -> list[Reply]:
     user = context.user
     user.onboarding_step = None
     user.updated_at = context.now
-    _, announced = await context.record(Activity.ONBOARDED, reference="onboarding")
+    outcome, announced = await context.record(Activity.ONBOARDED, reference="onboarding")
     summary = Reply(
         Doc.lines(
             (
@@ -86,6 +87,7 @@ async def _finish(context: Context) -> list[Reply]:
                 bold(user.time_zone),
                 ".",
             ),
+            *filter(None, [xp_note(outcome)]),  # nothing when set up before
             "Try /quiz for a quick warm-up, /interview for a mock interview or /review to get "
             "feedback on code. /help lists everything.",
             "Want a daily nudge so your streak survives? Reminders are off until you turn them on.",
