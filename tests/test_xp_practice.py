@@ -213,6 +213,10 @@ async def test_help_xp_states_the_rules_and_badge_xp(sqlite_dojo: Dojo) -> None:
     ):
         assert expected in rules
     assert len(rules) < 4096  # one Telegram message
+    assert "Nothing used today yet." in rules
+    await one_question_quiz(ada, "git")
+    await one_question_quiz(ada, "sql")
+    assert "Today so far: 2 quizzes of 10 at full XP." in await ada.say("/help xp")
 
 
 @pytest.mark.parametrize("text", ["/help XP", "/help xp please", "/help " + "x" * 500])

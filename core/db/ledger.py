@@ -273,6 +273,15 @@ class XpRepository:
             )
         return Awarded(new_xp, amount, nth) if new_xp is not None else None
 
+    async def day_counts(self, user_id: int, day: date) -> dict[str, int]:
+        """The day's count of XP-earning awards per activity (what the allowance has used)."""
+        rows = await self.session.execute(
+            select(XpDaily.activity, XpDaily.count).where(
+                XpDaily.user_id == user_id, XpDaily.day == day
+            )
+        )
+        return {activity: count for activity, count in rows.all() if count}
+
     async def rebuild_weekly(self, user_id: int) -> None:
         """Recompute a learner's weekly XP from the ledger (after a merge of two learners)."""
         await self.session.execute(delete(XpWeekly).where(XpWeekly.user_id == user_id))

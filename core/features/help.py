@@ -9,6 +9,7 @@ from core.messages import Reply
 from core.registry import command
 from core.rules.chat_xp import CHAT_COOLDOWN, MIN_CHARS
 from core.rules.levels import LEVEL_THRESHOLDS, LEVEL_TITLES
+from core.rules.streaks import local_date
 from core.rules.xp import (
     DAILY_CAPS,
     INTERVIEW_BONUS_SCORE,
@@ -62,12 +63,26 @@ def allowance_lines() -> list[str]:
     ]
 
 
+def used_today(counts: dict[str, int]) -> str:
+    """What the learner's allowance has used today, in the order of the rules."""
+    used = [
+        f"{counts[activity]} {cap.noun if counts[activity] == 1 else cap.plural}"
+        f" of {cap.full} at full XP"
+        for activity, cap in DAILY_CAPS.items()
+        if counts.get(activity)
+    ]
+    return "Today so far: " + ", ".join(used) + "." if used else "Nothing used today yet."
+
+
 async def _xp_help(context: Context) -> list[Reply]:
     catalogue = await context.uow.achievements.catalogue()
+    today = local_date(context.now, context.user.time_zone)
+    counts = await context.uow.xp.day_counts(context.user.id, today)
     lines: list[object] = [bold("How XP works"), *(f"• {line}" for line in earning_lines())]
     lines.append(bold("Daily allowance (your local day, so it " + RESETS + ")"))
     lines.extend(f"• {line}" for line in allowance_lines())
     lines.append("Past the allowance you still practise, and it still counts for badges.")
+    lines.append(used_today(counts))
     lines.append(bold("Badges (each once)"))
     lines.extend(
         f"• {badge.icon} {badge.title}: +{badge.xp_reward} XP, {badge.description[:1].lower()}"

@@ -88,7 +88,7 @@ class DailyCap:
 
 DAILY_CAPS: dict[Activity, DailyCap] = {
     Activity.QUIZ_COMPLETED: DailyCap(10, 10, "quiz", "quizzes"),
-    Activity.INTERVIEW_STARTED: DailyCap(3, 3, "interview", "interviews"),
+    Activity.INTERVIEW_STARTED: DailyCap(3, 3, "interview started", "interviews started"),
     Activity.INTERVIEW_COMPLETED: DailyCap(3, 3, "finished interview", "finished interviews"),
     Activity.REVIEW_REQUESTED: DailyCap(5, 5, "code review", "code reviews"),
     Activity.REVIEW_COMPLETED: DailyCap(5, 5, "approved review", "approved reviews"),
