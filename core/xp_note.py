@@ -24,8 +24,8 @@ def _capped(item: XpItem) -> str:
     assert item.cap is not None
     cap = item.cap
     return (
-        f"no XP for this {cap.noun}: daily {cap.noun} cap reached "
-        f"({cap.full} a day at full XP, {cap.halved} more at half), {RESETS}"
+        f"no XP for this {cap.noun}: the daily cap on {cap.plural} is reached "
+        f"({cap.full} at full XP, {cap.halved} more at half); it {RESETS}"
     )
 
 

@@ -103,7 +103,7 @@ async def test_the_daily_quiz_allowance_halves_then_stops_and_resets_at_local_mi
     notes = [await one_question_quiz(ada, topic) for topic in ("sql", "git") for _ in range(11)]
     assert await ledger(dojo) == [5] * 10 + [3] * 10 + [0] * 2
     assert "+3 XP for quiz 1/1 right (half XP: over 10 quizzes today)" in notes[10]
-    assert "No XP for this quiz: daily quiz cap reached" in notes[20]
+    assert "No XP for this quiz: the daily cap on quizzes is reached" in notes[20]
     assert "resets at midnight your time" in notes[20]
     fixed_clock(dojo).advance(hours=5)  # 15:00 UTC: a new day in Tokyo, not yet in UTC
     fresh = await one_question_quiz(ada, "python")
@@ -216,7 +216,7 @@ async def test_help_xp_states_the_rules_and_badge_xp(sqlite_dojo: Dojo) -> None:
     assert "Nothing used today yet." in rules
     await one_question_quiz(ada, "git")
     await one_question_quiz(ada, "sql")
-    assert "Today so far: 2 quizzes of 10 at full XP." in await ada.say("/help xp")
+    assert "Today so far: quizzes 2 of 10 at full XP." in await ada.say("/help xp")
 
 
 @pytest.mark.parametrize("text", ["/help XP", "/help xp please", "/help " + "x" * 500])

@@ -66,8 +66,7 @@ def allowance_lines() -> list[str]:
 def used_today(counts: dict[str, int]) -> str:
     """What the learner's allowance has used today, in the order of the rules."""
     used = [
-        f"{counts[activity]} {cap.noun if counts[activity] == 1 else cap.plural}"
-        f" of {cap.full} at full XP"
+        f"{cap.plural} {counts[activity]} of {cap.full} at full XP"
         for activity, cap in DAILY_CAPS.items()
         if counts.get(activity)
     ]

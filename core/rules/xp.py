@@ -78,8 +78,8 @@ class DailyCap:
 
     full: int
     halved: int
-    noun: str  # "quiz": how the announcement and /help name one of them
-    plural: str
+    noun: str  # "no XP for this quiz"
+    plural: str  # "the daily cap on quizzes", "over 10 quizzes today"
 
     @property
     def last_paid(self) -> int:
@@ -88,11 +88,11 @@ class DailyCap:
 
 DAILY_CAPS: dict[Activity, DailyCap] = {
     Activity.QUIZ_COMPLETED: DailyCap(10, 10, "quiz", "quizzes"),
-    Activity.INTERVIEW_STARTED: DailyCap(3, 3, "interview started", "interviews started"),
-    Activity.INTERVIEW_COMPLETED: DailyCap(3, 3, "finished interview", "finished interviews"),
+    Activity.INTERVIEW_STARTED: DailyCap(3, 3, "interview", "interviews started"),
+    Activity.INTERVIEW_COMPLETED: DailyCap(3, 3, "interview", "finished interviews"),
     Activity.REVIEW_REQUESTED: DailyCap(5, 5, "code review", "code reviews"),
-    Activity.REVIEW_COMPLETED: DailyCap(5, 5, "approved review", "approved reviews"),
-    Activity.CHAT_MESSAGE: DailyCap(30, 30, "chat message", "chat messages"),
+    Activity.REVIEW_COMPLETED: DailyCap(5, 5, "approval", "approved reviews"),
+    Activity.CHAT_MESSAGE: DailyCap(30, 30, "message", "chat messages"),
 }
 
 
