@@ -14,7 +14,7 @@ from core.db.ledger import ActivityEntry, Allowance
 from core.db.models import XpLedger
 from core.messages import ChatKind, CommunityRef, Platform, QuizPoll
 from core.ports import FixedClock
-from tests.conftest import make_settings
+from tests.conftest import START, make_settings
 from tests.support import ChatDriver, fixed_clock
 from tests.test_quiz_flow import answer, poll_of
 from tests.test_review_offline import MESSY
@@ -260,3 +260,32 @@ async def test_an_award_under_the_allowance_is_still_one_statement_on_postgres(
     if dojo.settings.database_url.startswith("postgresql"):
         assert statements_for_one == 1, statements
     assert third.xp == await xp_matches_ledger(dojo)
+
+
+@pytest.mark.postgres
+async def test_an_award_meets_the_learner_row_before_the_count(postgres_url: str) -> None:
+    """A transaction that already wrote the learner's row, then awards, and another awarding
+    the same activity at the same time: without the row locked first they would deadlock
+    (one holding the count and wanting the row, the other the reverse)."""
+    clock = FixedClock(START)
+    dojo = await build(make_settings(postgres_url), clock=clock)
+    try:
+        await ChatDriver(dojo.router, "ada").say("/start backend mid UTC")
+        now = clock.now()
+        allowance = Allowance(now.date(), full_until=10, paid_until=20, halved_amount=3)
+        async with dojo.services.uow_factory() as first, dojo.services.uow_factory() as second:
+            user = await first.users.by_account("console", "ada")
+            assert user is not None
+            await first.users.store(user, {"display_name": "Ada L."})  # holds the row
+            other = asyncio.create_task(
+                second.xp.award_daily(user.id, "quiz_completed", "q2", 5, now, allowance)
+            )
+            await asyncio.sleep(0.3)  # the other award is now waiting on something of ours
+            mine = await first.xp.award_daily(user.id, "quiz_completed", "q1", 5, now, allowance)
+            await first.commit()
+            theirs = await asyncio.wait_for(other, 10)
+            await second.commit()
+        assert mine is not None and theirs is not None
+        assert sorted([mine.nth, theirs.nth]) == [1, 2]
+    finally:
+        await dojo.close()

@@ -10,9 +10,9 @@ and no row comes back. SQLite has no data-modifying CTEs and runs the writes one
 (core.db.ledger); both keep the learner's XP equal to the ledger's sum.
 
 An award under a daily allowance (core.rules.xp.DAILY_CAPS) starts with one more CTE: the
-upsert of the day's count for the activity. Its RETURNING is the count after this award, and
-concurrent awards of the learner queue on that row (ON CONFLICT DO UPDATE takes the newest
-committed version), so each sees its own number and the CASE that prices the ledger entry
+upsert of the day's count for the activity, after locking the learner's row. Its RETURNING
+is the count after this award, and concurrent awards of the learner queue on those rows (ON
+CONFLICT DO UPDATE takes the newest committed version), so each sees its own number and the CASE that prices the ledger entry
 cannot be fooled by two awards at once. A capped award is still a ledger entry, of 0 XP: a
 repeat of its reference stays a no-op and the learner's row still takes the event's changes.
 """
@@ -116,13 +116,21 @@ def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False
 
 
 def _count_of_the_day() -> Any:
-    """The upsert of the day's count of an activity, returning the count after this award."""
-    counting = insert(_DAILY).values(
-        user_id=_typed("user_id", _DAILY.c.user_id),
-        day=_typed("day", _DAILY.c.day),
-        activity=_typed("source", _DAILY.c.activity),
-        count=literal(1, _DAILY.c.count.type),
+    """The upsert of the day's count of an activity, returning the count after this award.
+
+    It locks the learner's row first (FOR UPDATE, which the award's UPDATE takes anyway):
+    every transaction then meets the learner's row before their count, so an event that
+    already wrote the row and a batch awarding the same activity cannot wait on each other."""
+    locked = (
+        select(_USERS.c.id).where(_USERS.c.id == _typed("user_id", _USERS.c.id)).with_for_update()
+    ).cte("locked")
+    rows = select(
+        locked.c.id,
+        _typed("day", _DAILY.c.day),
+        _typed("source", _DAILY.c.activity),
+        literal(1, _DAILY.c.count.type),
     )
+    counting = insert(_DAILY).from_select(["user_id", "day", "activity", "count"], rows)
     return (
         counting.on_conflict_do_update(
             index_elements=["user_id", "day", "activity"],
