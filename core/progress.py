@@ -10,7 +10,7 @@ Every piece of XP is kept as an item with its reason, so what the learner is tol
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from core.db.ledger import Allowance, activity_entry
@@ -110,9 +110,7 @@ async def record_activity(
     cap = DAILY_CAPS.get(activity)
     item: XpItem | None = None
     if amount > 0 and cap is not None:  # priced by the day's count; a capped award is 0 XP
-        allowance = Allowance(
-            local_date(now, user.time_zone), cap.full, cap.last_paid, halved(amount)
-        )
+        allowance = Allowance(allowance_day(user, now), cap.full, cap.last_paid, halved(amount))
         awarded = await uow.xp.award_daily(
             user.id,
             str(activity),
@@ -160,6 +158,16 @@ async def record_activity(
     if user.updated_at != now:  # the XP update already set it; an equal write still flushes
         user.updated_at = now
     return outcome
+
+
+def allowance_day(user: User, now: datetime) -> date:
+    """The learner's local day, never earlier than the last day they practised on.
+
+    Moving the time zone back a day would otherwise reopen yesterday's allowance; moving it
+    forward only borrows tomorrow's, which is then used up when tomorrow comes."""
+    today = local_date(now, user.time_zone)
+    last = user.last_active_date
+    return max(today, last) if last is not None else today
 
 
 def _reason(activity: Activity, score: int | None) -> str:

@@ -289,3 +289,17 @@ async def test_an_award_meets_the_learner_row_before_the_count(postgres_url: str
         assert sorted([mine.nth, theirs.nth]) == [1, 2]
     finally:
         await dojo.close()
+
+
+async def test_moving_the_time_zone_back_does_not_reopen_the_day(dojo: Dojo) -> None:
+    """At 10:00 UTC on Monday it is still Sunday in Etc/GMT+12: that day is not a new
+    allowance, since the learner already practised on Monday."""
+    ada = ChatDriver(dojo.router, "ada")
+    await ada.say("/start backend mid UTC")
+    for topic in ("sql", "git"):
+        for _ in range(10):
+            await one_question_quiz(ada, topic)
+    assert "Etc/GMT+12" in await ada.say("/settings timezone Etc/GMT+12")
+    capped = await one_question_quiz(ada, "python")
+    assert "the daily cap on quizzes is reached" in capped
+    assert await ledger(dojo) == [5] * 10 + [3] * 10 + [0]

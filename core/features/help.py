@@ -6,10 +6,10 @@ from __future__ import annotations
 from core.context import Context
 from core.features.admin.awards import COMMUNITY_GRANT_PER_CALL, COMMUNITY_GRANT_PER_WEEK
 from core.messages import Reply
+from core.progress import allowance_day
 from core.registry import command
 from core.rules.chat_xp import CHAT_COOLDOWN, MIN_CHARS
 from core.rules.levels import LEVEL_THRESHOLDS, LEVEL_TITLES
-from core.rules.streaks import local_date
 from core.rules.xp import (
     DAILY_CAPS,
     INTERVIEW_BONUS_SCORE,
@@ -75,8 +75,9 @@ def used_today(counts: dict[str, int]) -> str:
 
 async def _xp_help(context: Context) -> list[Reply]:
     catalogue = await context.uow.achievements.catalogue()
-    today = local_date(context.now, context.user.time_zone)
-    counts = await context.uow.xp.day_counts(context.user.id, today)
+    counts = await context.uow.xp.day_counts(
+        context.user.id, allowance_day(context.user, context.now)
+    )
     lines: list[object] = [bold("How XP works"), *(f"• {line}" for line in earning_lines())]
     lines.append(bold("Daily allowance (your local day, so it " + RESETS + ")"))
     lines.extend(f"• {line}" for line in allowance_lines())
