@@ -11,7 +11,9 @@ from sqlalchemy import event, select
 
 from bot.app import Dojo, build
 from core.db.ledger import ActivityEntry, Allowance
-from core.db.models import XpLedger
+from core.db.models import QuizAnswer, QuizQuestion, QuizSession, XpLedger
+from core.db.uow import UnitOfWork
+from core.features.quiz.earning import new_right_answers
 from core.messages import ChatKind, CommunityRef, Platform, QuizPoll
 from core.ports import FixedClock
 from tests.conftest import START, make_settings
@@ -303,3 +305,97 @@ async def test_moving_the_time_zone_back_does_not_reopen_the_day(dojo: Dojo) -> 
     capped = await one_question_quiz(ada, "python")
     assert "the daily cap on quizzes is reached" in capped
     assert await ledger(dojo) == [5] * 10 + [3] * 10 + [0]
+
+
+async def test_a_question_shared_by_two_quizzes_finishing_at_once_earns_once(
+    database_url: str, clock: FixedClock
+) -> None:
+    """The same question open in two chats served by two processes, answered right in both at
+    the same moment: one of the two finished quizzes earns it."""
+    first = await build(make_settings(database_url), clock=clock)
+    second = await build(make_settings(database_url), clock=clock)
+    try:
+        await ChatDriver(first.router, "ada").say("/start backend mid UTC")
+        chats = [
+            ChatDriver(app.router, "ada", chat_id=f"twin-{index}", chat_kind=ChatKind.GROUP)
+            for index, app in enumerate((first, second))
+        ]
+        await chats[0].say("/quiz sql 1")
+        for _ in range(1000):  # sql has 35 questions: draw until both chats ask the same one
+            await chats[1].say("/quiz sql 1")
+            if poll_of(chats[1]).question == poll_of(chats[0]).question:
+                break
+        polls = [poll_of(chat) for chat in chats]
+        assert polls[0].question == polls[1].question
+        await asyncio.gather(
+            *(
+                chat.press_data(f"{poll.answer_data}:{poll.correct_index}")
+                for chat, poll in zip(chats, polls, strict=True)
+            )
+        )
+        assert sorted(await ledger(first)) == [5]  # the other finished quiz earned nothing
+        await xp_matches_ledger(first)
+    finally:
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.postgres
+async def test_two_quizzes_finishing_at_once_take_turns_on_postgres(postgres_url: str) -> None:
+    """The race itself, step by step: the second quiz's check waits for the first to commit
+    (the learner's row is locked first), so it sees the shared question as already earned."""
+    clock = FixedClock(START)
+    dojo = await build(make_settings(postgres_url), clock=clock)
+    try:
+        await ChatDriver(dojo.router, "ada").say("/start backend mid UTC")
+        await ChatDriver(dojo.router, "ada").say("/quiz sql 1")  # loads the bank
+        now = clock.now()
+        async with dojo.services.uow_factory() as uow:
+            user = await uow.users.by_account("console", "ada")
+            question = await uow.session.scalar(select(QuizQuestion.id).limit(1))
+            assert user is not None and question is not None
+            quizzes = [
+                QuizSession(
+                    user_id=user.id,
+                    chat_key=f"c{n}",
+                    topic="sql",
+                    question_ids=[question],
+                    current_index=1,
+                    correct_count=1,
+                    status="active",
+                    created_at=now,
+                    updated_at=now,
+                )
+                for n in range(2)
+            ]
+            uow.session.add_all(quizzes)
+            await uow.session.flush()
+            uow.session.add_all(
+                QuizAnswer(
+                    session_id=quiz.id,
+                    question_id=question,
+                    selected_index=0,
+                    correct=True,
+                    answered_at=now,
+                )
+                for quiz in quizzes
+            )
+            await uow.commit()
+            ids = [quiz.id for quiz in quizzes]
+
+        async def finish(uow: UnitOfWork, quiz_id: int) -> int:
+            quiz = await uow.session.get(QuizSession, quiz_id)
+            assert quiz is not None
+            quiz.status = "completed"
+            return await new_right_answers(uow, quiz)
+
+        async with dojo.services.uow_factory() as one, dojo.services.uow_factory() as two:
+            first = await finish(one, ids[0])
+            other = asyncio.create_task(finish(two, ids[1]))
+            await asyncio.sleep(0.3)
+            await one.commit()
+            second = await asyncio.wait_for(other, 10)
+            await two.commit()
+        assert (first, second) == (1, 0)
+    finally:
+        await dojo.close()

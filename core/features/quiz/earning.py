@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
-from core.db.models import QuizAnswer, QuizSession
+from core.db.models import QuizAnswer, QuizSession, User
 from core.db.uow import UnitOfWork
 from core.rules.xp import Activity, xp_for
 
@@ -21,7 +21,14 @@ _EARLIER = aliased(QuizAnswer)
 
 async def new_right_answers(uow: UnitOfWork, quiz: QuizSession) -> int:
     """Questions of `quiz` answered right that its learner had not got right in another
-    finished quiz."""
+    finished quiz.
+
+    On PostgreSQL the learner's row is locked first (the award that follows locks it anyway),
+    so two quizzes finishing at once, from two linked platforms or two processes, take turns:
+    the second sees the first as finished and a question they share earns once. SQLite runs
+    one writer at a time already."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        await uow.session.execute(select(User.id).where(User.id == quiz.user_id).with_for_update())
     earned_before = (
         select(_EARLIER.id)
         .join(QuizSession, QuizSession.id == _EARLIER.session_id)
