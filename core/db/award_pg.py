@@ -9,12 +9,13 @@ feeds the other three: a repeated reference inserts no ledger row, so nothing el
 and no row comes back. SQLite has no data-modifying CTEs and runs the writes one by one
 (core.db.ledger); both keep the learner's XP equal to the ledger's sum.
 
-An award under a daily allowance (core.rules.xp.DAILY_CAPS) starts with one more CTE: the
-upsert of the day's count for the activity, after locking the learner's row. Its RETURNING
-is the count after this award, and concurrent awards of the learner queue on those rows (ON
-CONFLICT DO UPDATE takes the newest committed version), so each sees its own number and the CASE that prices the ledger entry
-cannot be fooled by two awards at once. A capped award is still a ledger entry, of 0 XP: a
-repeat of its reference stays a no-op and the learner's row still takes the event's changes.
+An award under a daily allowance (core.rules.xp.DAILY_CAPS) starts with two more CTEs: a
+lock on the learner's row (FOR NO KEY UPDATE, the UPDATE's own mode) and the upsert of the
+day's count for the activity. Its RETURNING is the count after this award, and concurrent
+awards of the learner queue on those rows (ON CONFLICT DO UPDATE takes the newest committed
+version), so each sees its own number and the CASE that prices the ledger entry cannot be
+fooled by two awards at once. A capped award is still a ledger entry, of 0 XP: a repeat of
+its reference stays a no-op and the learner's row still takes the event's changes.
 """
 
 from __future__ import annotations
@@ -118,11 +119,15 @@ def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False
 def _count_of_the_day() -> Any:
     """The upsert of the day's count of an activity, returning the count after this award.
 
-    It locks the learner's row first (FOR UPDATE, which the award's UPDATE takes anyway):
-    every transaction then meets the learner's row before their count, so an event that
-    already wrote the row and a batch awarding the same activity cannot wait on each other."""
+    It locks the learner's row first, in the mode the award's UPDATE takes anyway (FOR NO KEY
+    UPDATE: plain FOR UPDATE would also wait on the key-share locks that inserting rows which
+    reference the learner takes, and deadlock two such transactions). Every transaction then
+    meets the learner's row before their count, so an event that already wrote the row and a
+    batch awarding the same activity cannot wait on each other."""
     locked = (
-        select(_USERS.c.id).where(_USERS.c.id == _typed("user_id", _USERS.c.id)).with_for_update()
+        select(_USERS.c.id)
+        .where(_USERS.c.id == _typed("user_id", _USERS.c.id))
+        .with_for_update(key_share=True)
     ).cte("locked")
     rows = select(
         locked.c.id,

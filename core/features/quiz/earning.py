@@ -28,7 +28,8 @@ async def new_right_answers(uow: UnitOfWork, quiz: QuizSession) -> int:
     the second sees the first as finished and a question they share earns once. SQLite runs
     one writer at a time already."""
     if uow.session.get_bind().dialect.name == "postgresql":
-        await uow.session.execute(select(User.id).where(User.id == quiz.user_id).with_for_update())
+        mine = select(User.id).where(User.id == quiz.user_id)
+        await uow.session.execute(mine.with_for_update(key_share=True))  # the UPDATE's own mode
     earned_before = (
         select(_EARLIER.id)
         .join(QuizSession, QuizSession.id == _EARLIER.session_id)
