@@ -42,8 +42,9 @@ def earning_lines() -> list[str]:
     return [
         f"Quiz: {QUIZ_XP_PER_QUESTION} XP per question you get right for the first time "
         "(a question earns once; a one-question quiz earns a fifth of a fresh 5/5)",
-        f"Mock interview: {xp_for(Activity.INTERVIEW_STARTED)} for starting, "
-        f"{xp_for(Activity.INTERVIEW_COMPLETED)} for finishing, "
+        f"Mock interview: {xp_for(Activity.INTERVIEW_STARTED)} with your first answer, "
+        f"{xp_for(Activity.INTERVIEW_COMPLETED)} for finishing it (every question answered "
+        "or skipped), "
         f"+{INTERVIEW_BONUS_XP} with a score of {INTERVIEW_BONUS_SCORE}+",
         f"Code review: {xp_for(Activity.REVIEW_REQUESTED)} per review, "
         f"+{REVIEW_APPROVED_XP} when approved ({REVIEW_APPROVED_SCORE}+)",

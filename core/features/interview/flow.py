@@ -36,6 +36,7 @@ from core.messages import Button, Reply, reply
 from core.ports import LLMUnavailable
 from core.rules.xp import Activity
 from core.text import Doc, bold, italic
+from core.xp_note import xp_note
 
 MAX_ANSWER_CHARS = 6000
 FOREIGN = (
@@ -157,12 +158,14 @@ def _answers(session: InterviewSession) -> int:
 async def record_start(context: Context, session: InterviewSession) -> list[Reply]:
     """The start XP, once per interview (the reference makes a repeat a no-op too)."""
     set_state(session, start_xp=True)
-    _, announced = await context.record(
+    outcome, announced = await context.record(
         Activity.INTERVIEW_STARTED,
         reference=f"interview:{session.id}",
         context=("interview", str(session.id)),
+        reason="your first answer in this interview",
     )
-    return announced
+    earned = xp_note(outcome)
+    return [reply(earned), *announced] if earned else announced
 
 
 def clean_answer(text: str) -> str:
