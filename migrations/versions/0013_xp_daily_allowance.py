@@ -6,7 +6,7 @@ now count quizzes of five or more questions only: ten one-question quizzes were 
 badge, and a one-question quiz answered right was "flawless".
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0008"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
