@@ -11,6 +11,7 @@ from core.config import CoreConfig
 from core.db.models import Community, PlatformAccount, User
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.write_gate import GateHold, WriteGate
+from core.errors import UserError
 from core.messages import Incoming, Post, Reply
 from core.ports import LLM, Clock
 from core.progress import Outcome, announcements, record_activity
@@ -53,6 +54,16 @@ class Context:
 
     def after_commit(self, post: Post) -> None:
         self.outbox.append(post)
+
+    def own_button(self, count: int, again: str) -> tuple[str, ...]:
+        """The arguments of a confirmation button bound to its learner (their id comes last):
+        a button is data anyone could forge or press, so one made for someone else, or of
+        the wrong shape, is refused with how to start again."""
+        assert self.incoming.action is not None
+        args = self.incoming.action.args
+        if len(args) != count or args[-1] != str(self.user.id):
+            raise UserError(f"That button isn't yours or has expired. {again}")
+        return args
 
     @property
     def chat_key(self) -> str:

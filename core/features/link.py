@@ -135,10 +135,7 @@ async def _owner_of(context: Context, raw: str) -> User:
 @action("lk")
 async def link_confirm(context: Context) -> list[Reply]:
     """The learner's answer to "merge with X?"; only the learner who asked may give it."""
-    assert context.incoming.action is not None
-    args = context.incoming.action.args
-    if len(args) != 3 or args[2] != str(context.user.id):
-        raise UserError("That button isn't yours or has expired. Send /link CODE again.")
+    args = context.own_button(3, "Send /link CODE again.")
     if args[0] != "yes":
         return [reply("Not linked: both profiles stay as they were.")]
     uow, now, here = context.uow, context.now, context.user

@@ -13,7 +13,6 @@ from core import codec
 from core.ai.spend import keep_spend_on_forget
 from core.context import Context
 from core.db.models import Base, PlatformAccount, User
-from core.errors import UserError
 from core.messages import Attachment, Button, Reply, reply
 from core.registry import action, command
 from core.text import bold
@@ -85,10 +84,7 @@ async def forget(context: Context) -> list[Reply]:
 
 @action("fg")
 async def forget_confirm(context: Context) -> list[Reply]:
-    assert context.incoming.action is not None
-    args = context.incoming.action.args
-    if len(args) != 2 or args[1] != str(context.user.id):
-        raise UserError("That button isn't yours or has expired. Send /forget to start again.")
+    args = context.own_button(2, "Send /forget to start again.")
     if args[0] != "yes":
         return [reply("Cancelled: nothing was deleted.")]
     accounts = (
