@@ -25,6 +25,7 @@ from core.messages import Reply
 from core.rules.levels import progress_bar
 from core.rules.xp import Activity
 from core.text import Doc, bold, italic
+from core.wording import counted
 from core.xp_note import xp_note
 
 SKILL_LABELS = {
@@ -109,12 +110,14 @@ def offline_report(session: InterviewSession, bank: InterviewBank) -> Report:
     improvements += [f"Cover: {point}" for point in missed[: 4 - len(improvements)]]
     if result.unanswered:
         improvements.append(
-            f"{result.unanswered} question(s) were not answered and count as 0: finish the "
-            "interview for a full score."
+            f"{counted(result.unanswered, 'question')} not answered "
+            f"{'counts' if result.unanswered == 1 else 'count'} as 0: finish the interview "
+            "for a full score."
         )
     if result.skipped:
         improvements.append(
-            f"{result.skipped} skipped question(s) count as 0: attempt every one, even partly."
+            f"{counted(result.skipped, 'skipped question')} "
+            f"{'counts' if result.skipped == 1 else 'count'} as 0: attempt every one, even partly."
         )
     if not improvements:
         improvements.append("Every key point covered: try the next difficulty level.")
@@ -125,7 +128,7 @@ def offline_report(session: InterviewSession, bank: InterviewBank) -> Report:
         "Run another /interview and answer every question.",
     ]
     summary = (
-        f"Key-point coverage over all {result.planned} question(s): {result.answered} "
+        f"Key-point coverage over all {counted(result.planned, 'question')}: {result.answered} "
         f"answered, {result.skipped} skipped, {result.unanswered} not answered. Offline grading "
         "checks which key points your sentences make and which misconceptions they assert; it "
         "does not judge communication or depth as an AI interviewer would."
