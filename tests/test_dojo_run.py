@@ -40,6 +40,11 @@ async def test_dojo_run_serves_telegram_from_the_configured_base_url(tmp_path: P
         env=environment, cwd=tmp_path,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+    assert process.stderr is not None
+    # Read the log as it is written: a pipe nobody drains can block the bot, and a read
+    # cancelled by a timeout would lose what it had read.
+    log_task = asyncio.create_task(process.stderr.read())
+    stopped_in = None
     try:
         await _wait_for(lambda: fake.sent("getMe") and fake.sent("deleteWebhook"))
         fake.push(
@@ -59,14 +64,17 @@ async def test_dojo_run_serves_telegram_from_the_configured_base_url(tmp_path: P
         assert "You're set" in answer and "Europe/Berlin" in answer
         assert fake.sent("setMyCommands") and fake.refusals() == []
     finally:
+        started = time.monotonic()
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
         try:
-            _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+            await asyncio.wait_for(process.wait(), timeout=60)
+            stopped_in = time.monotonic() - started
         except TimeoutError:
             process.kill()
-            _, stderr = await process.communicate()
+            await process.wait()
+        log = (await log_task).decode()
         await fake.stop()
-    log = stderr.decode()
+    assert stopped_in is not None, f"Ctrl-C did not stop dojo run within 60 s: {log[-2000:]}"
     assert "Traceback" not in log, log[-2000:]
-    assert log.count("Scheduler started") == 1  # Dojo's scheduler, and no platform job queue
+    assert log.count("Scheduler started") == 1, log[-2000:]  # Dojo's, no platform job queue
