@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from core import channels
 from core.batching import EventBatcher
 from core.context import Context, Services
+from core.db.standing import HAS_BANS
 from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
@@ -353,7 +354,9 @@ class Router:
         if incoming.community is not None:
             community = await uow.communities.ensure(incoming.community, now)
             await uow.communities.add_member(community.id, user.id, now)
-            ban = None if is_admin else await uow.standing.ban_of(community.id, user.id)
+            # Only communities that ever banned someone pay for the lookup (core.db.standing).
+            banning = not is_admin and (community.settings or {}).get(HAS_BANS)
+            ban = await uow.standing.ban_of(community.id, user.id) if banning else None
             if ban is not None:  # a community's ban holds in that community alone
                 first_notice = not ban.notified
                 ban.notified = True

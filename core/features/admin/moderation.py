@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.db.models import AiBudget
+from core.db.standing import HAS_BANS
 from core.errors import NotAllowed, UserError
 from core.features.admin.common import (
     AdminCall,
@@ -38,6 +39,7 @@ async def ban(call: AdminCall) -> list[Reply]:
             call.community.id, user.id, call.actor, reason, call.now
         ):
             raise UserError(f"{user.display_name} is already banned in this community.")
+        call.community.settings = {**(call.community.settings or {}), HAS_BANS: True}
         await audit(call, "ban", describe(user), reason)
         call.uow.forget_learner(user.id)
         return [
