@@ -4,12 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from bot.app import build, settle_heap
 from bot.settings import Settings
 from core.db.statistics import refresh_planner_statistics
 
 log = logging.getLogger(__name__)
+
+
+async def _stop_signal() -> None:
+    """Returns on SIGINT (Ctrl-C) or SIGTERM (`docker stop`, a process manager).
+
+    Handled on the loop rather than left to Python's KeyboardInterrupt: a process started
+    with SIGINT ignored (a background job of a shell without job control) inherits that and
+    would never stop on Ctrl-C, and SIGTERM would otherwise end it without closing anything."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError):  # not on this platform or thread
+            continue
+    try:
+        await stop.wait()
+        log.info("stopping: closing the adapters and the database")
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(signum)
+            except (NotImplementedError, RuntimeError):
+                continue
 
 
 async def run_platforms(settings: Settings) -> None:
@@ -29,9 +54,13 @@ async def run_platforms(settings: Settings) -> None:
         # Adapters registered their notifiers while starting; jobs reach them all through one.
         scheduler = build_scheduler(dojo, dojo.notifier)
         scheduler.start()
+        stopping = asyncio.ensure_future(_stop_signal())
         try:
-            await asyncio.gather(*tasks)
+            done, _ = await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done - {stopping}:
+                task.result()  # a platform that failed says why
         finally:
+            stopping.cancel()
             scheduler.shutdown(wait=False)
     finally:
         for task in tasks:
