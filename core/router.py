@@ -7,14 +7,13 @@ one unit of work and turns failures into a clear answer instead of a crash.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from contextlib import nullcontext
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from core import channels
+from core.after_commit import announce, privately, send_outbox
 from core.batching import EventBatcher
 from core.context import Context, Services
 from core.db.standing import HAS_BANS
@@ -23,17 +22,11 @@ from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
 from core.jobs.delivery import notifier_of
 from core.messages import (
-    ChatKind,
-    CommunityRef,
     Incoming,
-    Platform,
     Post,
     Reply,
-    ReplyKind,
-    SendTarget,
     reply,
 )
-from core.ports import DeliveryError
 from core.registry import ActionSpec, CommandSpec, Handler, Registry
 from core.sanitize import clean_incoming
 
@@ -48,23 +41,6 @@ BANNED_HERE = (
     "A moderator has banned you from Dojo in this community, so I won't answer you here. "
     "Your private chat with me still works."
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class _CommunityKey:
-    platform: str
-    external_id: str
-
-
-def ref_of(ref: CommunityRef) -> _CommunityKey:
-    return _CommunityKey(str(ref.platform), ref.id)
-
-
-def privately(item: Reply) -> Reply:
-    """A reply for the learner's private chat only; adapters never show it in a group."""
-    if item.kind is ReplyKind.ANNOUNCEMENT:
-        return item
-    return dataclasses.replace(item, kind=ReplyKind.PRIVATE, ephemeral=True)
 
 
 class Router:
@@ -114,7 +90,7 @@ class Router:
             ]
         incoming = clean_incoming(incoming)
         try:
-            return await self._announce(incoming, await self._handle(incoming))
+            return await announce(self.services, incoming, await self._handle(incoming))
         except (OperationalError, PoolTimeoutError, ConnectionError, OSError) as error:
             log.warning("database unavailable: %s", error)
             return [reply(UNAVAILABLE)]
@@ -195,7 +171,7 @@ class Router:
     async def _alone_in(self, unit: UnitOfWork, incoming: Incoming) -> list[Reply]:
         outbox: list[Post] = []
         replies = await self._alone_transaction(unit, incoming, outbox)
-        return replies + await self._send(outbox)
+        return replies + await send_outbox(notifier_of(self.services.extras), outbox)
 
     async def _alone_transaction(
         self, unit: UnitOfWork, incoming: Incoming, outbox: list[Post]
@@ -234,7 +210,9 @@ class Router:
         for index, outbox in enumerate(outboxes):
             answer = results[index]
             if outbox and answer is not None:
-                results[index] = answer + await self._send(outbox)
+                results[index] = answer + await send_outbox(
+                    notifier_of(self.services.extras), outbox
+                )
         return results
 
     async def _batch_transaction(
@@ -280,22 +258,6 @@ class Router:
                 for outbox in outboxes:
                     outbox.clear()
                 return [None] * len(batch)
-
-    async def _send(self, outbox: list[Post]) -> list[Reply]:
-        """Send what committed events asked for; a refusal is told to the asker, if it says
-        how (Post.failed), and never undoes what was committed."""
-        notifier = notifier_of(self.services.extras)
-        told: list[Reply] = []
-        for post in outbox:
-            try:
-                if notifier is None:
-                    raise DeliveryError("no platform is connected")
-                await notifier.send(post.target, list(post.replies))
-            except Exception as error:
-                log.warning("could not post to %s: %s", post.target.chat_id, error)
-                if post.failed:
-                    told.append(reply(f"{post.failed} ({str(error)[:120]})"))
-        return told
 
     async def _in_savepoint(
         self,
@@ -375,29 +337,6 @@ class Router:
             outbox=outbox,
         )
         return await self._dispatch(context)
-
-    async def _announce(self, incoming: Incoming, replies: list[Reply]) -> list[Reply]:
-        """Level-ups and badges go to the community's announcement channel when one is set
-        (and reachable); otherwise they stay with the answer, where they happened. Runs after
-        the handler's transaction, so no write is held open while the platform paces us."""
-        announced = [item for item in replies if item.kind is ReplyKind.ANNOUNCEMENT]
-        notifier = notifier_of(self.services.extras)
-        if not announced or notifier is None or incoming.community is None:
-            return replies
-        ref = incoming.community
-        async with self.services.uow_factory() as uow:
-            community = await uow.communities.by_ref(ref.platform, ref.id)
-            settings = dict(community.settings or {}) if community else {}
-        channel = await channels.verified(notifier, ref_of(ref), settings, channels.ANNOUNCE)
-        if not channel:
-            return replies
-        target = SendTarget(Platform(ref.platform), channel, ChatKind.CHANNEL)
-        try:
-            await notifier.send(target, announced)
-        except Exception as error:  # a deleted channel must not cost the learner the answer
-            log.warning("announcement channel %s unusable, announcing in place: %s", channel, error)
-            return replies
-        return [item for item in replies if item.kind is not ReplyKind.ANNOUNCEMENT]
 
     async def _audit_refusal(
         self, incoming: Incoming, uow: UnitOfWork, error: NotAllowed, *, commit: bool = True

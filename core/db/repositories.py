@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import learner_row
 from core.db.models import (
-    AdminAudit,
     Community,
     CommunityMember,
     PlatformAccount,
@@ -23,8 +22,6 @@ from core.db.models import (
 )
 from core.db.upsert import dialect_insert, insert_ignore
 from core.messages import CommunityRef, UserRef
-
-REFUSALS_FOLD = timedelta(hours=1)
 
 MAX_NAME = 100
 
@@ -372,65 +369,3 @@ class EventRepository:
             {"platform": platform, "event_id": event_id[:100], "created_at": now},
             ["platform", "event_id"],
         )
-
-
-class AuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def record(
-        self,
-        actor: str,
-        action: str,
-        now: datetime,
-        *,
-        target: str | None = None,
-        reason: str | None = None,
-        community_id: int | None = None,
-        allowed: bool = True,
-    ) -> None:
-        """Write an entry. A refusal repeated by the same actor for the same action within
-        REFUSALS_FOLD is counted on the first entry instead, so a flood of refused attempts
-        takes one line of the log an hour, never the log."""
-        if not allowed:
-            folded = await self.session.execute(
-                update(AdminAudit)
-                .where(
-                    AdminAudit.id
-                    == select(func.max(AdminAudit.id))
-                    .where(
-                        AdminAudit.actor == actor[:100],
-                        AdminAudit.action == action[:40],
-                        AdminAudit.allowed.is_(False),
-                        AdminAudit.created_at >= now - REFUSALS_FOLD,
-                        AdminAudit.community_id.is_(None)
-                        if community_id is None
-                        else AdminAudit.community_id == community_id,
-                    )
-                    .scalar_subquery()
-                )
-                .values(attempts=AdminAudit.attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if folded.rowcount:  # type: ignore[attr-defined]
-                return
-        self.session.add(
-            AdminAudit(
-                actor=actor[:100],
-                action=action[:40],
-                target=target[:200] if target else None,
-                reason=reason[:500] if reason else None,
-                community_id=community_id,
-                allowed=allowed,
-                attempts=1,
-                created_at=now,
-            )
-        )
-
-    async def recent(
-        self, limit: int = 20, community_id: int | None = None
-    ) -> Sequence[AdminAudit]:
-        query = select(AdminAudit).order_by(AdminAudit.id.desc()).limit(limit)
-        if community_id is not None:
-            query = query.where(AdminAudit.community_id == community_id)
-        return (await self.session.scalars(query)).all()

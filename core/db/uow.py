@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.db.audit import AuditRepository
+from core.db.badges import AchievementRepository
 from core.db.claim_pg import claim_and_resolve_statement
 from core.db.claim_pg import parameters as claim_parameters
 from core.db.learner_row import HeldWrites
-from core.db.ledger import AchievementRepository, ActivityRepository, XpRepository
+from core.db.ledger import ActivityRepository, XpRepository
 from core.db.repositories import (
-    AuditRepository,
     CommunityRepository,
     EventRepository,
     UserRepository,
