@@ -10,13 +10,14 @@ cannot resolve names or types, and says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
 from core.features.review.findings import Finding
 from core.features.review.grammars import lizard_suffix, parse
+from core.features.review.tree_findings import call_name, findings_of
+from core.features.review.tree_nodes import head, line_of, text_of, walk
 
 MAX_SYNTAX_ERRORS = 3
 MAX_COMPLEXITY = 10
@@ -24,13 +25,6 @@ MAX_FUNCTION_LINES = 60
 # lizard reads code recursively; past this depth it would overflow, so complexity is skipped.
 MAX_LIZARD_DEPTH = 300
 _TODO = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
-_SQL = re.compile(
-    r"\b(select\b[\s\S]*\bfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b", re.I
-)
-_SECRET = re.compile(
-    r"""\b\w*(password|passwd|secret|api_?key|token)\w*["']?\s*[:=]\s*["'][^"'\s]{6,}["']""",
-    re.I,
-)
 _NOT_COUNTED = (
     "import",
     "include",
@@ -42,9 +36,6 @@ _NOT_COUNTED = (
 )
 # A shell parser recovers from a stray `fi` or `esac` by reading it as a command: bash does not.
 _SHELL_RESERVED = {"fi", "esac", "done", "then", "do", "elif", "else", "in", "}"}
-_SHELL_COMMAND = re.compile(
-    r"""(Command::new|exec\.Command|ProcessBuilder|subprocess\.\w+)\(\s*["'](ba|z)?sh["']"""
-)
 _BLOCKS = {"compound_statement", "statement_block", "block", "statement_list", "declaration_list"}
 _SQL_UNITS = {
     "statement",
@@ -63,27 +54,7 @@ _SQL_UNITS = {
     "create_index",
     "create_view",
 }
-_CALLS = {"call_expression", "method_invocation", "invocation_expression", "call", "command"}
-_DECLARATIONS = {
-    "variable_declarator",
-    "assignment_expression",
-    "short_var_declaration",
-    "let_declaration",
-    "variable_assignment",
-    "assignment",
-    "const_spec",
-    "var_spec",
-    "init_declarator",
-    "field_declaration",
-    "public_field_definition",
-    "property_declaration",
-    "const_item",
-    "static_item",
-    "local_variable_declaration",
-}
 # Calls that run their argument as code or a command, per language family.
-_RUNS_CODE = {"eval", "Function", "execSync", "exec", "system", "popen", "execl", "execlp"}
-_UNSAFE_C = {"gets": True, "strcpy": False, "strcat": False, "sprintf": False}
 
 
 @dataclass(frozen=True)
@@ -104,44 +75,21 @@ def _depth(root: Node) -> int:
     return deepest
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
-def _text(node: Node | None) -> str:
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", errors="replace")
-
-
-def _head(node: Node, limit: int = 200) -> str:
-    """The start of a node's text: enough for a declaration's name and value."""
-    return (node.text or b"")[:limit].decode("utf-8", errors="replace")
-
-
-def _line(node: Node) -> int:
-    return node.start_point.row + 1
-
-
 def _syntax_errors(root: Node, language: str) -> list[Finding]:
     found: list[Finding] = []
-    for node in _walk(root):
+    for node in walk(root):
         if len(found) >= MAX_SYNTAX_ERRORS:
             break
-        if language == "shell" and node.type == "command" and _call_name(node) in _SHELL_RESERVED:
-            message = f"Syntax error: unexpected `{_call_name(node)}`"
+        if language == "shell" and node.type == "command" and call_name(node) in _SHELL_RESERVED:
+            message = f"Syntax error: unexpected `{call_name(node)}`"
         elif node.is_missing:
             message = f"Syntax error: missing `{node.type}`"
         elif node.type == "ERROR":
-            snippet = " ".join(_text(node).split())[:30]
+            snippet = " ".join(text_of(node).split())[:30]
             message = f"Syntax error: unexpected `{snippet}`" if snippet else "Syntax error"
         else:
             continue
-        line = _line(node)
+        line = line_of(node)
         found.append(
             Finding(
                 line,
@@ -160,7 +108,7 @@ def statement_count(root: Node, language: str) -> int:
     """Distinct statements and declarations (imports, includes and blocks aside); SQL counts
     clauses. The same statement pasted twenty times counts once."""
     seen: set[tuple[str, str]] = set()
-    for node in _walk(root):
+    for node in walk(root):
         kind = node.type
         if not node.is_named or kind in _BLOCKS or any(word in kind for word in _NOT_COUNTED):
             continue
@@ -171,339 +119,16 @@ def statement_count(root: Node, language: str) -> int:
                 kind in ("command", "declaration", "variable_assignment", "assignment", "statement")
             )
         if counted:
-            seen.add((kind, " ".join(_head(node).split())))
+            seen.add((kind, " ".join(head(node).split())))
     return len(seen)
 
 
 def _todos(root: Node) -> list[Finding]:
     return [
-        Finding(_line(node), "info", "Unfinished work marked in a comment (TODO/FIXME)")
-        for node in _walk(root)
-        if "comment" in node.type and _TODO.search(_text(node))
+        Finding(line_of(node), "info", "Unfinished work marked in a comment (TODO/FIXME)")
+        for node in walk(root)
+        if "comment" in node.type and _TODO.search(text_of(node))
     ][:3]
-
-
-def _call_name(node: Node) -> str:
-    target = (
-        node.child_by_field_name("function")
-        or node.child_by_field_name("name")
-        or node.child_by_field_name("method")
-        or (node.named_children[0] if node.named_children else None)
-    )
-    # In a chain (a.b().c) only the last name matters: step down instead of reading it all.
-    while target is not None and target.named_child_count:
-        last = (
-            target.child_by_field_name("property")
-            or target.child_by_field_name("field")
-            or target.child_by_field_name("name")
-        )
-        if last is None:
-            break
-        target = last
-    return re.split(r"[.:>]", _text(target))[-1].strip()
-
-
-def _arguments(node: Node) -> list[Node]:
-    holder = node.child_by_field_name("arguments")
-    if node.type == "command":
-        return node.children_by_field_name("argument")
-    return list(holder.named_children) if holder is not None else []
-
-
-def _literal(node: Node) -> bool:
-    """A string or number written out in full, with nothing substituted into it."""
-    if not any(word in node.type for word in ("string", "literal", "number", "raw_string")):
-        return False
-    return not any(
-        "substitution" in child.type or "expansion" in child.type or "interpolation" in child.type
-        for child in _walk(node)
-    )
-
-
-def _security_error(line: int, message: str, hint: str) -> Finding:
-    return Finding(line, "error", f"Security: {message}", hint, rank=9)
-
-
-_WATCHED = {*_RUNS_CODE, *_UNSAFE_C, "printf"}
-
-
-def _dangerous_call(node: Node, language: str, shell_command: bool) -> Finding | None:
-    """A call that runs code or a command built from input; `shell_command`: whether the
-    code starts a shell anywhere (searched once, not once per call)."""
-    name = _call_name(node)
-    if name not in _WATCHED and not shell_command:
-        return None  # most calls: decided without reading their (possibly huge) text
-    arguments = _arguments(node)
-    built = bool(arguments) and not all(_literal(argument) for argument in arguments)
-    if language in ("c", "cpp") and name in _UNSAFE_C:
-        if _UNSAFE_C[name]:
-            return _security_error(
-                _line(node),
-                f"{name}() cannot limit its input: a buffer overflow",
-                "Use fgets(buffer, sizeof buffer, stdin), which stops at the buffer's size.",
-            )
-        return Finding(
-            _line(node),
-            "error",
-            f"Security: {name}() does not check the buffer's size",
-            "Use snprintf or strncpy/strlcpy with the destination's size.",
-            rank=8,
-        )
-    if name == "printf" and language in ("c", "cpp") and arguments and not _literal(arguments[0]):
-        return _security_error(
-            _line(node),
-            "printf() with a format string that is not a literal",
-            'Print data through a fixed format: printf("%s", text).',
-        )
-    if language == "shell" and name == "eval" and built:
-        return _security_error(
-            _line(node),
-            "eval runs text built from variables as shell code",
-            "Call the command directly, or choose among fixed commands with case.",
-        )
-    if name in _RUNS_CODE and built and language != "shell":
-        return _security_error(
-            _line(node),
-            f"{name}() runs code or a command built from input",
-            "Never run text you received: pass arguments as a list to a fixed program, or "
-            "parse the input explicitly.",
-        )
-    text = _text(node) if shell_command else ""
-    if _SHELL_COMMAND.search(text) and '"-c"' in text and re.search(r"format!|Sprintf|\+", text):
-        return _security_error(
-            _line(node),
-            "a shell command built from input (sh -c)",
-            "Run the program directly with its arguments, without a shell.",
-        )
-    return None
-
-
-def _sql_built(node: Node) -> bool:
-    """A string holding SQL that is concatenated, interpolated or formatted with values."""
-    if "string" not in node.type or not _SQL.search(_text(node)):
-        return False
-    if not _literal(node):
-        return True  # template or interpolated string with substitutions
-    parent = node.parent
-    if parent is not None and parent.type in ("binary_expression", "concatenation"):
-        return True
-    call = parent.parent if parent is not None else None
-    return (
-        call is not None
-        and call.type in _CALLS
-        and bool(re.search(r"printf|format", _call_name(call), re.I))
-    )
-
-
-def _security(root: Node, language: str, code: str) -> list[Finding]:
-    found: list[Finding] = []
-    seen_sql: set[int] = set()
-    shell_command = _SHELL_COMMAND.search(code) is not None
-    for node in _walk(root):
-        if node.type in _CALLS:
-            finding = _dangerous_call(node, language, shell_command)
-            if finding is not None:
-                found.append(finding)
-        elif _sql_built(node) and _line(node) not in seen_sql:
-            seen_sql.add(_line(node))
-            found.append(
-                _security_error(
-                    _line(node),
-                    "SQL built from strings: an injection hole",
-                    "Pass values as query parameters (placeholders such as ? or $1), never "
-                    "by joining them into the SQL text.",
-                )
-            )
-        elif node.type in _DECLARATIONS and _SECRET.search(_head(node)):
-            found.append(
-                _security_error(
-                    _line(node),
-                    "a hard-coded secret",
-                    "Read secrets from the environment or a secret store, never from the source.",
-                )
-            )
-        elif language in ("javascript", "typescript", "tsx") and node.type in (
-            "assignment_expression",
-            "augmented_assignment_expression",
-        ):
-            left = _text(node.child_by_field_name("left"))
-            right = node.child_by_field_name("right")
-            if (
-                left.endswith(("innerHTML", "outerHTML"))
-                and right is not None
-                and not _literal(right)
-            ):
-                found.append(
-                    _security_error(
-                        _line(node),
-                        f"{left.rpartition('.')[2]} set from data: cross-site scripting",
-                        "Set textContent, or build elements, instead of HTML.",
-                    )
-                )
-    if language == "shell":
-        found.extend(_shell_habits(root))
-    found.extend(_off_by_one(root))
-    found.extend(_classic_bugs(root, language))
-    # A call nested in another (a chain) is met more than once: one finding a line and message.
-    return list({(finding.line, finding.message): finding for finding in found}.values())
-
-
-def _off_by_one(root: Node) -> list[Finding]:
-    """`i <= xs.length` in a loop condition reads one element past the end."""
-    found = []
-    for node in _walk(root):
-        if node.type != "for_statement":
-            continue
-        condition = node.child_by_field_name("condition")
-        text = " ".join(_text(condition).split())
-        if re.search(r"<=\s*[\w.]+\s*\.\s*(length|size\(\))(?!\s*-)", text):
-            found.append(
-                Finding(
-                    _line(node),
-                    "error",
-                    f"Off by one: `{text}` reads one item past the end",
-                    "Loop while the index is < the length, not <=.",
-                    rank=7,
-                )
-            )
-    return found
-
-
-def _functions(root: Node) -> Iterator[Node]:
-    kinds = ("function_definition", "method_declaration", "function_declaration")
-    return (node for node in _walk(root) if node.type in kinds)
-
-
-def _java_string_equality(function: Node) -> list[Finding]:
-    """`a == b` on Strings compares references, not text: a classic interview catch."""
-    strings = {
-        _text(node.child_by_field_name("name"))
-        for node in _walk(function)
-        if node.type == "formal_parameter" and _text(node.child_by_field_name("type")) == "String"
-    }
-    for node in _walk(function):
-        if (
-            node.type == "local_variable_declaration"
-            and _text(node.child_by_field_name("type")) == "String"
-        ):
-            strings.update(
-                _text(child.child_by_field_name("name"))
-                for child in node.named_children
-                if child.type == "variable_declarator"
-            )
-    found = []
-    for node in _walk(function):
-        if node.type != "binary_expression":
-            continue
-        operator = _text(node.child_by_field_name("operator"))
-        sides = [node.child_by_field_name("left"), node.child_by_field_name("right")]
-        if operator in ("==", "!=") and all(
-            side is not None and (side.type == "string_literal" or _text(side) in strings)
-            for side in sides
-        ):
-            found.append(
-                Finding(
-                    _line(node),
-                    "error",
-                    f"Strings compared with {operator}: that compares references, not text",
-                    "Compare strings with a.equals(b) "
-                    "(or Objects.equals(a, b) when either may be null).",
-                    rank=7,
-                )
-            )
-    return found
-
-
-def _c_local_array_returned(function: Node) -> list[Finding]:
-    arrays = {
-        _text(node.child_by_field_name("declarator"))
-        for node in _walk(function)
-        if node.type == "array_declarator"
-        and node.parent is not None
-        and node.parent.type == "declaration"
-        and not _text(node.parent).lstrip().startswith("static")
-    }
-    return [
-        Finding(
-            _line(node),
-            "error",
-            f"Returns the local array {_text(node.named_children[0])}: "
-            "it no longer exists once the function returns",
-            "Allocate the result (malloc) or let the caller pass the buffer in.",
-            rank=8,
-        )
-        for node in _walk(function)
-        if node.type == "return_statement"
-        and node.named_children
-        and _text(node.named_children[0]) in arrays
-    ]
-
-
-def _go_discarded_error(root: Node) -> list[Finding]:
-    found = []
-    for node in _walk(root):
-        if node.type not in ("short_var_declaration", "assignment_statement"):
-            continue
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        names = [_text(child) for child in left.named_children] if left is not None else []
-        calls = right is not None and any(c.type == "call_expression" for c in right.named_children)
-        if len(names) > 1 and names[-1] == "_" and calls:
-            found.append(
-                Finding(
-                    _line(node),
-                    "warning",
-                    "The call's last result (by convention its error) is thrown away with _",
-                    "Check the error: if err != nil { return err }.",
-                    rank=5,
-                )
-            )
-    return found
-
-
-def _classic_bugs(root: Node, language: str) -> list[Finding]:
-    """Bugs an interviewer looks for first, where the parse tree makes them certain."""
-    if language == "go":
-        return _go_discarded_error(root)
-    found: list[Finding] = []
-    for function in _functions(root):
-        if language == "java":
-            found.extend(_java_string_equality(function))
-        elif language in ("c", "cpp"):
-            found.extend(_c_local_array_returned(function))
-    return found
-
-
-def _shell_habits(root: Node) -> list[Finding]:
-    found = []
-    for node in _walk(root):
-        if node.type == "pipeline":
-            names = [_call_name(child) for child in node.named_children if child.type == "command"]
-            if len(names) > 1 and names[0] in ("curl", "wget") and names[-1] in ("sh", "bash"):
-                found.append(
-                    _security_error(
-                        _line(node),
-                        "a script downloaded and run unseen (curl | sh)",
-                        "Download the script, check its checksum or signature, then run it.",
-                    )
-                )
-        elif (
-            node.type == "command"
-            and _call_name(node) == "rm"
-            and any(
-                child.type in ("concatenation", "simple_expansion") for child in _arguments(node)
-            )
-        ):
-            found.append(
-                Finding(
-                    _line(node),
-                    "warning",
-                    "rm with an unquoted variable: an empty or "
-                    "spaced value deletes the wrong files",
-                    'Quote the variable ("$dir") and check it is not empty (${dir:?}).',
-                    rank=7,
-                )
-            )
-    return found
 
 
 def _complexity(code: str, language: str) -> list[Finding]:
@@ -555,7 +180,7 @@ def review_tree(code: str, language: str) -> TreeReview:
         return TreeReview([*errors, *_todos(root)], True, statement_count(root, language), checks)
     deep = _depth(root) > MAX_LIZARD_DEPTH
     findings = [
-        *_security(root, language, code),
+        *findings_of(root, language, code),
         *([] if deep else _complexity(code, language)),
         *_todos(root),
     ]
