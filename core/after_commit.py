@@ -9,6 +9,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from core import channels
+from core.community_settings import settings_of
 from core.jobs.delivery import notifier_of
 from core.messages import ChatKind, Incoming, Platform, Post, Reply, ReplyKind, SendTarget, reply
 from core.ports import DeliveryError, Notifier
@@ -55,8 +56,8 @@ async def announce(services: Services, incoming: Incoming, replies: list[Reply])
         community = await uow.communities.by_ref(ref.platform, ref.id)
     if community is None:
         return replies
-    settings = dict(community.settings or {})
-    channel = await channels.verified(notifier, community, settings, channels.ANNOUNCE)
+    chosen = settings_of(community.settings).announce_channel
+    channel = await channels.verified(notifier, community, chosen, channels.ANNOUNCE)
     if not channel:
         return replies
     target = SendTarget(Platform(ref.platform), channel, ChatKind.CHANNEL)

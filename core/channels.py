@@ -52,10 +52,10 @@ async def belongs(notifier: Notifier, community: Community, chat_id: str) -> boo
 
 
 async def verified(
-    notifier: Notifier, community: Community, settings: dict[str, object], key: str
+    notifier: Notifier, community: Community, chosen: str | None, key: str
 ) -> str | None:
-    """The channel set under `key`, if it still belongs to the community; else None."""
-    chosen = settings.get(key)
+    """The channel `chosen` (the setting `key`), if it still belongs to the community; else
+    None."""
     if not chosen:
         return None
     if await belongs(notifier, community, str(chosen)):

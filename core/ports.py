@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from core.community_settings import CommunitySettings
 from core.messages import Reply, SendTarget
 
 
@@ -121,3 +122,35 @@ class LLM(Protocol):
         ...
 
     async def complete(self, request: LLMRequest) -> LLMResult: ...
+
+
+@dataclass(frozen=True)
+class PollPlace:
+    """Where a quiz poll was posted, and what did not fit in it."""
+
+    chat_id: int
+    chat_title: str | None  # set for groups
+    full_explanation: str | None
+    topic: int | None = None  # a forum group's topic
+
+
+class PollLinks(Protocol):
+    """What a platform's quiz poll stands for: a poll answer names only the poll, so the link
+    must outlive a restart. The core keeps it (core.polls); the adapter only asks."""
+
+    async def remember(
+        self, poll_id: str, answer_data: str, place: PollPlace, now: datetime
+    ) -> None:
+        """Link a poll just sent to its answer data; a poll id already linked is kept."""
+        ...
+
+    async def lookup(self, poll_id: str) -> tuple[str, PollPlace | None] | None:
+        """The answer data of a poll and where it was posted; None for a poll Dojo never sent."""
+        ...
+
+
+class CommunitySettingsSource(Protocol):
+    """A community's settings as an adapter needs them (the Discord moderator role), read
+    without the adapter touching the database (core.community_lookup)."""
+
+    async def settings_of(self, platform: str, external_id: str) -> CommunitySettings: ...

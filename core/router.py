@@ -15,8 +15,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from core.after_commit import announce, privately, send_outbox
 from core.batching import EventBatcher
+from core.community_settings import settings_of
 from core.context import Context, Services
-from core.db.standing import HAS_BANS
 from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
@@ -317,7 +317,7 @@ class Router:
             community = await uow.communities.ensure(incoming.community, now)
             await uow.communities.add_member(community.id, user.id, now)
             # Only communities that ever banned someone pay for the lookup (core.db.standing).
-            banning = not is_admin and (community.settings or {}).get(HAS_BANS)
+            banning = not is_admin and settings_of(community.settings).has_bans
             ban = await uow.standing.ban_of(community.id, user.id) if banning else None
             if ban is not None:  # a community's ban holds in that community alone
                 first_notice = not ban.notified

@@ -1,36 +1,35 @@
 """What the adapter needs from a guild's community settings: the moderator role.
 
-The role is stored in `communities.settings["mod_role"]`; the adapter reads it with a short
-cache so a burst of interactions does not cost a query each.
+The core keeps the settings (core.community_settings) and answers through the port
+core.ports.CommunitySettingsSource; the adapter reads them with a short cache so a burst of
+interactions does not cost a query each.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import discord
 
-from core.db.uow import UnitOfWorkFactory
+from core.community_settings import CommunitySettings
 from core.messages import Platform
+from core.ports import CommunitySettingsSource
 
 CACHE_SECONDS = 30.0
 
 
 class GuildSettings:
-    def __init__(self, uow_factory: UnitOfWorkFactory, ttl: float = CACHE_SECONDS) -> None:
-        self._uow_factory = uow_factory
+    def __init__(self, source: CommunitySettingsSource, ttl: float = CACHE_SECONDS) -> None:
+        self._source = source
         self._ttl = ttl
-        self._cache: dict[int, tuple[float, dict[str, Any]]] = {}
+        self._cache: dict[int, tuple[float, CommunitySettings]] = {}
 
-    async def get(self, guild_id: int) -> dict[str, Any]:
+    async def get(self, guild_id: int) -> CommunitySettings:
         cached = self._cache.get(guild_id)
         now = time.monotonic()
         if cached is not None and now - cached[0] < self._ttl:
             return cached[1]
-        async with self._uow_factory() as uow:
-            community = await uow.communities.by_ref(Platform.DISCORD, str(guild_id))
-            settings = dict(community.settings or {}) if community is not None else {}
+        settings = await self._source.settings_of(Platform.DISCORD, str(guild_id))
         self._cache[guild_id] = (now, settings)
         return settings
 
@@ -47,5 +46,5 @@ class GuildSettings:
         roles = getattr(member, "roles", None)
         if not roles:
             return False
-        mod_role = str((await self.get(guild_id)).get("mod_role") or "").strip("<@&>")
-        return bool(mod_role) and any(str(role.id) == mod_role for role in roles)
+        mod_role = (await self.get(guild_id)).mod_role
+        return mod_role is not None and any(str(role.id) == mod_role for role in roles)

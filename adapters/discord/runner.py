@@ -12,6 +12,7 @@ from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.client import DojoClient
 from adapters.discord.guilds import GuildSettings
 from adapters.discord.notifier import DiscordNotifier
+from core.community_lookup import StoredCommunitySettings
 
 if TYPE_CHECKING:
     from bot.app import Dojo
@@ -21,9 +22,8 @@ log = logging.getLogger(__name__)
 
 def create_client(dojo: Dojo, *, message_content: bool = True, **options: Any) -> DojoClient:
     """A client wired to Dojo's router; registers its notifier for scheduled sends."""
-    adapter = DiscordAdapter(
-        dojo.router, GuildSettings(dojo.services.uow_factory), message_content=message_content
-    )
+    guilds = GuildSettings(StoredCommunitySettings(dojo.services.uow_factory))
+    adapter = DiscordAdapter(dojo.router, guilds, message_content=message_content)
     client = DojoClient(adapter, message_content=message_content, **options)
     notifiers = getattr(dojo, "notifiers", None)
     if isinstance(notifiers, dict):

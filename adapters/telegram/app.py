@@ -27,7 +27,7 @@ from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 
 from adapters.telegram.handler import UpdateHandler
 from adapters.telegram.moderators import AdminCache
-from adapters.telegram.polls import PollLinks
+from adapters.telegram.polls import poll_links
 from adapters.telegram.processor import PerChatProcessor
 from adapters.telegram.ratelimit import FloodControl, FloodLimits
 from adapters.telegram.send import Sender, TelegramNotifier
@@ -103,7 +103,7 @@ class TelegramAdapter:
             .build()
         )
         services: Services = router.services
-        self.polls = PollLinks(services.uow_factory)
+        self.polls = poll_links(services)
         self.sender = Sender(self.application.bot, self.polls, services.clock, options.native_polls)
         self.admins = AdminCache(self.application.bot)
         self.handler = UpdateHandler(router, self.sender, self.admins, self.polls)
@@ -191,4 +191,4 @@ async def open_notifier(
         options.token, base_url=api, base_file_url=files, rate_limiter=FloodControl(options.limits)
     )
     async with bot:
-        yield TelegramNotifier(Sender(bot, PollLinks(services.uow_factory), services.clock))
+        yield TelegramNotifier(Sender(bot, poll_links(services), services.clock))

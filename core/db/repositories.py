@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.community_settings import CommunitySettings, checked, settings_of
 from core.db import learner_row
 from core.db.models import (
     Community,
@@ -303,6 +304,14 @@ class CommunityRepository:
 
     async def all(self) -> Sequence[Community]:
         return (await self.session.scalars(select(Community).order_by(Community.id))).all()
+
+    def change_settings(self, community: Community, **changes: object) -> CommunitySettings:
+        """The one way to change a community's settings (core.community_settings): each change
+        is checked, InvalidSetting refusing it before anything is stored; the row gets a new
+        JSON object, so the ORM sees the column change and saves it with the transaction."""
+        settings = checked(settings_of(community.settings), changes)
+        community.settings = settings.to_json()
+        return settings
 
 
 @lru_cache(maxsize=4)

@@ -11,10 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db.models import CommunityBan, CommunityXp, User
 from core.db.upsert import insert_ignore
 
-# A community setting, true once a community has banned anyone: the router looks a member's ban
-# up only there, so the communities that never ban (most) cost no query per message.
-HAS_BANS = "has_bans"
-
 
 class StandingRepository:
     def __init__(self, session: AsyncSession) -> None:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -24,6 +24,7 @@ from core.db.repositories import (
     claim_keys,
     claimed_flags,
 )
+from core.db.repository import Repository
 from core.db.standing import StandingRepository
 from core.messages import UserRef
 
@@ -32,6 +33,8 @@ from core.messages import UserRef
 # that matches no row makes sure the batch's transaction is open first. (It takes the write
 # lock, which a batch is about to take anyway.)
 _OPEN_SQLITE_TRANSACTION = text("DELETE FROM community_bans WHERE 0 = 1")
+
+RepositoryT = TypeVar("RepositoryT", bound=Repository)
 
 
 class SharedTransaction(Exception):
@@ -59,6 +62,15 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.standing = StandingRepository(session)
         self._sqlite_opened = False  # see _OPEN_SQLITE_TRANSACTION
+        self._repositories: dict[type[Repository], Repository] = {}
+
+    def repository(self, kind: type[RepositoryT]) -> RepositoryT:
+        """A feature's own repository (core.db.repository), one per unit of work."""
+        found = self._repositories.get(kind)
+        if found is None:
+            found = self._repositories[kind] = kind(self.session)
+        assert isinstance(found, kind)
+        return found
 
     async def __aenter__(self) -> UnitOfWork:
         return self

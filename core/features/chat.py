@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.community_settings import settings_of
 from core.context import Context
 from core.messages import Reply, reply
 from core.registry import text_handler
@@ -17,7 +18,7 @@ async def chat_xp(context: Context) -> list[Reply] | None:
     community = context.community
     if community is None or context.incoming.chat.is_private:
         return None
-    if not community.settings.get("chat_xp", True):
+    if not settings_of(community.settings).chat_xp:
         return []
     user = context.user
     decision = chat_xp_decision(

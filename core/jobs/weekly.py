@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from core import channels
+from core.community_settings import CommunitySettings, settings_of
 from core.db.models import Community, LeaderboardSnapshot
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.upsert import insert_ignore
@@ -47,7 +47,7 @@ class Board:
     platform: str
     external_id: str
     time_zone: str
-    settings: dict[str, Any]
+    settings: CommunitySettings
 
     @classmethod
     def of(cls, community: Community) -> Board:
@@ -56,7 +56,7 @@ class Board:
             community.platform,
             community.external_id,
             community.time_zone,
-            dict(community.settings or {}),
+            settings_of(community.settings),
         )
 
 
@@ -85,13 +85,17 @@ async def target_for(community: Board, notifier: Notifier) -> SendTarget | None:
     """The configured leaderboard channel, if it still belongs to the community; a Telegram
     group without one gets it in the group."""
     platform = Platform(community.platform)
-    for key in (channels.LEADERBOARD, channels.ANNOUNCE):
+    settings = community.settings
+    for key, chosen in (
+        (channels.LEADERBOARD, settings.leaderboard_channel),
+        (channels.ANNOUNCE, settings.announce_channel),
+    ):
         if key == channels.ANNOUNCE and platform is Platform.TELEGRAM:
             break
-        channel = await channels.verified(notifier, community, community.settings, key)
+        channel = await channels.verified(notifier, community, chosen, key)
         if channel:
             return SendTarget(platform, channel, ChatKind.CHANNEL)
-        if community.settings.get(key):
+        if chosen:
             break  # set, but not (any longer) this community's: fall back, never elsewhere
     if platform is Platform.TELEGRAM:
         return SendTarget(platform, community.external_id, ChatKind.GROUP)

@@ -59,12 +59,7 @@ async def channel(call: AdminCall) -> list[Reply]:
     what = "level-ups and badges" if kind == "announce" else "the weekly leaderboard"
     if chosen is not None:
         await _check_can_post(call, chosen, what)
-    settings = dict(call.community.settings or {})
-    if chosen is None:
-        settings.pop(_KINDS[kind], None)
-    else:
-        settings[_KINDS[kind]] = chosen
-    call.community.settings = settings  # a new dict, so the JSON column is saved
+    call.uow.communities.change_settings(call.community, **{_KINDS[kind]: chosen})
     await audit(call, f"channel.{kind}", chosen or "off")
     if chosen is None:
         return [reply(f"✅ No {kind} channel any more: {what} go where they happen.")]
@@ -105,7 +100,7 @@ async def chat_xp(call: AdminCall) -> list[Reply]:
     value = word(call, 0, "on or off", CHAT_XP_USAGE).lower()
     if value not in ("on", "off"):
         raise UserError(f"'{value[:20]}' should be on or off. Usage: {CHAT_XP_USAGE}")
-    call.community.settings = {**(call.community.settings or {}), "chat_xp": value == "on"}
+    call.uow.communities.change_settings(call.community, chat_xp=value == "on")
     await audit(call, "chatxp", value)
     return [reply(f"✅ Chat XP is {value} in this community.")]
 
@@ -115,9 +110,8 @@ async def mod_role(call: AdminCall) -> list[Reply]:
     _community(call)
     assert call.community is not None
     value = word(call, 0, "a role id or off", MOD_ROLE_USAGE)
-    settings = dict(call.community.settings or {})
     if value.lower() == "off":
-        settings.pop("mod_role", None)
+        call.uow.communities.change_settings(call.community, mod_role=None)
         chosen = "off"
     else:
         if call.community.platform != Platform.DISCORD:
@@ -130,8 +124,7 @@ async def mod_role(call: AdminCall) -> list[Reply]:
         chosen = found.group(1) or found.group(2)
         if chosen == call.community.external_id:  # Discord's @everyone role has the guild's id
             raise UserError(_EVERYONE)
-        settings["mod_role"] = chosen
-    call.community.settings = settings
+        call.uow.communities.change_settings(call.community, mod_role=chosen)
     await audit(call, "modrole", chosen)
     if chosen == "off":
         return [reply("✅ No moderator role any more: members with Manage Server moderate.")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from core.db.models import AiBudget
-from core.db.standing import HAS_BANS
 from core.errors import NotAllowed, UserError
 from core.features.admin.common import (
     AdminCall,
@@ -39,7 +38,7 @@ async def ban(call: AdminCall) -> list[Reply]:
             call.community.id, user.id, call.actor, reason, call.now
         ):
             raise UserError(f"{user.display_name} is already banned in this community.")
-        call.community.settings = {**(call.community.settings or {}), HAS_BANS: True}
+        call.uow.communities.change_settings(call.community, has_bans=True)
         await audit(call, "ban", describe(user), reason)
         call.uow.forget_learner(user.id)
         return [
