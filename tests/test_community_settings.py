@@ -90,6 +90,6 @@ async def test_the_repository_checks_and_stores_settings(sqlite_dojo: Dojo) -> N
             uow.communities.change_settings(community, chat_xp="nope")
         await uow.commit()
     async with sqlite_dojo.services.uow_factory() as uow:
-        community = await uow.communities.by_ref("discord", "guild-5")
-        assert community is not None
-        assert community.settings == {"announce_channel": "555", "has_bans": True}
+        stored = await uow.communities.by_ref("discord", "guild-5")
+        assert stored is not None
+        assert stored.settings == {"announce_channel": "555", "has_bans": True}

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.app import Dojo
 from core import codec
 from core.db.models import QuizAnswer, QuizQuestion, QuizReviewSchedule, XpLedger
-from core.features.quiz.bank import load_bank, upsert_questions
+from core.features.quiz.bank import QuestionStore, load_bank
 from core.messages import QuizPoll
 from core.ports import FixedClock
 from tests.support import ChatDriver
@@ -158,9 +158,10 @@ async def test_the_bank_is_loaded_once_and_upserts_by_external_id(dojo: Dojo) ->
     async with dojo.services.uow_factory() as uow:
         stored = await uow.session.scalar(select(func.count(QuizQuestion.id)))
         assert stored == len(bank)
-        assert await upsert_questions(uow, bank, "bank", dojo.services.clock.now()) == 0
+        questions = uow.repository(QuestionStore)
+        assert await questions.upsert_questions(bank, "bank", dojo.services.clock.now()) == 0
         changed = [bank[0].__class__(**{**bank[0].__dict__, "explanation": "Revised."})]
-        assert await upsert_questions(uow, changed, "bank", dojo.services.clock.now()) == 1
+        assert await questions.upsert_questions(changed, "bank", dojo.services.clock.now()) == 1
         await uow.commit()
         row = await uow.session.scalar(
             select(QuizQuestion).where(QuizQuestion.external_id == bank[0].external_id)

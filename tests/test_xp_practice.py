@@ -13,7 +13,7 @@ from bot.app import Dojo, build
 from core.db.ledger import ActivityEntry, Allowance
 from core.db.models import QuizAnswer, QuizQuestion, QuizSession, XpLedger
 from core.db.uow import UnitOfWork
-from core.features.quiz.earning import new_right_answers
+from core.features.quiz.store import QuizStore
 from core.messages import ChatKind, CommunityRef, Platform, QuizPoll
 from core.ports import FixedClock
 from tests.conftest import START, make_settings
@@ -387,7 +387,7 @@ async def test_two_quizzes_finishing_at_once_take_turns_on_postgres(postgres_url
             quiz = await uow.session.get(QuizSession, quiz_id)
             assert quiz is not None
             quiz.status = "completed"
-            return await new_right_answers(uow, quiz)
+            return await uow.repository(QuizStore).new_right_answers(quiz)
 
         async with dojo.services.uow_factory() as one, dojo.services.uow_factory() as two:
             first = await finish(one, ids[0])

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.context import Context
-from core.db.models import QuizAnswer, QuizQuestion, QuizSession
+from core.db.models import QuizSession
 from core.errors import UserError
-from core.features.quiz import store
-from core.features.quiz.earning import new_right_answers, nothing_earned, quiz_reason, quiz_xp
+from core.features.quiz.earning import nothing_earned, quiz_reason, quiz_xp
 from core.features.quiz.focus import RESUMED, interview_touched
 from core.features.quiz.render import question_reply, score_of, summary, verdict
 from core.features.quiz.shuffle import original_option, present
+from core.features.quiz.store import QuizStore
 from core.messages import Reply
 from core.rules.xp import Activity
 from core.text import Doc
@@ -29,7 +29,7 @@ def _parse(args: tuple[str, ...]) -> tuple[int, int, int]:
 
 
 async def _owned_quiz(context: Context, quiz_id: int) -> QuizSession:
-    quiz = await context.uow.session.get(QuizSession, quiz_id)
+    quiz = await context.uow.repository(QuizStore).quiz(quiz_id)
     if quiz is None:
         raise UserError(f"That quiz no longer exists. {NEW_QUIZ}")
     if quiz.user_id != context.user.id:
@@ -61,30 +61,22 @@ async def answer_choice(context: Context, quiz_id: int, index: int, chosen: int)
         raise UserError(f"You already answered question {index + 1}; it counts once.")
     if index > quiz.current_index:
         raise UserError(f"Answer question {quiz.current_index + 1} first.")
-    question = await context.uow.session.get(QuizQuestion, quiz.question_ids[index])
+    store = context.uow.repository(QuizStore)
+    question = await store.question(quiz.question_ids[index])
     if question is None:
         raise UserError(f"That question was removed from the bank. {NEW_QUIZ}")
     # `chosen` is a position in the shuffled order the learner saw; `option` is the bank's index.
     option = original_option(quiz.option_order, len(question.options), chosen)
     correct = option == question.correct_index
     asked_at = quiz.updated_at
-    if not await store.claim_answer(context.uow, quiz, index, correct):
+    if not await store.claim_answer(quiz, index, correct):
         raise UserError(f"You already answered question {index + 1}; it counts once.")
-    context.uow.session.add(
-        QuizAnswer(
-            session_id=quiz.id,
-            question_id=question.id,
-            selected_index=option,
-            correct=correct,
-            time_taken_ms=int((context.now - asked_at).total_seconds() * 1000),
-            answered_at=context.now,
-        )
-    )
+    store.record_answer(quiz, question.id, option, correct, asked_at=asked_at, now=context.now)
     quiz.updated_at = context.now
-    await store.reschedule(context.uow, context.user.id, question.id, correct, context.now)
+    await store.reschedule(context.user.id, question.id, correct, context.now)
     marked = verdict(question, option, correct)
     if quiz.current_index < total:
-        upcoming = await context.uow.session.get(QuizQuestion, quiz.question_ids[index + 1])
+        upcoming = await store.question(quiz.question_ids[index + 1])
         assert upcoming is not None
         return [question_reply(quiz, index + 1, upcoming, present(quiz, upcoming), marked)]
     return await _finish(context, quiz, marked)
@@ -93,7 +85,7 @@ async def answer_choice(context: Context, quiz_id: int, index: int, chosen: int)
 async def _finish(context: Context, quiz: QuizSession, marked: Doc) -> list[Reply]:
     quiz.status, quiz.completed_at = "completed", context.now
     percent = score_of(quiz)
-    new_right = await new_right_answers(context.uow, quiz)
+    new_right = await context.uow.repository(QuizStore).new_right_answers(quiz)
     outcome, announced = await context.record(
         Activity.QUIZ_COMPLETED,
         reference=f"quiz:{quiz.id}",

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.db.models import QuizQuestion
+from core.db.repository import Repository
 from core.db.uow import UnitOfWork
 from core.features.quiz.schema import QuestionData, parse_question, validate_question
 
@@ -80,37 +81,41 @@ def _row(question: QuestionData) -> dict[str, Any]:
     }
 
 
-async def upsert_questions(
-    uow: UnitOfWork, questions: Iterable[QuestionData], source: str, now: datetime
-) -> int:
-    """Insert or update questions by external id, writing only what differs; returns writes."""
-    wanted = {question.external_id: question for question in questions}
-    if not wanted:
-        return 0
-    existing: dict[str, dict[str, Any]] = {}
-    ids = list(wanted)
-    for start in range(0, len(ids), 500):
-        rows = await uow.session.execute(
-            select(QuizQuestion.external_id, *(getattr(QuizQuestion, f) for f in _FIELDS)).where(
-                QuizQuestion.external_id.in_(ids[start : start + 500])
+class QuestionStore(Repository):
+    """quiz_questions as the bank and the question writer fill it."""
+
+    async def upsert_questions(
+        self, questions: Iterable[QuestionData], source: str, now: datetime
+    ) -> int:
+        """Insert or update questions by external id, writing only what differs; returns
+        writes."""
+        wanted = {question.external_id: question for question in questions}
+        if not wanted:
+            return 0
+        existing: dict[str, dict[str, Any]] = {}
+        ids = list(wanted)
+        columns = (getattr(QuizQuestion, f) for f in _FIELDS)
+        query = select(QuizQuestion.external_id, *columns)
+        for start in range(0, len(ids), 500):
+            rows = await self.session.execute(
+                query.where(QuizQuestion.external_id.in_(ids[start : start + 500]))
             )
-        )
-        for row in rows:
-            existing[row[0]] = dict(zip(_FIELDS, row[1:], strict=True))
-    changed = [
-        {"external_id": key, "source": source, "created_at": now, **_row(question)}
-        for key, question in wanted.items()
-        if existing.get(key) != _row(question)
-    ]
-    dialect = postgresql if uow.dialect == "postgresql" else sqlite
-    for start in range(0, len(changed), _CHUNK):
-        statement = dialect.insert(QuizQuestion).values(changed[start : start + _CHUNK])
-        statement = statement.on_conflict_do_update(
-            index_elements=["external_id"],
-            set_={field: getattr(statement.excluded, field) for field in _FIELDS},
-        )
-        await uow.session.execute(statement)
-    return len(changed)
+            for row in rows:
+                existing[row[0]] = dict(zip(_FIELDS, row[1:], strict=True))
+        changed = [
+            {"external_id": key, "source": source, "created_at": now, **_row(question)}
+            for key, question in wanted.items()
+            if existing.get(key) != _row(question)
+        ]
+        dialect = postgresql if self.dialect == "postgresql" else sqlite
+        for start in range(0, len(changed), _CHUNK):
+            statement = dialect.insert(QuizQuestion).values(changed[start : start + _CHUNK])
+            statement = statement.on_conflict_do_update(
+                index_elements=["external_id"],
+                set_={field: getattr(statement.excluded, field) for field in _FIELDS},
+            )
+            await self.session.execute(statement)
+        return len(changed)
 
 
 class BankSync:
@@ -132,7 +137,9 @@ class BankSync:
         async with self._lock:
             if self.synced:
                 return
-            written = await upsert_questions(uow, self.questions, "bank", now)
+            written = await uow.repository(QuestionStore).upsert_questions(
+                self.questions, "bank", now
+            )
             await uow.commit()
             self.synced = True
             log.info("quiz bank: %d questions, %d written", len(self.questions), written)

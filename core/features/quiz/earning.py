@@ -9,43 +9,10 @@ applies to the quiz as a whole.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import aliased
-
-from core.db.models import QuizAnswer, QuizSession, User
-from core.db.uow import UnitOfWork
+from core.db.models import QuizSession
 from core.rules.xp import Activity, xp_for
 
-_EARLIER = aliased(QuizAnswer)
-
-
-async def new_right_answers(uow: UnitOfWork, quiz: QuizSession) -> int:
-    """Questions of `quiz` answered right that its learner had not got right in another
-    finished quiz.
-
-    On PostgreSQL the learner's row is locked first (the award that follows locks it anyway),
-    so two quizzes finishing at once, from two linked platforms or two processes, take turns:
-    the second sees the first as finished and a question they share earns once. SQLite runs
-    one writer at a time already."""
-    if uow.session.get_bind().dialect.name == "postgresql":
-        mine = select(User.id).where(User.id == quiz.user_id)
-        await uow.session.execute(mine.with_for_update(key_share=True))  # the UPDATE's own mode
-    earned_before = (
-        select(_EARLIER.id)
-        .join(QuizSession, QuizSession.id == _EARLIER.session_id)
-        .where(
-            QuizSession.user_id == quiz.user_id,
-            QuizSession.status == "completed",
-            QuizSession.id != quiz.id,
-            and_(_EARLIER.question_id == QuizAnswer.question_id, _EARLIER.correct),
-        )
-    )
-    count = await uow.session.scalar(
-        select(func.count())
-        .select_from(QuizAnswer)
-        .where(QuizAnswer.session_id == quiz.id, QuizAnswer.correct, ~exists(earned_before))
-    )
-    return int(count or 0)
+# The count itself, of questions got right for the first time, is QuizStore.new_right_answers.
 
 
 def quiz_reason(quiz: QuizSession, new_right: int) -> str:

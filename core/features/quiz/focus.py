@@ -9,23 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
-
 from core.context import Context
-from core.db.models import InterviewSession
+from core.features.quiz.store import QuizStore
 
 PAUSED = "Your interview is paused while the quiz is open; send /interview to go back to it."
 RESUMED = "▶ Back to your interview: reply to its question, or send /interview to see it again."
 
-_INTERVIEW_TOUCHED = select(func.max(InterviewSession.updated_at)).where(
-    InterviewSession.user_id == bindparam("user_id"),
-    InterviewSession.chat_key == bindparam("chat_key"),
-    InterviewSession.status == "active",
-)
-
 
 async def interview_touched(context: Context) -> datetime | None:
     """When the learner's open interview in this chat last moved, if one is open."""
-    keys = {"user_id": context.user.id, "chat_key": context.chat_key}
-    touched: datetime | None = await context.uow.session.scalar(_INTERVIEW_TOUCHED, keys)
-    return touched
+    store = context.uow.repository(QuizStore)
+    return await store.interview_touched(context.user.id, context.chat_key)

@@ -10,12 +10,12 @@ from core.ai.gateway import BudgetExceeded
 from core.context import Context
 from core.db.models import QuizSession
 from core.errors import UserError
-from core.features.quiz import store
-from core.features.quiz.bank import BankSync, upsert_questions
+from core.features.quiz.bank import BankSync, QuestionStore
 from core.features.quiz.focus import PAUSED, interview_touched
 from core.features.quiz.generate import generation_request, valid_generated
 from core.features.quiz.render import question_reply
 from core.features.quiz.shuffle import present
+from core.features.quiz.store import QuizStore
 from core.features.quiz.topics import DUE, MIXED, resolve_topic
 from core.messages import Reply
 from core.ports import LLMUnavailable
@@ -81,14 +81,18 @@ async def _generated_ids(context: Context, request: QuizRequest) -> tuple[list[i
     questions = valid_generated(result.data, request.topic, request.count)
     if not questions:
         return [], "The generated questions did not pass checks, so this quiz is offline."
-    await upsert_questions(context.uow, questions, "generated", context.now)
-    ids = await store.ids_for_external(context.uow, [q.external_id for q in questions])
+    await context.uow.repository(QuestionStore).upsert_questions(
+        questions, "generated", context.now
+    )
+    store = context.uow.repository(QuizStore)
+    ids = await store.ids_for_external([q.external_id for q in questions])
     return ids, None
 
 
 async def _close_open_quizzes(context: Context) -> bool:
     closed = False
-    for quiz in await store.active_sessions(context.uow, context.user.id, context.chat_key):
+    store = context.uow.repository(QuizStore)
+    for quiz in await store.active_sessions(context.user.id, context.chat_key):
         quiz.status, quiz.updated_at = "abandoned", context.now
         closed = True
     return closed
@@ -98,18 +102,17 @@ async def start_quiz(context: Context) -> list[Reply]:
     request = parse_request(context.incoming.args)
     await bank_of(context).ensure(context.uow, context.now)
     user_id = context.user.id
+    store = context.uow.repository(QuizStore)
     note: str | None = None
     if request.topic == DUE:
-        ids = await store.due_questions(context.uow, user_id, context.now, request.count)
+        ids = await store.due_questions(user_id, context.now, request.count)
         if not ids:
             return [Reply(await _nothing_due(context))]
     else:
         ids, note = await _generated_ids(context, request)
         rng = random.Random()
         if len(ids) < request.count:
-            more = await store.pick_questions(
-                context.uow, user_id, request.topic, request.count + len(ids), rng
-            )
+            more = await store.pick_questions(user_id, request.topic, request.count + len(ids), rng)
             ids += [qid for qid in more if qid not in ids][: request.count - len(ids)]
     if not ids:
         raise UserError("There are no questions on that topic yet. Try /quiz random.")
@@ -126,9 +129,8 @@ async def start_quiz(context: Context) -> list[Reply]:
         created_at=context.now,
         updated_at=context.now,
     )
-    context.uow.session.add(quiz)
-    await context.uow.session.flush()
-    questions = await store.questions_by_id(context.uow, ids[:1])
+    await store.start(quiz)
+    questions = await store.questions_by_id(ids[:1])
     title = "your due reviews" if request.topic == DUE else request.topic
     if request.topic == MIXED:
         title = "mixed topics"
@@ -145,7 +147,7 @@ async def start_quiz(context: Context) -> list[Reply]:
 
 
 async def _nothing_due(context: Context) -> Doc:
-    scheduled, earliest = await store.next_due(context.uow, context.user.id)
+    scheduled, earliest = await context.uow.repository(QuizStore).next_due(context.user.id)
     if not scheduled or earliest is None:
         return Doc.of("Nothing to review: missed quiz questions come back here. Try /quiz.")
     minutes = max(1, int((earliest - context.now).total_seconds() // 60))

@@ -8,25 +8,13 @@ With an interview open in the same chat, plain text goes to the activity touched
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
-
 from core.context import Context
 from core.db.models import QuizQuestion, QuizSession
 from core.features.quiz.answer import QUIZ_EXPIRY, answer_choice
 from core.features.quiz.focus import PAUSED, interview_touched
+from core.features.quiz.store import QuizStore
 from core.messages import Reply, reply
 from core.registry import text_handler
-
-_OPEN_QUIZ = (
-    select(QuizSession)
-    .where(
-        QuizSession.user_id == bindparam("user_id"),
-        QuizSession.chat_key == bindparam("chat_key"),
-        QuizSession.status == "active",
-    )
-    .order_by(QuizSession.id.desc())
-    .limit(1)
-)
 
 
 def _chosen(text: str, quiz: QuizSession, question: QuizQuestion) -> int | None:
@@ -51,15 +39,15 @@ async def typed_answer(context: Context) -> list[Reply] | None:
     text = incoming.text.strip()
     if not incoming.addressed or not text:
         return None
-    keys = {"user_id": context.user.id, "chat_key": context.chat_key}
-    quiz = await context.uow.session.scalar(_OPEN_QUIZ, keys)
+    store = context.uow.repository(QuizStore)
+    quiz = await store.open_quiz(context.user.id, context.chat_key)
     if quiz is None or context.now - quiz.updated_at > QUIZ_EXPIRY:
         return None
     touched = await interview_touched(context)
     if touched is not None and touched > quiz.updated_at:
         return None  # the interview was touched last: this is its answer
     index = quiz.current_index
-    question = await context.uow.session.get(QuizQuestion, quiz.question_ids[index])
+    question = await store.question(quiz.question_ids[index])
     if question is None:
         return None
     count = len(question.options)
