@@ -22,6 +22,7 @@ from core.features.interview.prompts import HINT_REQUEST, SKIPPED, answer_messag
 from core.features.interview.report import complete, from_model, offline_report
 from core.features.interview.screening import is_empty_fence, looks_foreign
 from core.features.interview.store import (
+    InterviewStore,
     abandon,
     active_session,
     add_entries,
@@ -109,8 +110,7 @@ async def start(context: Context, setup: Setup) -> list[Reply]:
         created_at=context.now,
         updated_at=context.now,
     )
-    context.uow.session.add(session)
-    await context.uow.session.flush()
+    await context.uow.repository(InterviewStore).start(session)
     intro = reply(
         "🎤 Mock interview: ",
         bold(f"{setup.role} · {setup.difficulty}"),

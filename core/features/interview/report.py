@@ -20,6 +20,7 @@ from core.db.models import InterviewSession, SkillScore
 from core.features.interview.bank import InterviewBank
 from core.features.interview.offline import OFFLINE_TAG
 from core.features.interview.rubric import SKILLS, AnswerGrade, grade_answer, grade_interview
+from core.features.interview.store import InterviewStore
 from core.features.interview.transcript import question_groups
 from core.messages import Reply
 from core.rules.levels import progress_bar
@@ -168,7 +169,7 @@ async def complete(context: Context, session: InterviewSession, report: Report) 
     session.completed_at = now
     session.updated_at = now
     if not report.offline:
-        context.uow.session.add(
+        context.uow.repository(InterviewStore).add_skill_score(
             SkillScore(
                 user_id=session.user_id,
                 source_type="interview",

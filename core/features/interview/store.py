@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
-from core.db.models import InterviewSession
+from core.db.models import InterviewSession, SkillScore
+from core.db.repository import Repository
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 
 IDLE_LIMIT = timedelta(hours=24)
@@ -45,17 +46,54 @@ _INTERVIEWING = (
 )
 
 
+class InterviewStore(Repository):
+    """Interview sessions and the skill scores their reports leave."""
+
+    async def interviewing(self, user_ids: Sequence[int]) -> set[int]:
+        return set(await self.session.scalars(_INTERVIEWING, {"ids": list(user_ids)}))
+
+    async def open_in(self, user_id: int, chat_key: str) -> InterviewSession | None:
+        """The learner's latest open interview in this chat, idle or not."""
+        found: InterviewSession | None = await self.session.scalar(
+            _ACTIVE, {"user_id": user_id, "chat_key": chat_key}
+        )
+        return found
+
+    async def by_id(self, session_id: int) -> InterviewSession | None:
+        return await self.session.get(InterviewSession, session_id)
+
+    async def start(self, session: InterviewSession) -> None:
+        """Store a new interview, flushed so it has its id (its buttons carry it)."""
+        self.session.add(session)
+        await self.session.flush()
+
+    def add_skill_score(self, score: SkillScore) -> None:
+        self.session.add(score)
+
+    async def abandon_idle(self, now: datetime) -> int:
+        """Abandon every interview idle for IDLE_LIMIT or more; returns how many."""
+        result = await self.session.execute(
+            update(InterviewSession)
+            .where(
+                InterviewSession.status == "active",
+                InterviewSession.updated_at <= now - IDLE_LIMIT,
+            )
+            .values(status="abandoned", pending=False, updated_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def learners_interviewing(uow: UnitOfWork, user_ids: Sequence[int]) -> set[int]:
     """Those of the learners with an interview open in any chat (idle ones included): their
     messages may be answers, which call the model."""
-    return set(await uow.session.scalars(_INTERVIEWING, {"ids": list(user_ids)}))
+    return await uow.repository(InterviewStore).interviewing(user_ids)
 
 
 async def active_session(
     uow: UnitOfWork, user_id: int, chat_key: str, now: datetime
 ) -> InterviewSession | None:
     """The learner's interview in this chat, abandoning it first if it went idle."""
-    session = await uow.session.scalar(_ACTIVE, {"user_id": user_id, "chat_key": chat_key})
+    session = await uow.repository(InterviewStore).open_in(user_id, chat_key)
     if session is None:
         return None
     if now - session.updated_at >= IDLE_LIMIT:
@@ -68,7 +106,7 @@ async def active_session(
 async def session_by_id(uow: UnitOfWork, session_id: str) -> InterviewSession | None:
     if not session_id.isdigit():
         return None
-    return await uow.session.get(InterviewSession, int(session_id))
+    return await uow.repository(InterviewStore).by_id(int(session_id))
 
 
 def abandon(session: InterviewSession, now: datetime) -> None:
@@ -84,16 +122,9 @@ def is_busy(session: InterviewSession, now: datetime) -> bool:
 async def abandon_idle_interviews(uow_factory: UnitOfWorkFactory, now: datetime) -> int:
     """Abandon every interview idle for 24 hours or more; returns how many (for the scheduler)."""
     async with uow_factory() as uow:
-        result = await uow.session.execute(
-            update(InterviewSession)
-            .where(
-                InterviewSession.status == "active",
-                InterviewSession.updated_at <= now - IDLE_LIMIT,
-            )
-            .values(status="abandoned", pending=False, updated_at=now)
-        )
+        abandoned = await uow.repository(InterviewStore).abandon_idle(now)
         await uow.commit()
-        return int(getattr(result, "rowcount", 0) or 0)
+        return abandoned
 
 
 def add_entries(session: InterviewSession, *entries: dict[str, Any]) -> None:

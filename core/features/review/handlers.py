@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from core.context import Context
-from core.db.models import CodeReview, InterviewSession
+from core.db.models import CodeReview
 from core.features.review.extract import MAX_CODE_CHARS, extract, looks_like_code
 from core.features.review.service import (
     AWAIT_FOR,
-    AWAITING,
     awaiting,
     learners_awaiting_review,
     run_review,
 )
+from core.features.review.store import AWAITING, ReviewStore
 from core.messages import Reply, reply
 from core.parsing import parse_command
 from core.registry import command, text_handler
@@ -46,9 +44,10 @@ async def review(context: Context) -> list[Reply]:
     if submission is not None:
         return await run_review(context, submission, await awaiting(context))
     await awaiting(context)  # closes expired requests
-    for row in await _all_awaiting(context):
+    store = context.uow.repository(ReviewStore)
+    for row in await store.awaiting_in(context.user.id, context.chat_key):
         row.status = "cancelled"
-    context.uow.session.add(
+    store.add(
         CodeReview(
             user_id=context.user.id,
             chat_key=context.chat_key,
@@ -72,28 +71,6 @@ async def review(context: Context) -> list[Reply]:
     ]
 
 
-async def _all_awaiting(context: Context) -> list[CodeReview]:
-    rows = await context.uow.session.scalars(
-        select(CodeReview).where(
-            CodeReview.user_id == context.user.id,
-            CodeReview.chat_key == context.chat_key,
-            CodeReview.status == AWAITING,
-        )
-    )
-    return list(rows.all())
-
-
-async def _interview_active(context: Context) -> bool:
-    found = await context.uow.session.scalar(
-        select(InterviewSession.id).where(
-            InterviewSession.user_id == context.user.id,
-            InterviewSession.chat_key == context.chat_key,
-            InterviewSession.status == "active",
-        )
-    )
-    return found is not None
-
-
 @text_handler("review-code", priority=5, pending=learners_awaiting_review)
 async def code_after_review(context: Context) -> list[Reply] | None:
     """The message after `/review`: the code. Other messages pass on (to an interview, say).
@@ -110,7 +87,10 @@ async def code_after_review(context: Context) -> list[Reply] | None:
     pending = await awaiting(context)
     if pending is None:
         return None
-    if not has_code and (await _interview_active(context) or not incoming.addressed):
+    if not has_code and (
+        await context.uow.repository(ReviewStore).interview_open(context.user.id, context.chat_key)
+        or not incoming.addressed
+    ):
         return None
     submission = extract(incoming.text, pending.language or None, incoming.attachments)
     if submission is None:

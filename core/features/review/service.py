@@ -13,8 +13,6 @@ import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select
-
 from core.ai.gateway import BudgetExceeded
 from core.context import Context
 from core.db.models import CodeReview
@@ -25,12 +23,12 @@ from core.features.review.normalise import code_hash
 from core.features.review.offline import not_code_reason, offline_review, unsupported_reason
 from core.features.review.prompt import parse_review, review_request
 from core.features.review.render import review_reply
+from core.features.review.store import AWAITING, ReviewStore
 from core.messages import Reply, reply
 from core.ports import LLMUnavailable
 from core.rules.xp import Activity
 from core.xp_note import xp_note
 
-AWAITING = "awaiting_code"
 NOT_REVIEWED = "not_reviewed"
 AWAIT_FOR = timedelta(minutes=30)
 
@@ -66,39 +64,16 @@ _NOTES = {
 }
 
 
-# Asked of every plain message in a private chat, so built once (values as parameters).
-_AWAITING = (
-    select(CodeReview)
-    .where(
-        CodeReview.user_id == bindparam("user_id"),
-        CodeReview.chat_key == bindparam("chat_key"),
-        CodeReview.status == AWAITING,
-    )
-    .order_by(CodeReview.id.desc())
-)
-
-
-_AWAITING_ANY = (
-    select(CodeReview.user_id)
-    .where(
-        CodeReview.user_id.in_(bindparam("ids", expanding=True)),
-        CodeReview.status == AWAITING,
-    )
-    .distinct()
-)
-
-
 async def learners_awaiting_review(uow: UnitOfWork, user_ids: Sequence[int]) -> set[int]:
     """Those of the learners with a `/review` waiting for code in any chat (expired ones
     included): their next message may be code for the model."""
-    return set(await uow.session.scalars(_AWAITING_ANY, {"ids": list(user_ids)}))
+    return await uow.repository(ReviewStore).awaiting_any(user_ids)
 
 
 async def awaiting(context: Context) -> CodeReview | None:
     """The learner's live `/review` waiting for code in this chat; expired ones are closed."""
-    rows = await context.uow.session.scalars(
-        _AWAITING, {"user_id": context.user.id, "chat_key": context.chat_key}
-    )
+    store = context.uow.repository(ReviewStore)
+    rows = await store.awaiting_in(context.user.id, context.chat_key)
     live: CodeReview | None = None
     for row in rows:
         if live is None and row.expires_at is not None and row.expires_at > context.now:
@@ -113,19 +88,6 @@ def _close(pending: CodeReview | None) -> None:
     if pending is not None and pending.status == AWAITING:
         pending.status = NOT_REVIEWED
         pending.expires_at = None
-
-
-async def _reviewed_before(context: Context, fingerprint: str) -> int | None:
-    """The id of the learner's earlier completed review of the same code, if any."""
-    return await context.uow.session.scalar(
-        select(CodeReview.id)
-        .where(
-            CodeReview.user_id == context.user.id,
-            CodeReview.code_hash == fingerprint,
-            CodeReview.status == "completed",
-        )
-        .limit(1)
-    )
 
 
 async def run_review(
@@ -148,11 +110,11 @@ async def run_review(
             offline_review, submission.code, submission.language, _NOTES[str(outcome)]
         )
     fingerprint = code_hash(submission.code, submission.language)
-    earlier = await _reviewed_before(context, fingerprint)
-    row = await context.uow.session.get(CodeReview, pending_id) if pending_id else None
+    store = context.uow.repository(ReviewStore)
+    earlier = await store.reviewed_before(context.user.id, fingerprint)
+    row = await store.by_id(pending_id) if pending_id else None
     if row is None or row.status != AWAITING:
         row = CodeReview(user_id=context.user.id, chat_key=context.chat_key)
-        context.uow.session.add(row)
     row.language = submission.language
     row.code = submission.code
     row.code_hash = fingerprint
@@ -167,7 +129,7 @@ async def run_review(
     row.status = "completed"
     row.expires_at = None
     row.created_at = context.now
-    await context.uow.session.flush()
+    await store.save(row)
     if earlier is not None:
         # Already rewarded once: no XP, no activity, so badges cannot be farmed either.
         return [review_reply(result, submission.language, "", repeat=True)]
