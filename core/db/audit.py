@@ -66,6 +66,30 @@ class AuditRepository:
             )
         )
 
+    async def record_action(
+        self,
+        actor: str,
+        action: str,
+        now: datetime,
+        *,
+        target: str | None = None,
+        reason: str | None = None,
+        community_id: int | None = None,
+    ) -> int:
+        """Write an allowed action's entry now and return its id (XP references point at it)."""
+        entry = AdminAudit(
+            actor=actor[:100],
+            action=action[:40],
+            target=target[:200] if target else None,
+            reason=reason[:500] if reason else None,
+            community_id=community_id,
+            allowed=True,
+            created_at=now,
+        )
+        self.session.add(entry)
+        await self.session.flush()
+        return entry.id
+
     async def recent(
         self, limit: int = 20, community_id: int | None = None
     ) -> Sequence[AdminAudit]:

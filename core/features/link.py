@@ -15,15 +15,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, and_, delete, exists, func, select, update
-from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
-
 from core import codec
 from core.ai.spend import fold_spend_on_merge
 from core.context import Context
-from core.db.models import Base, LinkCode, User, XpLedger
+from core.db.models import User
 from core.db.uow import UnitOfWork
 from core.errors import UserError
+from core.features.link_store import LinkStore, learner_tables
 from core.messages import Button, Reply, reply
 from core.registry import action, command
 from core.rules.levels import level_for
@@ -32,7 +30,6 @@ from core.text import bold, code
 CODE_TTL = timedelta(minutes=10)
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 CODE_LENGTH = 8
-_SKIP_TABLES = {"users", "platform_accounts", "xp_weekly"}  # weekly XP is rebuilt
 
 
 def new_code() -> str:
@@ -62,14 +59,12 @@ async def link(context: Context) -> list[Reply]:
 async def _issue(context: Context) -> list[Reply]:
     if not context.incoming.chat.is_private:
         raise UserError("Send /link to me in a private chat, so your code stays secret.")
-    session = context.uow.session
-    await session.execute(
-        delete(LinkCode).where(LinkCode.user_id == context.user.id, LinkCode.used_at.is_(None))
-    )
+    store = context.uow.repository(LinkStore)
+    await store.drop_unused_codes(context.user.id)
     raw = new_code()
-    while await session.get(LinkCode, raw) is not None:
+    while await store.code(raw) is not None:
         raw = new_code()
-    session.add(LinkCode(code=raw, user_id=context.user.id, expires_at=context.now + CODE_TTL))
+    store.add_code(raw, context.user.id, context.now + CODE_TTL)
     return [
         reply(
             "🔗 Your link code is ",
@@ -114,7 +109,7 @@ async def _redeem(context: Context, text: str) -> list[Reply]:
 async def _owner_of(context: Context, raw: str) -> User:
     """The learner whose unused, unexpired code `raw` is, if this learner may redeem it."""
     uow, now, here = context.uow, context.now, context.user
-    row = await uow.session.get(LinkCode, raw)
+    row = await uow.repository(LinkStore).code(raw)
     if row is None:
         raise UserError("I don't know that code. Check it, or send /link for a new one.")
     if row.used_at is not None:
@@ -141,13 +136,7 @@ async def link_confirm(context: Context) -> list[Reply]:
     uow, now, here = context.uow, context.now, context.user
     raw = normalise(args[1])
     owner = await _owner_of(context, raw)
-    taken = await uow.session.execute(
-        update(LinkCode)
-        .where(LinkCode.code == raw, LinkCode.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if not taken.rowcount:  # type: ignore[attr-defined]
+    if not await uow.repository(LinkStore).take_code(raw, now):
         raise UserError(
             "That code was already used. Send /link on the other platform for a new one."
         )
@@ -174,41 +163,15 @@ async def _check_platforms(uow: UnitOfWork, here: User, owner: User) -> None:
         )
 
 
-def _unique_keys(table: Table) -> list[list[str]]:
-    keys = [
-        [column.name for column in constraint.columns]
-        for constraint in table.constraints
-        if isinstance(constraint, UniqueConstraint | PrimaryKeyConstraint)
-    ]
-    keys += [[column.name for column in index.columns] for index in table.indexes if index.unique]
-    return [key for key in keys if "user_id" in key]
-
-
-async def _repoint(uow: UnitOfWork, table: Table, source: int, target: int) -> None:
-    for key in _unique_keys(table):
-        twin = table.alias("twin")
-        same = [twin.c[name] == table.c[name] for name in key if name != "user_id"]
-        clash = exists(select(1).select_from(twin).where(and_(twin.c.user_id == target, *same)))
-        await uow.session.execute(
-            delete(table).where(table.c.user_id == source, clash.correlate(table))
-        )
-    await uow.session.execute(update(table).where(table.c.user_id == source).values(user_id=target))
-
-
 async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datetime) -> None:
     """Move everything of `source` into `target` and delete `source`; no XP counts twice."""
+    store = uow.repository(LinkStore)
     moved = await uow.users.accounts_of(source.id)
-    for account in moved:
-        account.user_id = target.id
-    await uow.session.flush()
+    await store.move_accounts(moved, target.id)
     await fold_spend_on_merge(uow, moved, await uow.users.accounts_of(target.id))
-    for table in Base.metadata.sorted_tables:
-        if table.name not in _SKIP_TABLES and "user_id" in table.c:
-            await _repoint(uow, table, source.id, target.id)
-    total = await uow.session.scalar(
-        select(func.coalesce(func.sum(XpLedger.amount), 0)).where(XpLedger.user_id == target.id)
-    )
-    target.xp = int(total or 0)
+    for table in learner_tables():
+        await store.repoint(table, source.id, target.id)
+    target.xp = await store.ledger_total(target.id)
     target.level = level_for(target.xp)
     await uow.xp.rebuild_weekly(target.id)
     _merge_streaks(source, target)
@@ -221,8 +184,7 @@ async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datet
         target.reminders_enabled = True
         target.reminder_hour, target.reminder_minute = source.reminder_hour, source.reminder_minute
     target.updated_at = now
-    await uow.session.delete(source)
-    await uow.session.flush()
+    await store.delete_merged(source)
     uow.forget_learner(source.id)  # the moved accounts now belong to `target`
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from core.context import Services
-from core.db.models import AdminAudit, Community, CommunityMember, User
+from core.db.models import Community, CommunityMember, User
 from core.db.uow import UnitOfWork
 from core.errors import NotAllowed, UserError
 from core.messages import Post
@@ -119,18 +119,14 @@ async def audit(
     call: AdminCall, action: str, target: str | None = None, reason: str | None = None
 ) -> int:
     """Write the audit entry now and return its id (XP references point at it)."""
-    entry = AdminAudit(
-        actor=call.actor[:100],
-        action=action[:40],
-        target=target[:200] if target else None,
-        reason=reason[:500] if reason else None,
+    return await call.uow.audit.record_action(
+        call.actor,
+        action,
+        call.now,
+        target=target,
+        reason=reason,
         community_id=call.community.id if call.community else None,
-        allowed=True,
-        created_at=call.now,
     )
-    call.uow.session.add(entry)
-    await call.uow.session.flush()
-    return entry.id
 
 
 async def member_ids(call: AdminCall) -> object | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.db.models import AiBudget
 from core.errors import NotAllowed, UserError
 from core.features.admin.common import (
     AdminCall,
@@ -14,6 +13,7 @@ from core.features.admin.common import (
     rest,
     word,
 )
+from core.features.admin.store import AdminStore
 from core.messages import Reply, reply
 from core.text import Doc, bold
 from core.trust import Role
@@ -106,20 +106,13 @@ async def bans(call: AdminCall) -> list[Reply]:
 async def budget(call: AdminCall) -> list[Reply]:
     user = await learner(call, word(call, 0, "learner", BUDGET_USAGE))
     value = word(call, 1, "budget", BUDGET_USAGE)
-    row = await call.uow.session.get(AiBudget, user.id)
+    store = call.uow.repository(AdminStore)
     default = call.services.config.monthly_ai_budget_usd
     if value.strip().lower() == "default":
-        if row is not None:
-            await call.uow.session.delete(row)
+        await store.reset_budget(user.id)
         await audit(call, "budget", describe(user), f"default (${default})")
         return [reply(f"✅ {user.display_name} is back on the default ${default} a month.")]
     limit = money(value)
-    if row is None:
-        call.uow.session.add(
-            AiBudget(user_id=user.id, monthly_limit_usd=limit, updated_at=call.now)
-        )
-    else:
-        row.monthly_limit_usd = limit
-        row.updated_at = call.now
+    await store.set_budget(user.id, limit, call.now)
     await audit(call, "budget", describe(user), f"${limit} a month")
     return [reply("✅ ", bold(user.display_name), f" now has an AI budget of ${limit} a month.")]

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import distinct, func, select
-
-from core.db.models import (
-    ActivityLog,
-    AdminAudit,
-    AiUsage,
-    CodeReview,
-    CommunityMember,
-    InterviewSession,
-    QuizSession,
-)
 from core.errors import NotAllowed, UserError
 from core.features.admin.common import AdminCall, audit
+from core.features.admin.store import AdminStore
 from core.leaderboard import week_start
 from core.messages import Reply
 from core.text import Doc, bold
@@ -27,49 +15,27 @@ from core.trust import Role
 AUDIT_USAGE = "/admin audit [how many, 1-50]"
 
 
-def _scoped(call: AdminCall, query: Any, user_column: Any) -> Any:
+def _scope(call: AdminCall) -> int | None:
+    """Whose figures the caller may see: their community's members, or (operators only)
+    everyone's."""
     if call.community is None:
         if not call.operator:
             raise NotAllowed("Moderators see their own community's figures; use this there.")
-        return query
-    members = select(CommunityMember.user_id).where(
-        CommunityMember.community_id == call.community.id
-    )
-    return query.where(user_column.in_(members))
-
-
-async def _count(call: AdminCall, query: Any, user_column: Any) -> int:
-    return int(await call.uow.session.scalar(_scoped(call, query, user_column)) or 0)
+        return None
+    return call.community.id
 
 
 async def stats(call: AdminCall) -> list[Reply]:
     zone = call.community.time_zone if call.community else "UTC"
     since = week_start(call.now, zone)
     month = call.now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    count = func.count()
-    active = await _count(
-        call,
-        select(func.count(distinct(ActivityLog.user_id))).where(ActivityLog.created_at >= since),
-        ActivityLog.user_id,
-    )
-    quizzes = await _count(
-        call,
-        select(count).where(QuizSession.status == "completed", QuizSession.completed_at >= since),
-        QuizSession.user_id,
-    )
-    interviews = await _count(
-        call, select(count).where(InterviewSession.created_at >= since), InterviewSession.user_id
-    )
-    reviews = await _count(
-        call, select(count).where(CodeReview.created_at >= since), CodeReview.user_id
-    )
-    members = (
-        await call.uow.session.scalar(
-            select(count).where(CommunityMember.community_id == call.community.id)
-        )
-        if call.community
-        else None
-    )
+    store = call.uow.repository(AdminStore)
+    scope = _scope(call)
+    active = await store.active_learners(since, scope)
+    quizzes = await store.quizzes_completed(since, scope)
+    interviews = await store.interviews_started(since, scope)
+    reviews = await store.reviews(since, scope)
+    members = await store.members(call.community.id) if call.community else None
     await audit(call, "stats")
     where = (call.community.name or "this community") if call.community else "all of Dojo"
     lines: list[object] = [bold(f"📊 This week in {where}")]
@@ -82,15 +48,10 @@ async def stats(call: AdminCall) -> list[Reply]:
     if call.role is Role.OPERATOR:
         # Spend is a learner's own (made anywhere, in private chats too): a community's
         # moderators see activity in their community, never what its members spent.
-        spend = func.coalesce(func.sum(AiUsage.cost_usd), 0)
-        week_spend = await _money(call, select(spend).where(AiUsage.created_at >= since))
-        month_spend = await _money(call, select(spend).where(AiUsage.created_at >= month))
+        week_spend = await store.ai_spend(since, scope)
+        month_spend = await store.ai_spend(month, scope)
         lines.append(f"AI spend: ${week_spend:.2f} this week, ${month_spend:.2f} this month")
     return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
-
-
-async def _money(call: AdminCall, query: Any) -> Decimal:
-    return Decimal(str(await call.uow.session.scalar(_scoped(call, query, AiUsage.user_id)) or 0))
 
 
 def _when(moment: datetime) -> str:
@@ -104,12 +65,9 @@ async def audit_log(call: AdminCall) -> list[Reply]:
         if not text.isdigit() or not 1 <= int(text[:6]) <= 50:
             raise UserError(f"'{text[:20]}' should be a number from 1 to 50. Usage: {AUDIT_USAGE}")
         limit = int(text)
-    query = select(AdminAudit).order_by(AdminAudit.id.desc()).limit(limit)
-    if call.community is not None:
-        query = query.where(AdminAudit.community_id == call.community.id)
-    elif not call.operator:
+    if call.community is None and not call.operator:
         raise NotAllowed("Moderators see their own community's audit log; use this there.")
-    entries = (await call.uow.session.scalars(query)).all()
+    entries = await call.uow.audit.recent(limit, call.community.id if call.community else None)
     await audit(call, "audit.view")
     lines: list[object] = [bold(f"🗒️ Last {len(entries)} moderator actions")]
     for entry in entries:
