@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.context import Context
+from core.db.repository import Repository
 from core.errors import UserError
 from core.leaderboard import Entry, rank_of, top, week_start
 from core.messages import Reply
@@ -30,6 +33,27 @@ def parse_scope(args: tuple[str, ...], in_community: bool) -> tuple[str, str]:
     return period, scope
 
 
+class Boards(Repository):
+    """The leaderboards' two queries (core.leaderboard), over the unit of work's session."""
+
+    async def top(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        community_id: int | None = None,
+        limit: int = 10,
+    ) -> list[Entry]:
+        return await top(
+            self.session, since=since, until=until, community_id=community_id, limit=limit
+        )
+
+    async def rank_of(
+        self, user_id: int, *, since: datetime | None = None, community_id: int | None = None
+    ) -> Entry | None:
+        return await rank_of(self.session, user_id, since=since, community_id=community_id)
+
+
 def format_entry(entry: Entry) -> tuple[object, ...]:
     medal = MEDALS.get(entry.rank, f"{entry.rank}.")
     return (f"{medal} ", bold(entry.name), f" · {entry.score} XP · level {entry.level}")
@@ -45,8 +69,8 @@ async def leaderboard(context: Context) -> list[Reply]:
     community_id = context.community.id if scope == "here" and context.community else None
     # Weeks run Monday to Sunday in UTC on every board, so everyone's week is the same one.
     since = week_start(context.now) if period == "week" else None
-    session = context.uow.session
-    entries = await top(session, since=since, community_id=community_id)
+    boards = context.uow.repository(Boards)
+    entries = await boards.top(since=since, community_id=community_id)
     where = "this community" if community_id else "everyone"
     title = f"🏆 {'This week' if period == 'week' else 'All time'} · {where}"
     lines: list[object] = [bold(title)]
@@ -56,7 +80,7 @@ async def leaderboard(context: Context) -> list[Reply]:
         lines.append("No XP earned yet. Be the first: try /quiz.")
     lines.extend(format_entry(entry) for entry in entries)
     if all(entry.user_id != context.user.id for entry in entries):  # else they see themselves
-        mine = await rank_of(session, context.user.id, since=since, community_id=community_id)
+        mine = await boards.rank_of(context.user.id, since=since, community_id=community_id)
         if mine is not None:
             lines.append(f"… you: #{mine.rank} with {mine.score} XP")
         elif context.user.leaderboard_opt_out:

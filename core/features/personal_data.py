@@ -3,19 +3,41 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from core import codec
 from core.ai.spend import keep_spend_on_forget
 from core.context import Context
 from core.db.models import Base, PlatformAccount, User
+from core.db.repository import Repository
 from core.messages import Attachment, Button, Reply, reply
 from core.registry import action, command
 from core.text import bold
+
+
+def _learner_tables() -> list[Table]:
+    """Every table with rows of a learner's (a user_id column), besides `users` itself."""
+    return [
+        table
+        for table in Base.metadata.sorted_tables
+        if table.name != "users" and "user_id" in table.c
+    ]
+
+
+class PersonalDataStore(Repository):
+    async def rows_of(self, table: Table, user_id: int) -> list[dict[str, Any]]:
+        """The learner's rows of `table`, column by column."""
+        rows = await self.session.execute(select(table).where(table.c.user_id == user_id))
+        return [dict(row._mapping) for row in rows.all()]
+
+    async def delete_accounts(self, accounts: Sequence[PlatformAccount]) -> None:
+        for account in accounts:
+            await self.session.delete(account)
 
 
 def _plain(value: Any) -> Any:
@@ -28,8 +50,8 @@ def _plain(value: Any) -> Any:
 
 async def collect(context: Context, user_id: int) -> dict[str, Any]:
     """Every row that belongs to the learner, from every table with a user_id column."""
-    session = context.uow.session
-    user = await session.get(User, user_id)
+    store = context.uow.repository(PersonalDataStore)
+    user = await context.uow.users.get(user_id)
     assert user is not None
     data: dict[str, Any] = {
         "exported_at": context.now.isoformat(),
@@ -37,13 +59,9 @@ async def collect(context: Context, user_id: int) -> dict[str, Any]:
             column.key: _plain(getattr(user, column.key)) for column in User.__mapper__.columns
         },
     }
-    for table in Base.metadata.sorted_tables:
-        if table.name == "users" or "user_id" not in table.c:
-            continue
-        rows = await session.execute(select(table).where(table.c.user_id == user_id))
-        data[table.name] = [
-            {key: _plain(value) for key, value in row._mapping.items()} for row in rows.all()
-        ]
+    for table in _learner_tables():
+        rows = await store.rows_of(table, user_id)
+        data[table.name] = [{key: _plain(value) for key, value in row.items()} for row in rows]
     return data
 
 
@@ -87,14 +105,9 @@ async def forget_confirm(context: Context) -> list[Reply]:
     args = context.own_button(2, "Send /forget to start again.")
     if args[0] != "yes":
         return [reply("Cancelled: nothing was deleted.")]
-    accounts = (
-        await context.uow.session.scalars(
-            select(PlatformAccount).where(PlatformAccount.user_id == context.user.id)
-        )
-    ).all()
+    accounts = await context.uow.users.accounts_of(context.user.id)
     await keep_spend_on_forget(context.uow, accounts, context.now)
-    for account in accounts:
-        await context.uow.session.delete(account)
+    await context.uow.repository(PersonalDataStore).delete_accounts(accounts)
     await context.uow.users.delete(context.user)
     context.uow.forget_learner(context.user.id)
     return [

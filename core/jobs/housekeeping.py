@@ -12,12 +12,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_
-
-from core.db.models import JobRun, LinkCode, ProcessedEvent
 from core.db.statistics import refresh_planner_statistics
 from core.db.uow import UnitOfWorkFactory
 from core.jobs.delivery import JobReport, run_claimed
+from core.jobs.store import HousekeepingStore
 from core.ports import Notifier
 
 log = logging.getLogger(__name__)
@@ -55,21 +53,13 @@ async def housekeep(
                 log.exception("housekeeping: abandoning idle interviews failed")
                 report.notes.append("idle interviews: failed (see log)")
         async with uow_factory() as uow:
-            codes = await uow.session.execute(
-                delete(LinkCode).where(
-                    or_(LinkCode.expires_at < now - CODES_KEPT, LinkCode.used_at < now - CODES_KEPT)
-                )
-            )
-            events = await uow.session.execute(
-                delete(ProcessedEvent).where(ProcessedEvent.created_at < now - EVENTS_KEPT)
-            )
-            claims = await uow.session.execute(
-                delete(JobRun).where(JobRun.started_at < now - RUNS_KEPT)
+            pruned = await uow.repository(HousekeepingStore).prune(
+                now - CODES_KEPT, now - EVENTS_KEPT, now - RUNS_KEPT
             )
             await uow.commit()
         report.notes.append(
-            f"link codes removed: {codes.rowcount}, processed events pruned: {events.rowcount}, "  # type: ignore[attr-defined]
-            f"job claims pruned: {claims.rowcount}"  # type: ignore[attr-defined]
+            f"link codes removed: {pruned.link_codes}, processed events pruned: {pruned.events}, "
+            f"job claims pruned: {pruned.claims}"
         )
         if await refresh_planner_statistics(uow_factory):
             report.notes.append("planner statistics refreshed")

@@ -15,13 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from core import codec
-from core.db.models import PlatformAccount, User
 from core.db.uow import UnitOfWorkFactory
 from core.jobs import runs
 from core.jobs.delivery import JobReport, can_deliver, deliver_once, run_claimed, tick_key
+from core.jobs.store import ReminderStore
 from core.messages import Button, ChatKind, Platform, Reply, SendTarget
 from core.ports import Notifier
 from core.rules.streaks import StreakState, live_streak, zone_or_utc
@@ -67,33 +65,9 @@ async def plan_reminders(
     deliverable: Callable[[str], bool] = lambda _platform: True,
 ) -> list[ReminderPlan]:
     """Who gets a reminder at `now`, before checking who already had one today."""
-    query = (
-        select(
-            User.id,
-            User.display_name,
-            User.time_zone,
-            User.reminder_hour,
-            User.reminder_minute,
-            User.streak_current,
-            User.streak_longest,
-            User.streak_freezes,
-            User.last_active_date,
-            PlatformAccount.platform,
-            PlatformAccount.private_chat_id,
-        )
-        .join(PlatformAccount, PlatformAccount.user_id == User.id)
-        .where(
-            User.reminders_enabled.is_(True),
-            User.banned.is_(False),
-            User.streak_current > 0,
-            User.last_active_date >= (now - _OLDEST_LIVE_GAP).date(),
-            PlatformAccount.private_chat_id.is_not(None),
-        )
-        .order_by(User.id, PlatformAccount.id)
-    )
     plans: dict[int, ReminderPlan] = {}
     async with uow_factory() as uow:
-        rows = (await uow.session.execute(query)).all()
+        rows = await uow.repository(ReminderStore).candidates((now - _OLDEST_LIVE_GAP).date())
     for row in rows:
         if row.id in plans or not deliverable(row.platform):
             continue

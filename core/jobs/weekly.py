@@ -11,17 +11,15 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
-
 from core import channels
 from core.community_settings import CommunitySettings, settings_of
-from core.db.models import Community, LeaderboardSnapshot
+from core.db.models import Community
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
-from core.db.upsert import insert_ignore
-from core.features.leaderboard import format_entry
+from core.features.leaderboard import Boards, format_entry
 from core.jobs import runs
 from core.jobs.delivery import JobReport, can_deliver, deliver_once, run_claimed, tick_key
-from core.leaderboard import Entry, top
+from core.jobs.store import SnapshotStore
+from core.leaderboard import Entry
 from core.messages import ChatKind, Platform, Reply, SendTarget
 from core.ports import Notifier
 from core.rules.levels import title_for
@@ -137,29 +135,9 @@ async def _snapshot(
     uow: UnitOfWork, community: Board, week: Week, entries: list[Entry], now: datetime
 ) -> dict[int, int]:
     """Store this week's ranks (idempotently) and return last week's, user id -> rank."""
-    for entry in entries:
-        await insert_ignore(
-            uow.session,
-            LeaderboardSnapshot,
-            {
-                "community_id": community.id,
-                "period": PERIOD,
-                "period_start": week.start,
-                "user_id": entry.user_id,
-                "score": entry.score,
-                "rank": entry.rank,
-                "created_at": now,
-            },
-            ["community_id", "period", "period_start", "user_id"],
-        )
-    rows = await uow.session.execute(
-        select(LeaderboardSnapshot.user_id, LeaderboardSnapshot.rank).where(
-            LeaderboardSnapshot.community_id == community.id,
-            LeaderboardSnapshot.period == PERIOD,
-            LeaderboardSnapshot.period_start == week.start - timedelta(days=7),
-        )
-    )
-    previous = {user_id: rank for user_id, rank in rows.all()}
+    snapshots = uow.repository(SnapshotStore)
+    await snapshots.store_ranks(community.id, PERIOD, week.start, entries, now)
+    previous = await snapshots.ranks(community.id, PERIOD, week.start - timedelta(days=7))
     await uow.commit()
     return previous
 
@@ -183,8 +161,7 @@ async def post_weekly_leaderboards(
             if key in await runs.settled(uow_factory, ITEM_JOB, [key], now):
                 continue
             async with uow_factory() as uow:
-                entries = await top(
-                    uow.session,
+                entries = await uow.repository(Boards).top(
                     since=week.since,
                     until=week.until,
                     community_id=community.id,

@@ -8,11 +8,14 @@ session, and coverage is read from the offline sessions themselves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
 from core.db.models import ActivityLog, InterviewSession, SkillScore
+from core.db.repository import Repository
 from core.db.uow import UnitOfWork
 from core.rules.xp import Activity
 
@@ -54,13 +57,57 @@ class Coverage:
     by_focus: dict[str, float]
 
 
-async def _offline_sessions(uow: UnitOfWork, user_id: int) -> list[tuple[int, dict[str, object]]]:
-    rows = await uow.session.execute(
-        select(InterviewSession.id, InterviewSession.feedback_scores).where(
-            InterviewSession.user_id == user_id, InterviewSession.status == "completed"
+class ReportStore(Repository):
+    """The rows a report is summarised from."""
+
+    async def offline_sessions(self, user_id: int) -> list[tuple[int, dict[str, object]]]:
+        """The learner's completed offline interviews: id and feedback scores."""
+        rows = await self.session.execute(
+            select(InterviewSession.id, InterviewSession.feedback_scores).where(
+                InterviewSession.user_id == user_id, InterviewSession.status == "completed"
+            )
         )
-    )
-    return [(int(id_), dict(scores)) for id_, scores in rows if scores and scores.get("offline")]
+        return [
+            (int(id_), dict(scores)) for id_, scores in rows if scores and scores.get("offline")
+        ]
+
+    async def skill_score_averages(
+        self, user_id: int, leaving_out_interviews: Sequence[str]
+    ) -> tuple[Any, ...]:
+        """(count, average overall, average of each of SKILLS) of the learner's skill scores,
+        leaving out those of the interviews named (offline ones)."""
+        columns = [getattr(SkillScore, column) for column, _ in SKILLS]
+        where = [SkillScore.user_id == user_id]
+        if leaving_out_interviews:
+            where.append(
+                ~(SkillScore.source_type == "interview")
+                | SkillScore.source_id.not_in(leaving_out_interviews)
+            )
+        row = (
+            await self.session.execute(
+                select(
+                    func.count(SkillScore.id),
+                    func.avg(SkillScore.overall),
+                    *(func.avg(column) for column in columns),
+                ).where(*where)
+            )
+        ).one()
+        return tuple(row)
+
+    async def practice_counts(self, user_id: int, activity: Activity) -> tuple[int, float | None]:
+        """How often the learner did `activity`, and their average score in it."""
+        count, average = (
+            await self.session.execute(
+                select(func.count(ActivityLog.id), func.avg(ActivityLog.score)).where(
+                    ActivityLog.user_id == user_id, ActivityLog.event_type == str(activity)
+                )
+            )
+        ).one()
+        return int(count or 0), float(average) if average is not None else None
+
+
+async def _offline_sessions(uow: UnitOfWork, user_id: int) -> list[tuple[int, dict[str, object]]]:
+    return await uow.repository(ReportStore).offline_sessions(user_id)
 
 
 async def coverage(uow: UnitOfWork, user_id: int) -> Coverage | None:
@@ -80,22 +127,8 @@ async def coverage(uow: UnitOfWork, user_id: int) -> Coverage | None:
 
 async def skill_averages(uow: UnitOfWork, user_id: int) -> SkillAverages | None:
     """Averages of AI-assessed skill scores only."""
-    columns = [getattr(SkillScore, column) for column, _ in SKILLS]
     offline = [str(id_) for id_, _ in await _offline_sessions(uow, user_id)]
-    where = [SkillScore.user_id == user_id]
-    if offline:
-        where.append(
-            ~(SkillScore.source_type == "interview") | SkillScore.source_id.not_in(offline)
-        )
-    row = (
-        await uow.session.execute(
-            select(
-                func.count(SkillScore.id),
-                func.avg(SkillScore.overall),
-                *(func.avg(column) for column in columns),
-            ).where(*where)
-        )
-    ).one()
+    row = await uow.repository(ReportStore).skill_score_averages(user_id, offline)
     samples = int(row[0] or 0)
     if not samples:
         return None
@@ -104,11 +137,5 @@ async def skill_averages(uow: UnitOfWork, user_id: int) -> SkillAverages | None:
 
 
 async def practice(uow: UnitOfWork, user_id: int, activity: Activity) -> Practice:
-    count, average = (
-        await uow.session.execute(
-            select(func.count(ActivityLog.id), func.avg(ActivityLog.score)).where(
-                ActivityLog.user_id == user_id, ActivityLog.event_type == str(activity)
-            )
-        )
-    ).one()
-    return Practice(int(count or 0), float(average) if average is not None else None)
+    count, average = await uow.repository(ReportStore).practice_counts(user_id, activity)
+    return Practice(count, average)
