@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.app import Dojo
 from core.community_lookup import StoredCommunitySettings
+from core.features.quiz.store import QuizStore
 from core.messages import CommunityRef, Platform
 from core.polls import StoredPollLinks
 from core.ports import PollPlace
@@ -111,3 +112,12 @@ async def test_an_adapter_reads_typed_settings_through_the_port(sqlite_dojo: Doj
         await uow.commit()
     settings = await source.settings_of("discord", "guild-9")
     assert settings.mod_role == "4242" and settings.chat_xp
+
+
+async def test_a_feature_repository_is_built_once_per_unit_of_work(sqlite_dojo: Dojo) -> None:
+    async with sqlite_dojo.services.uow_factory() as uow:
+        store = uow.repository(QuizStore)
+        assert uow.repository(QuizStore) is store
+        assert store.session is uow.session
+    async with sqlite_dojo.services.uow_factory() as other:
+        assert other.repository(QuizStore) is not store

@@ -70,7 +70,8 @@ class Community(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200), default="")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
-    # announce_channel, leaderboard_channel, chat_xp (bool), daily_question (bool), mod_role
+    # core.community_settings.CommunitySettings as JSON: read with settings_of, written only
+    # through CommunityRepository.change_settings (which checks every value).
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
