@@ -316,7 +316,7 @@ class Router:
         if incoming.community is not None:
             community = await uow.communities.ensure(incoming.community, now)
             await uow.communities.add_member(community.id, user.id, now)
-            # Only communities that ever banned someone pay for the lookup (core.db.standing).
+            # Only communities that ever banned someone pay for the lookup (CommunitySettings).
             banning = not is_admin and settings_of(community.settings).has_bans
             ban = await uow.standing.ban_of(community.id, user.id) if banning else None
             if ban is not None:  # a community's ban holds in that community alone

@@ -4,8 +4,9 @@ session, reached through `UnitOfWork.repository`.
 The unit of work's own repositories (users, communities, the ledger, ...) are attributes,
 since every event needs them; a feature's queries live in its own store module instead, so
 core.db never imports a feature and adding a query never touches uow.py. `repository(Kind)`
-builds one per unit of work on first use and keeps it (stores may remember things for the
-length of a transaction, as the unit of work's own repositories do).
+builds one per unit of work on first use and keeps it. Such a repository keeps no memory of
+its own: a rollback or a savepoint's undo does not reach it, so one that needed to remember
+rows would also have to learn to forget them, as CommunityRepository does.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from core.db.repository import Repository
 from core.features.quiz.spacing import Schedule, next_schedule
 from core.features.quiz.topics import MIXED
 
-# Asked of every plain message in a chat with a quiz open, so built once (values as parameters).
+# Asked of every plain message addressed to Dojo, so built once (values as parameters).
 _OPEN_QUIZ = (
     select(QuizSession)
     .where(
