@@ -113,19 +113,30 @@ def _as_stored_before(key: str, value: object) -> object:
     return None if value == "" else value
 
 
+# What a read already warned about: settings are read on every community message, so an odd
+# row would otherwise repeat its warning on each.
+_WARNED: set[str] = set()
+
+
+def _warn_once(problem: str) -> None:
+    if problem not in _WARNED and len(_WARNED) < 1000:
+        _WARNED.add(problem)
+        log.warning("community settings: ignoring %s", problem)
+
+
 def settings_of(stored: Mapping[str, Any] | None) -> CommunitySettings:
     """The typed settings of a stored JSON object (`Community.settings`), old rows included:
     a channel stored as a number is read as its id; an unknown key or unusable value is left
-    at its default and logged."""
+    at its default and logged (once per process)."""
     values: dict[str, Any] = {}
     for key, value in (stored or {}).items():
         check = _CHECKS.get(key)
         if check is None:
-            log.warning("community settings: ignoring unknown key %r", key)
+            _warn_once(f"unknown key {key!r:.40}")
             continue
         value = _as_stored_before(key, value)
         try:
             values[key] = check(key, value)
         except InvalidSetting as error:
-            log.warning("community settings: ignoring %s", error.message)
+            _warn_once(error.message)
     return CommunitySettings(**values)

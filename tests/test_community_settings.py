@@ -45,6 +45,10 @@ def test_a_row_with_unusable_values_loads_with_defaults_and_says_so(
     assert loaded == CommunitySettings()
     assert "daily_question" in caplog.text and "chat_xp" in caplog.text
     assert "mod_role" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="core.community_settings"):
+        settings_of({"daily_question": True})
+    assert not caplog.text, "an odd row warns once, not on every message"
 
 
 def test_the_stored_json_keeps_todays_keys_and_round_trips() -> None:
