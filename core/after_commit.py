@@ -1,21 +1,36 @@
-"""What the router does once an event's transaction has committed: send the messages it put
-in its outbox and its announcements, outside the transaction and the write gate, and keep
-private replies private."""
+"""What the router does once an event's transaction has committed: run the effects it put in
+its outbox (core.messages.Effect: posts to other chats, private messages to learners) and send
+its announcements, outside the transaction and the write gate, and keep private replies
+private. An event that rolled back (a refusal, a crash, a batch that reruns) has its outbox
+emptied by the router, so its effects are never run."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from core import channels
 from core.community_settings import settings_of
-from core.jobs.delivery import notifier_of
-from core.messages import ChatKind, Incoming, Platform, Post, Reply, ReplyKind, SendTarget, reply
+from core.jobs.delivery import can_deliver, notifier_of
+from core.messages import (
+    ChatKind,
+    DirectMessage,
+    Effect,
+    Incoming,
+    Platform,
+    Post,
+    Reply,
+    ReplyKind,
+    SendTarget,
+    reply,
+)
 from core.ports import DeliveryError, Notifier
 
 if TYPE_CHECKING:
     from core.context import Services
+    from core.db.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +42,49 @@ def privately(item: Reply) -> Reply:
     return dataclasses.replace(item, kind=ReplyKind.PRIVATE, ephemeral=True)
 
 
-async def send_outbox(notifier: Notifier | None, outbox: list[Post]) -> list[Reply]:
-    """Send what committed events asked for; a refusal is told to the asker, if it says
-    how (Post.failed), and never undoes what was committed."""
+async def send_outbox(
+    notifier: Notifier | None, outbox: Sequence[Effect], uow_factory: UnitOfWorkFactory
+) -> list[Reply]:
+    """Run the effects committed events asked for, once each; a refusal is told to the asker,
+    if it says how (`failed`), and never undoes what was committed."""
     told: list[Reply] = []
-    for post in outbox:
+    for effect in outbox:
         try:
             if notifier is None:
                 raise DeliveryError("no platform is connected")
-            await notifier.send(post.target, list(post.replies))
+            if isinstance(effect, Post):
+                await notifier.send(effect.target, list(effect.replies))
+            else:
+                await _direct_message(notifier, effect, uow_factory)
         except Exception as error:
-            log.warning("could not post to %s: %s", post.target.chat_id, error)
-            if post.failed:
-                told.append(reply(f"{post.failed} ({str(error)[:120]})"))
+            log.warning("could not deliver %s: %s", _where(effect), error)
+            if effect.failed:
+                told.append(reply(f"{effect.failed} ({str(error)[:120]})"))
     return told
+
+
+def _where(effect: Effect) -> str:
+    if isinstance(effect, Post):
+        return f"a post to {effect.target.chat_id}"
+    return f"a private message to learner #{effect.user_id}"
+
+
+async def _direct_message(
+    notifier: Notifier, message: DirectMessage, uow_factory: UnitOfWorkFactory
+) -> None:
+    """To each private chat the learner has with the bot on a platform that is connected;
+    their accounts are read in a transaction of their own, closed before anything is sent."""
+    async with uow_factory() as uow:
+        accounts = await uow.users.accounts_of(message.user_id)
+        chats = [
+            SendTarget(Platform(account.platform), account.private_chat_id, ChatKind.PRIVATE)
+            for account in accounts
+            if account.private_chat_id and can_deliver(notifier, account.platform)
+        ]
+    if not chats:
+        raise DeliveryError("the learner has no private chat with Dojo")
+    for target in chats:
+        await notifier.send(target, list(message.replies))
 
 
 async def announce(services: Services, incoming: Incoming, replies: list[Reply]) -> list[Reply]:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.ai.gateway import AiGateway
 from core.config import CoreConfig
 from core.db.models import Community, PlatformAccount, User
+from core.db.scope import Repositories
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.write_gate import GateHold, WriteGate
 from core.errors import UserError
-from core.messages import Incoming, Post, Reply
+from core.messages import Effect, Incoming, Reply
 from core.ports import LLM, Clock
 from core.progress import Outcome, announcements, record_activity
 from core.rules.xp import Activity
@@ -35,25 +36,71 @@ class Services:
     write_gate: WriteGate | None = None
 
 
+class QuickServices(Protocol):
+    """The services a quick handler may use: no unit of work factory (a transaction of its
+    own), no notifier (a platform call inside the batch's transaction), no feature extras."""
+
+    @property
+    def config(self) -> CoreConfig: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def registry(self) -> Registry | None: ...
+
+    # Its allowance only: a model call needs a `Caller`, which a QuickContext is not.
+    @property
+    def ai(self) -> AiGateway | None: ...
+
+
+class ServicesView:
+    """`QuickServices` over the full `Services`: what a quick handler really gets."""
+
+    __slots__ = ("_services",)
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def config(self) -> CoreConfig:
+        return self._services.config
+
+    @property
+    def clock(self) -> Clock:
+        return self._services.clock
+
+    @property
+    def registry(self) -> Registry | None:
+        return self._services.registry
+
+    @property
+    def ai(self) -> AiGateway | None:
+        return self._services.ai
+
+
 @dataclass
-class Context:
+class QuickContext:
+    """What a QUICK handler gets (core.kinds): its event shares a batch's transaction, so it
+    may read and write through the repositories and ask for effects after the commit, but not
+    commit, checkpoint, pass the write gate or talk to a platform. The router builds one with
+    a `RepositoryView` and a `ServicesView`, so none of that is there even at run time."""
+
     incoming: Incoming
-    services: Services
-    uow: UnitOfWork
+    services: QuickServices
+    uow: Repositories
     user: User
     account: PlatformAccount
     community: Community | None
     is_admin: bool
     now: datetime
-    gate: GateHold | None = None
-    # The batch found no model work open for this learner (Router._needing_model), so the
-    # text handlers that act only on such work have nothing to look up.
-    no_model_work: bool = False
-    # Messages for other chats, sent by the router after this event's commit.
-    outbox: list[Post] = field(default_factory=list)
+    # The event's unit of work, for `record` (core.progress) alone.
+    _unit: UnitOfWork = field(repr=False)
+    # Effects (messages for other chats, DMs) run by the router after this event's commit.
+    outbox: list[Effect] = field(default_factory=list)
 
-    def after_commit(self, post: Post) -> None:
-        self.outbox.append(post)
+    def after_commit(self, effect: Effect) -> None:
+        self.outbox.append(effect)
 
     def own_button(self, count: int, again: str) -> tuple[str, ...]:
         """The arguments of a confirmation button bound to its learner (their id comes last):
@@ -73,15 +120,6 @@ class Context:
     def actor(self) -> str:
         return self.incoming.user.key
 
-    async def checkpoint(self) -> None:
-        """Commit what is written so far, so no transaction stays open across slow work.
-
-        Also lets other events through the SQLite write gate while this one waits on the model.
-        """
-        await self.uow.commit()
-        if self.gate is not None:
-            self.gate.release()
-
     async def record(
         self,
         activity: Activity,
@@ -98,7 +136,7 @@ class Context:
         `learner_values`: other columns of the learner's row to store with the XP; `reason`:
         what its XP is for, as core.xp_note tells the learner."""
         outcome = await record_activity(
-            self.uow,
+            self._unit,
             self.user,
             activity,
             self.services.clock.now(),
@@ -112,3 +150,22 @@ class Context:
             reason=reason,
         )
         return outcome, announcements(self.user, outcome)
+
+
+@dataclass
+class Context(QuickContext):
+    """What a SLOW or MAY_CALL_MODEL handler gets: its event runs alone, in a transaction of
+    its own, which it may commit early (`checkpoint`) before waiting on a model or a platform."""
+
+    services: Services
+    uow: UnitOfWork
+    gate: GateHold | None = None
+
+    async def checkpoint(self) -> None:
+        """Commit what is written so far, so no transaction stays open across slow work.
+
+        Also lets other events through the SQLite write gate while this one waits on the model.
+        """
+        await self.uow.commit()
+        if self.gate is not None:
+            self.gate.release()

@@ -153,6 +153,22 @@ class Post:
     failed: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class DirectMessage:
+    """A private message for a learner (by Dojo id), on every platform where they have a
+    private chat with the bot; found and sent after the commit, like a `Post`. `failed` is
+    told to the asker if no such chat takes it."""
+
+    user_id: int
+    replies: tuple[Reply, ...]
+    failed: str = ""
+
+
+# What a handler may ask the router to do once its event has committed (core.after_commit):
+# nothing here is sent from inside a transaction, and a rolled-back event's effects never are.
+Effect = Post | DirectMessage
+
+
 def reply(*pieces: object, buttons: tuple[tuple[Button, ...], ...] = (), **kwargs: object) -> Reply:
     """Shorthand for a text reply built from strings and spans."""
     return Reply(text=Doc.of(*pieces), buttons=buttons, **kwargs)  # type: ignore[arg-type]

@@ -1,25 +1,36 @@
-"""Command, action and text handlers: decorators only record, `Registry` wires them explicitly."""
+"""Command, action and text handlers: decorators only record, `Registry` wires them explicitly.
+
+Every decorator names the handler's `Kind` (core.kinds), and its type follows from it: a QUICK
+handler takes a `QuickContext` (no commit, checkpoint, gate or notifier), so mypy rejects one
+that reaches for them; SLOW and MAY_CALL_MODEL handlers take the full `Context`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from core.messages import Reply
+from core.kinds import Kind
+from core.messages import Incoming, Reply
 
 if TYPE_CHECKING:
-    from core.context import Context
-    from core.db.uow import UnitOfWork
+    from core.context import Context, QuickContext
 
+# What the registry keeps: a handler of either kind. Only the router calls it, with the
+# context its kind asks for (Router._context_for).
 Handler = Callable[["Context"], Awaitable[list[Reply]]]
+QuickHandler = Callable[["QuickContext"], Awaitable[list[Reply]]]
 # A text handler returns None when the message is not for it, so the next one is tried.
 TextHandler = Callable[["Context"], Awaitable[list[Reply] | None]]
-# Of the learners given (by id), those a text handler may need a model for right now.
-PendingWork = Callable[["UnitOfWork", Sequence[int]], Awaitable[set[int]]]
+QuickTextHandler = Callable[["QuickContext"], Awaitable[list[Reply] | None]]
+# A button that runs a command (a reminder's "Quiz now"): turns the press into that command,
+# or raises UserError when it may not run it. The event then is that command, of its kind.
+Shortcut = Callable[[Incoming], Incoming]
 
 _MARK = "__dojo_handler__"
+_SLOW_KINDS = Literal[Kind.SLOW, Kind.MAY_CALL_MODEL]
 
 
 @dataclass(frozen=True)
@@ -27,9 +38,9 @@ class CommandSpec:
     name: str
     summary: str
     usage: str = ""
+    # How it runs (core.kinds): batching, deferral, typing and the context it gets.
+    kind: Kind = field(kw_only=True)  # no default: every command decides
     admin_only: bool = False
-    # Slow (LLM-backed) work: adapters acknowledge first (defer, typing).
-    slow: bool = False
     # Shown in /help and platform command menus.
     listed: bool = True
     # Personal answers that a platform may show to the asker only.
@@ -42,47 +53,74 @@ class CommandSpec:
 @dataclass(frozen=True)
 class ActionSpec:
     name: str
-    slow: bool = False
-    # The button runs the command named by its first argument (a reminder's "Quiz now"):
-    # it is as slow as that command, for batching, deferring and typing (Router.spec_for).
-    runs_command: bool = False
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class ShortcutSpec:
+    """A button that runs a command; it has no kind of its own, it takes the command's."""
+
+    name: str
 
 
 @dataclass(frozen=True)
 class TextSpec:
     name: str
     priority: int  # lower runs first
-    # For handlers that may call a model (an interview answer, code after /review): which
-    # learners have such work open. Their messages to the bot then run alone, not in a batch
-    # of events (core.router), since slow work commits early and a batch cannot.
-    pending: PendingWork | None = None
+    # MAY_CALL_MODEL: acts only on a learner's open model work (core.open_work), so the
+    # router skips it for learners with none and runs their messages alone otherwise.
+    kind: Kind
 
 
+@overload
 def command(
-    name: str, summary: str, usage: str = "", **options: Any
-) -> Callable[[Handler], Handler]:
-    def record(handler: Handler) -> Handler:
-        setattr(handler, _MARK, CommandSpec(name, summary, usage, **options))
+    name: str, summary: str, usage: str = "", *, kind: Literal[Kind.QUICK], **options: Any
+) -> Callable[[QuickHandler], QuickHandler]: ...
+@overload
+def command(
+    name: str, summary: str, usage: str = "", *, kind: _SLOW_KINDS, **options: Any
+) -> Callable[[Handler], Handler]: ...
+def command(
+    name: str, summary: str, usage: str = "", *, kind: Kind, **options: Any
+) -> Callable[[Any], Any]:
+    def record(handler: Any) -> Any:
+        setattr(handler, _MARK, CommandSpec(name, summary, usage, kind=kind, **options))
         return handler
 
     return record
 
 
-def action(
-    name: str, slow: bool = False, runs_command: bool = False
-) -> Callable[[Handler], Handler]:
-    def record(handler: Handler) -> Handler:
-        setattr(handler, _MARK, ActionSpec(name, slow, runs_command))
+@overload
+def action(name: str, *, kind: Literal[Kind.QUICK]) -> Callable[[QuickHandler], QuickHandler]: ...
+@overload
+def action(name: str, *, kind: _SLOW_KINDS) -> Callable[[Handler], Handler]: ...
+def action(name: str, *, kind: Kind) -> Callable[[Any], Any]:
+    def record(handler: Any) -> Any:
+        setattr(handler, _MARK, ActionSpec(name, kind))
         return handler
 
     return record
 
 
+def shortcut(name: str) -> Callable[[Shortcut], Shortcut]:
+    def record(rewrite: Shortcut) -> Shortcut:
+        setattr(rewrite, _MARK, ShortcutSpec(name))
+        return rewrite
+
+    return record
+
+
+@overload
 def text_handler(
-    name: str, priority: int, pending: PendingWork | None = None
-) -> Callable[[TextHandler], TextHandler]:
-    def record(handler: TextHandler) -> TextHandler:
-        setattr(handler, _MARK, TextSpec(name, priority, pending))
+    name: str, priority: int, *, kind: Literal[Kind.QUICK]
+) -> Callable[[QuickTextHandler], QuickTextHandler]: ...
+@overload
+def text_handler(
+    name: str, priority: int, *, kind: _SLOW_KINDS
+) -> Callable[[TextHandler], TextHandler]: ...
+def text_handler(name: str, priority: int, *, kind: Kind) -> Callable[[Any], Any]:
+    def record(handler: Any) -> Any:
+        setattr(handler, _MARK, TextSpec(name, priority, kind))
         return handler
 
     return record
@@ -92,6 +130,7 @@ class Registry:
     def __init__(self) -> None:
         self.commands: dict[str, tuple[CommandSpec, Handler]] = {}
         self.actions: dict[str, tuple[ActionSpec, Handler]] = {}
+        self.shortcuts: dict[str, tuple[ShortcutSpec, Shortcut]] = {}
         self.text_handlers: list[tuple[TextSpec, TextHandler]] = []
 
     def add_modules(self, modules: Iterable[ModuleType]) -> Registry:
@@ -102,6 +141,8 @@ class Registry:
                     self._add(self.commands, spec.name, (spec, value))
                 elif isinstance(spec, ActionSpec):
                     self._add(self.actions, spec.name, (spec, value))
+                elif isinstance(spec, ShortcutSpec):
+                    self._add(self.shortcuts, spec.name, (spec, value))
                 elif isinstance(spec, TextSpec):
                     self.text_handlers.append((spec, value))
         self.text_handlers.sort(key=lambda item: item[0].priority)
@@ -112,10 +153,6 @@ class Registry:
         if name in table and table[name][1] is not entry[1]:
             raise ValueError(f"two handlers for {name!r}")
         table[name] = entry
-
-    @property
-    def pending_work(self) -> list[PendingWork]:
-        return [spec.pending for spec, _ in self.text_handlers if spec.pending is not None]
 
     def listed_commands(self, include_admin: bool = False) -> list[CommandSpec]:
         return [

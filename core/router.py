@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import nullcontext
+from typing import cast
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -16,18 +17,28 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from core.after_commit import announce, privately, send_outbox
 from core.batching import EventBatcher
 from core.community_settings import settings_of
-from core.context import Context, Services
+from core.context import Context, QuickContext, Services, ServicesView
+from core.db.scope import RepositoryView
 from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
 from core.jobs.delivery import notifier_of
+from core.kinds import Kind
 from core.messages import (
+    Effect,
     Incoming,
-    Post,
     Reply,
     reply,
 )
-from core.registry import ActionSpec, CommandSpec, Handler, Registry
+from core.open_work import has_open_work
+from core.registry import (
+    ActionSpec,
+    CommandSpec,
+    Handler,
+    QuickHandler,
+    QuickTextHandler,
+    Registry,
+)
 from core.sanitize import clean_incoming
 
 log = logging.getLogger(__name__)
@@ -55,6 +66,7 @@ class Router:
         self.services = services
         self.registry = registry
         services.registry = registry
+        self._quick_services = ServicesView(services)
         self.batcher: EventBatcher[Incoming, list[Reply]] = EventBatcher(
             self._handle_batch,
             self._handle_alone,
@@ -66,18 +78,42 @@ class Router:
     def is_operator(self, incoming: Incoming) -> bool:
         return incoming.user.key in self.services.config.admins
 
+    def resolve(self, incoming: Incoming) -> Incoming:
+        """The event as its handler sees it: a button that runs a command (core.jobs.shortcuts)
+        becomes that command, so it is of that command's kind for batching, deferring and
+        typing. A press it may not run stays a press, refused when it is dispatched."""
+        if incoming.action is None or incoming.action.name not in self.registry.shortcuts:
+            return incoming
+        try:
+            command = self.registry.shortcuts[incoming.action.name][1](incoming)
+        except UserError:
+            return incoming
+        found = self.registry.commands.get(command.command or "")
+        if found is None or found[0].admin_only:
+            return incoming
+        return command
+
     def spec_for(self, incoming: Incoming) -> CommandSpec | ActionSpec | None:
-        """The registered spec the event goes to (adapters use it to decide on deferring)."""
+        """The registered spec the event goes to (adapters read `personal` from it)."""
+        incoming = self.resolve(incoming)
         if incoming.action is not None:
             action = self.registry.actions.get(incoming.action.name)
-            if action and action[0].runs_command and incoming.action.args:
-                command = self.registry.commands.get(incoming.action.args[0])
-                return command[0] if command else action[0]
             return action[0] if action else None
         if incoming.command is not None:
-            command = self.registry.commands.get(incoming.command)
+            command = self.registry.commands.get(incoming.command.lower())
             return command[0] if command else None
         return None
+
+    def kind_of(self, incoming: Incoming) -> Kind:
+        """How the event runs (core.kinds): adapters acknowledge SLOW ones first. A plain
+        message to the bot may call a model (an interview answer); one that is not, or an
+        unknown command or button (refused at once), is quick."""
+        spec = self.spec_for(incoming)
+        if spec is not None:
+            return spec.kind
+        if incoming.command is None and incoming.action is None and incoming.addressed:
+            return Kind.MAY_CALL_MODEL
+        return Kind.QUICK
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         limit = self.services.config.max_message_chars
@@ -88,7 +124,7 @@ class Router:
                     f"the most I accept is {limit:,}."
                 )
             ]
-        incoming = clean_incoming(incoming)
+        incoming = self.resolve(clean_incoming(incoming))
         try:
             return await announce(self.services, incoming, await self._handle(incoming))
         except (OperationalError, PoolTimeoutError, ConnectionError, OSError) as error:
@@ -102,41 +138,33 @@ class Router:
             return [reply(CRASHED)]
 
     def _batchable(self, incoming: Incoming) -> bool:
-        """Quick work joins a shared transaction; slow (LLM) commands run alone so a batch
-        never waits on a model. Plain messages join too: the few that may need a model are
-        handed back by the batch itself (`_needing_model`)."""
-        if incoming.command is None and incoming.action is None:
-            return True
-        spec = self.spec_for(incoming)
-        return spec is None or not spec.slow
+        """QUICK and MAY_CALL_MODEL events join a shared transaction; SLOW ones run alone, so
+        a batch never waits on a model. Of the plain messages, those that may need a model
+        are handed back by the batch itself (`_needing_model`)."""
+        return self.kind_of(incoming).joins_batch
 
     @staticmethod
     def _may_need_model(incoming: Incoming) -> bool:
         """A plain message to the bot: an interview answer or code for a review, perhaps."""
         return incoming.command is None and incoming.action is None and incoming.addressed
 
-    async def _needing_model(
-        self, batch: list[Incoming], uow: UnitOfWork
-    ) -> tuple[list[bool], set[str]]:
-        """Which events of a batch run alone after it, and which learners are known to have
-        no model work open.
-
-        Alone: the plain messages to the bot of learners with model work open (an interview,
-        a review waiting for code: asked of the text handlers, one query each for the whole
-        batch), and every later event of theirs, so their order holds. Their ids, claimed
-        with the batch's, are released again, so they leave no trace in its transaction. Slow
-        work is only opened by slow commands and actions, which never join a batch, so
-        what the lookup found holds for the whole batch."""
+    async def _needing_model(self, batch: list[Incoming], uow: UnitOfWork) -> list[bool]:
+        """Which events of a batch run alone after it: the plain messages to the bot of
+        learners with model work open (`users.open_work`, core.open_work: read from the rows
+        the batch has loaded already), and every later event of theirs, so their order holds.
+        Their ids, claimed with the batch's, are released again, so they leave no trace in
+        its transaction. Model work is only opened by SLOW commands and actions and by
+        MAY_CALL_MODEL handlers running alone, never inside a batch, so what the rows say
+        holds for the whole batch."""
         asking = [item.user for item in batch if self._may_need_model(item)]
-        lookups = self.registry.pending_work
-        if not asking or not lookups:
-            return [False] * len(batch), set()
+        if not asking:
+            return [False] * len(batch)
         learners = await uow.users.preload(asking)
-        ids = sorted(set(learners.values()))
-        busy_ids: set[int] = set()
-        for lookup in lookups:
-            busy_ids |= await lookup(uow, ids)
-        busy = {key for key, user_id in learners.items() if user_id in busy_ids}
+        busy: set[str] = set()
+        for key, user_id in learners.items():
+            user = await uow.users.get(user_id)  # loaded: no query
+            if user is not None and has_open_work(user):
+                busy.add(key)
         alone: list[bool] = []
         started: set[str] = set()
         for item in batch:
@@ -144,7 +172,7 @@ class Router:
             if key in busy and (key in started or self._may_need_model(item)):
                 started.add(key)
             alone.append(key in started)
-        return alone, {ref.key for ref in asking} - busy
+        return alone
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         if self._batchable(incoming):
@@ -169,12 +197,14 @@ class Router:
             return await self._alone_in(self.services.uow_factory(), incoming)
 
     async def _alone_in(self, unit: UnitOfWork, incoming: Incoming) -> list[Reply]:
-        outbox: list[Post] = []
+        outbox: list[Effect] = []
         replies = await self._alone_transaction(unit, incoming, outbox)
-        return replies + await send_outbox(notifier_of(self.services.extras), outbox)
+        return replies + await send_outbox(
+            notifier_of(self.services.extras), outbox, self.services.uow_factory
+        )
 
     async def _alone_transaction(
-        self, unit: UnitOfWork, incoming: Incoming, outbox: list[Post]
+        self, unit: UnitOfWork, incoming: Incoming, outbox: list[Effect]
     ) -> list[Reply]:
         gate = self.services.write_gate
         async with gate.hold() if gate else nullcontext(None) as hold, unit as uow:
@@ -205,18 +235,18 @@ class Router:
         What every event needs first (claiming its id, resolving its learner and community)
         is done for the whole batch at once: on PostgreSQL the ids and learners in one
         statement (core.db.claim_pg)."""
-        outboxes: list[list[Post]] = [[] for _ in batch]
+        outboxes: list[list[Effect]] = [[] for _ in batch]
         results = await self._batch_transaction(batch, outboxes)
         for index, outbox in enumerate(outboxes):
             answer = results[index]
             if outbox and answer is not None:
                 results[index] = answer + await send_outbox(
-                    notifier_of(self.services.extras), outbox
+                    notifier_of(self.services.extras), outbox, self.services.uow_factory
                 )
         return results
 
     async def _batch_transaction(
-        self, batch: list[Incoming], outboxes: list[list[Post]]
+        self, batch: list[Incoming], outboxes: list[list[Effect]]
     ) -> list[list[Reply] | None]:
         gate = self.services.write_gate
         async with gate.hold() if gate else nullcontext(None), self.services.uow_factory() as uow:
@@ -226,7 +256,7 @@ class Router:
                 ids = [(str(item.platform), item.event_id) for item in batch if item.event_id]
                 claimed = iter(await uow.claim_and_preload(ids, [item.user for item in batch], now))
                 fresh = [next(claimed) if item.event_id else None for item in batch]
-                alone, idle = await self._needing_model(batch, uow)
+                alone = await self._needing_model(batch, uow)
                 if any(alone):  # handed back: their ids are theirs to claim when they run
                     await uow.events.release(
                         [
@@ -246,10 +276,7 @@ class Router:
                     if later:
                         results.append(None)  # runs alone once the batch is committed
                         continue
-                    idle_learner = incoming.user.key in idle
-                    results.append(
-                        await self._in_savepoint(incoming, uow, new, idle_learner, outboxes[index])
-                    )
+                    results.append(await self._in_savepoint(incoming, uow, new, outboxes[index]))
                 uow.shared = False
                 await uow.commit()
                 return results
@@ -264,8 +291,7 @@ class Router:
         incoming: Incoming,
         uow: UnitOfWork,
         fresh: bool | None,
-        no_model_work: bool,
-        outbox: list[Post],
+        outbox: list[Effect],
     ) -> list[Reply]:
         """One event of a batch in its own SAVEPOINT: a learner's typo or a crashing handler
         undoes that event alone, and the rest of the batch commits (its event id stays
@@ -273,7 +299,7 @@ class Router:
         handlers that must commit still send the whole batch to run alone."""
         try:
             async with uow.savepoint():
-                return await self._process(incoming, uow, None, outbox, fresh, no_model_work)
+                return await self._process(incoming, uow, None, outbox, fresh)
         except UserError as error:
             outbox.clear()  # what the event asked to send was undone with it
             if isinstance(error, NotAllowed):
@@ -291,13 +317,11 @@ class Router:
         incoming: Incoming,
         uow: UnitOfWork,
         gate: GateHold | None,
-        outbox: list[Post],
+        outbox: list[Effect],
         fresh: bool | None = None,
-        no_model_work: bool = False,
     ) -> list[Reply]:
         """One event's work inside a unit of work; the caller commits or rolls back.
-        `fresh` is whether the event's id was already claimed as new (None: claim it here);
-        `no_model_work`: the learner is known to have none open (see `_needing_model`)."""
+        `fresh` is whether the event's id was already claimed as new (None: claim it here)."""
         now = self.services.clock.now()
         if fresh is None and incoming.event_id:
             fresh = await uow.events.claim(incoming.platform, incoming.event_id, now)
@@ -333,7 +357,7 @@ class Router:
             is_admin=is_admin,
             now=now,
             gate=gate,
-            no_model_work=no_model_work,
+            _unit=uow,
             outbox=outbox,
         )
         return await self._dispatch(context)
@@ -358,13 +382,37 @@ class Router:
         if commit:
             await uow.commit()
 
+    def _quick(self, context: Context) -> QuickContext:
+        """The narrow context of a QUICK handler (core.kinds): the same event, learner and
+        outbox, with the repositories but not the transaction, and no notifier."""
+        return QuickContext(
+            incoming=context.incoming,
+            services=self._quick_services,
+            uow=RepositoryView(context.uow),
+            user=context.user,
+            account=context.account,
+            community=context.community,
+            is_admin=context.is_admin,
+            now=context.now,
+            _unit=context.uow,
+            outbox=context.outbox,
+        )
+
+    async def _call(self, kind: Kind, handler: Handler, context: Context) -> list[Reply]:
+        if kind is Kind.QUICK:
+            return await cast(QuickHandler, handler)(self._quick(context))
+        return await handler(context)
+
     async def _dispatch(self, context: Context) -> list[Reply]:
         incoming = context.incoming
         if incoming.action is not None:
+            if incoming.action.name in self.registry.shortcuts:
+                self.registry.shortcuts[incoming.action.name][1](incoming)  # raises: not runnable
+                raise UserError("That button has expired. Send /help to see what you can do.")
             entry = self.registry.actions.get(incoming.action.name)
             if entry is None:
                 raise UserError("That button has expired. Send /help to see what you can do.")
-            return await entry[1](context)
+            return await self._call(entry[0].kind, entry[1], context)
         if incoming.command is not None:
             found = self.registry.commands.get(incoming.command.lower())
             if found is None:
@@ -375,18 +423,20 @@ class Router:
             spec, handler = found
             if spec.admin_only and not context.is_admin:
                 raise NotAllowed("Only moderators can use that command.")
-            replies = await self._run(handler, context)
+            replies = await self._call(spec.kind, handler, context)
             if spec.private and not incoming.chat.is_private:
                 return [privately(item) for item in replies]
             return replies
+        busy = has_open_work(context.user)
+        quick: QuickContext | None = None
         for text_spec, text_handler in self.registry.text_handlers:
-            if context.no_model_work and text_spec.pending is not None:
-                continue  # it would look for open model work and find none
-            answered = await text_handler(context)
+            if text_spec.kind is Kind.QUICK:
+                quick = quick or self._quick(context)
+                answered = await cast(QuickTextHandler, text_handler)(quick)
+            elif busy:
+                answered = await text_handler(context)
+            else:
+                continue  # it acts only on open model work, and the learner has none
             if answered is not None:
                 return answered
         return []
-
-    @staticmethod
-    async def _run(handler: Handler, context: Context) -> list[Reply]:
-        return await handler(context)

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from bot.app import Dojo
 from bot.notifiers import RecordingNotifier
-from core.context import Context
+from core.context import QuickContext
 from core.db.models import ActivityLog, Community
 from core.errors import UserError
+from core.kinds import Kind
 from core.messages import ChatKind, CommunityRef, Platform, Post, Reply, SendTarget, reply
 from core.registry import command
 from tests.support import ChatDriver, text_of
@@ -53,21 +54,29 @@ async def test_an_outbox_is_sent_once_even_when_its_batch_runs_again(dojo: Dojo)
     notifier = RecordingNotifier()
     dojo.notifiers["discord"] = notifier
 
-    @command("shout", "Test: posts to a channel, then commits midway (so its batch reruns)")
-    async def shout(context: Context) -> list[Reply]:
+    failed: set[str] = set()
+
+    @command("shout", "Test: posts to a channel", kind=Kind.QUICK)
+    async def shout(context: QuickContext) -> list[Reply]:
         target = SendTarget(Platform.DISCORD, "777", ChatKind.CHANNEL)
         context.after_commit(Post(target, (reply(f"hi from {context.user.display_name}"),)))
-        await context.checkpoint()  # refused inside a batch: the batch reruns alone
         return [reply("shouted")]
 
-    dojo.router.registry.add_modules([SimpleNamespace(shout=shout)])  # type: ignore[list-item]
+    @command("trip", "Test: the database fails under the first batch", kind=Kind.QUICK)
+    async def trip(context: QuickContext) -> list[Reply]:
+        if context.user.display_name not in failed:
+            failed.add(context.user.display_name)
+            raise ConnectionError("connection reset")  # the batch's trouble: all rerun alone
+        return [reply("tripped")]
+
+    module = SimpleNamespace(shout=shout, trip=trip)
+    dojo.router.registry.add_modules([module])  # type: ignore[list-item]
     people = members(dojo, 4)
     for person in people:
         await person.say("/start backend mid UTC")
     reruns = dojo.router.batcher.rerun
-    events = [
-        (person, person.incoming(text)) for person in people for text in ("/shout", "/streak")
-    ]
+    events = [(person, person.incoming("/shout")) for person in people]
+    events += [(people[0], people[0].incoming("/trip"))]
     await asyncio.gather(*(person.send(event) for person, event in events))
     assert dojo.router.batcher.rerun > reruns
     assert sorted(item.text.plain for item in notifier.to("777")) == [
@@ -79,8 +88,8 @@ async def test_a_failing_event_rolls_back_alone_and_sends_nothing(dojo: Dojo) ->
     notifier = RecordingNotifier()
     dojo.notifiers["discord"] = notifier
 
-    @command("oops", "Test: writes, asks for a post, then refuses")
-    async def oops(context: Context) -> list[Reply]:
+    @command("oops", "Test: writes, asks for a post, then refuses", kind=Kind.QUICK)
+    async def oops(context: QuickContext) -> list[Reply]:
         await context.uow.activity.log(context.user.id, "oops_written", context.now)
         target = SendTarget(Platform.DISCORD, "888", ChatKind.CHANNEL)
         context.after_commit(Post(target, (reply("must not go out"),)))

@@ -13,6 +13,7 @@ from bot.app import Dojo, build
 from bot.notifiers import RecordingNotifier
 from core import codec
 from core.jobs.reminders import send_reminders
+from core.kinds import Kind
 from core.messages import Platform, Reply, SendTarget
 from core.ports import FixedClock
 from tests.conftest import make_settings
@@ -115,8 +116,11 @@ async def test_the_quick_quiz_button_starts_a_quiz(sqlite_dojo: Dojo) -> None:
     assert buttons["▶️ Quick quiz"] == "dj:go:quiz"
     chat = ChatDriver(sqlite_dojo.router, "ada", Platform.TELEGRAM, "pc-ada")
     # The button runs /quiz, so it is as slow as /quiz: it never joins (and reruns) a batch.
-    spec = sqlite_dojo.router.spec_for(chat.incoming("", action=codec.decode("dj:go:quiz")))
-    assert spec is not None and spec.slow
+    press = chat.incoming("", action=codec.decode("dj:go:quiz"))
+    assert sqlite_dojo.router.kind_of(press) is Kind.SLOW
+    assert sqlite_dojo.router.kind_of(chat.incoming("", action=codec.decode("dj:go:streak"))) is (
+        Kind.QUICK
+    )
     answer = await chat.press_data(buttons["▶️ Quick quiz"])
     assert "expired" not in answer and (chat.last[0].poll or chat.last[0].buttons)
     assert "expired" in await chat.press_data("dj:go:admin")

@@ -134,7 +134,7 @@ class DiscordAdapter:
             ephemeral = bool(getattr(spec, "personal", False)) and interaction.guild_id is not None
         delivery = InteractionDelivery(interaction, ephemeral)
         replies = await self.handle_acknowledged(
-            incoming, delivery, slow=bool(getattr(spec, "slow", False))
+            incoming, delivery, slow=self.router.kind_of(incoming).acknowledge_first
         )
         await delivery.deliver(replies)
         await delivery.finish(NOTHING)
@@ -183,7 +183,7 @@ class DiscordAdapter:
                 message.guild.id, message.author, message.author.guild_permissions
             )
         incoming = translate.for_message(message, client.user.id, is_admin, attachments)
-        if incoming.command is not None and getattr(self.router.spec_for(incoming), "slow", False):
+        if incoming.command is not None and self.router.kind_of(incoming).acknowledge_first:
             await self._typing(message.channel)
         replies = await self.router.handle(incoming)
         await self._reply_in_channel(message, replies)

@@ -102,7 +102,7 @@ class UpdateHandler:
         if group and (incoming.command or incoming.action):
             is_admin = await self.admins.is_admin(chat_id, int(incoming.user.id))
             incoming = dataclasses.replace(incoming, is_admin=is_admin)
-        slow = bool(getattr(self.router.spec_for(incoming), "slow", False))
+        slow = self.router.kind_of(incoming).acknowledge_first
         async with self._typing(chat_id, slow, topic):
             replies = await self.router.handle(incoming)
         await self._deliver(incoming, replies, topic)

@@ -30,6 +30,7 @@ from core.ai import spend
 from core.ai.pricing import cost_of, worst_case_cost
 from core.config import CoreConfig
 from core.db.models import AiBudget, AiUsage, PlatformAccount, User
+from core.db.scope import Repositories
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.write_gate import WriteGate
 from core.ports import LLM, Clock, LLMRequest, LLMResult, LLMUnavailable, LLMUsage
@@ -102,17 +103,17 @@ class AiGateway:
     def configured(self) -> bool:
         return self.llm is not None and self.llm.online
 
-    async def limit_for(self, uow: UnitOfWork, user_id: int) -> Decimal:
+    async def limit_for(self, uow: Repositories, user_id: int) -> Decimal:
         budget = await uow.session.get(AiBudget, user_id)
         return budget.monthly_limit_usd if budget else self.config.monthly_ai_budget_usd
 
-    async def spend_of(self, uow: UnitOfWork, user_id: int, now: datetime) -> spend.Spend:
+    async def spend_of(self, uow: Repositories, user_id: int, now: datetime) -> spend.Spend:
         key = await spend.key_of_user(uow.session, user_id)
         if key is None:
             return spend.Spend()
         return await spend.read(uow.session, key, spend.month_of(now))
 
-    async def allowance(self, uow: UnitOfWork, user_id: int) -> Allowance:
+    async def allowance(self, uow: Repositories, user_id: int) -> Allowance:
         now = self.clock.now()
         current = await self.spend_of(uow, user_id, now)
         limit = await self.limit_for(uow, user_id)

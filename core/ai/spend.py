@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 
 from core.ai.spend_key import identity_key, learner_key
 from core.db.models import AiSpend, PlatformAccount, table_of
-from core.db.uow import UnitOfWork
+from core.db.scope import Repositories
 from core.db.upsert import dialect_insert
 
 MICROS = Decimal(1_000_000)
@@ -223,7 +223,7 @@ def _keys(accounts: Iterable[PlatformAccount]) -> list[str]:
 
 
 async def fold_spend_on_merge(
-    uow: UnitOfWork,
+    uow: Repositories,
     source_accounts: Sequence[PlatformAccount],
     target_accounts: Sequence[PlatformAccount],
 ) -> None:
@@ -260,7 +260,7 @@ def _at_least_statement(dialect: str) -> Any:
 
 
 async def keep_spend_on_forget(
-    uow: UnitOfWork, accounts: Sequence[PlatformAccount], now: datetime
+    uow: Repositories, accounts: Sequence[PlatformAccount], now: datetime
 ) -> None:
     """Before a linked learner's accounts are deleted: each account's own hash gets at least
     the month's spend (reservations in flight counted as spent), so whichever platform they

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.community_settings import settings_of
-from core.context import Context
+from core.context import QuickContext
+from core.kinds import Kind
 from core.messages import Reply, reply
 from core.registry import text_handler
 from core.rules.chat_xp import chat_xp_decision
@@ -12,8 +13,8 @@ from core.rules.xp import Activity
 NUDGE = "I'm here! Try /quiz for a warm-up, /profile for your progress or /help for everything."
 
 
-@text_handler("chat-xp", priority=90)
-async def chat_xp(context: Context) -> list[Reply] | None:
+@text_handler("chat-xp", priority=90, kind=Kind.QUICK)
+async def chat_xp(context: QuickContext) -> list[Reply] | None:
     """Community messages earn a little XP; short, repeated or rapid ones earn nothing."""
     community = context.community
     if community is None or context.incoming.chat.is_private:
@@ -44,8 +45,8 @@ async def chat_xp(context: Context) -> list[Reply] | None:
     return [*nudge, *announced]
 
 
-@text_handler("fallback", priority=100)
-async def fallback(context: Context) -> list[Reply] | None:
+@text_handler("fallback", priority=100, kind=Kind.QUICK)
+async def fallback(context: QuickContext) -> list[Reply] | None:
     if not context.incoming.addressed:
         return []
     if not context.incoming.text.strip():

@@ -3,8 +3,9 @@ XP is earned, generated from the rules and the badge catalogue for the same reas
 
 from __future__ import annotations
 
-from core.context import Context
+from core.context import QuickContext
 from core.features.admin.awards import COMMUNITY_GRANT_PER_CALL, COMMUNITY_GRANT_PER_WEEK
+from core.kinds import Kind
 from core.messages import Reply
 from core.progress import allowance_day
 from core.registry import command
@@ -74,7 +75,7 @@ def used_today(counts: dict[str, int]) -> str:
     return "Today so far: " + ", ".join(used) + "." if used else "Nothing used today yet."
 
 
-async def _xp_help(context: Context) -> list[Reply]:
+async def _xp_help(context: QuickContext) -> list[Reply]:
     catalogue = await context.uow.achievements.catalogue()
     counts = await context.uow.xp.day_counts(
         context.user.id, allowance_day(context.user, context.now)
@@ -99,8 +100,10 @@ async def _xp_help(context: Context) -> list[Reply]:
     return [Reply(Doc.lines(*lines))]  # type: ignore[arg-type]
 
 
-@command("help", "What Dojo can do; /help xp for how XP is earned", usage="/help [xp]")
-async def help_command(context: Context) -> list[Reply]:
+@command(
+    "help", "What Dojo can do; /help xp for how XP is earned", usage="/help [xp]", kind=Kind.QUICK
+)
+async def help_command(context: QuickContext) -> list[Reply]:
     if [arg.lower() for arg in context.incoming.args] == [XP_TOPIC]:
         return await _xp_help(context)
     registry = context.services.registry

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.context import Context
+from core.context import QuickContext
 from core.db.repository import Repository
 from core.errors import UserError
+from core.kinds import Kind
 from core.leaderboard import Entry, rank_of, top, week_start
 from core.messages import Reply
 from core.registry import command
@@ -63,8 +64,9 @@ def format_entry(entry: Entry) -> tuple[object, ...]:
     "leaderboard",
     "Weekly or all-time rankings, here or global",
     "/leaderboard [week|all] [here|global]",
+    kind=Kind.QUICK,
 )
-async def leaderboard(context: Context) -> list[Reply]:
+async def leaderboard(context: QuickContext) -> list[Reply]:
     period, scope = parse_scope(context.incoming.args, context.community is not None)
     community_id = context.community.id if scope == "here" and context.community else None
     # Weeks run Monday to Sunday in UTC on every board, so everyone's week is the same one.

@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 
 from core import codec
 from core.ai.spend import fold_spend_on_merge
-from core.context import Context
+from core.context import QuickContext
 from core.db.models import User
-from core.db.uow import UnitOfWork
+from core.db.scope import Repositories
 from core.errors import UserError
 from core.features.link_store import LinkStore, learner_tables
+from core.kinds import Kind
 from core.messages import Button, Reply, reply
 from core.registry import action, command
 from core.rules.levels import level_for
@@ -45,9 +46,9 @@ def normalise(text: str) -> str:
 
 
 @command(
-    "link", "Link your Telegram and Discord accounts", "/link [code]", personal=True, private=True
+    "link", "Link your Telegram and Discord accounts", "/link [code]", personal=True, private=True, kind=Kind.QUICK
 )
-async def link(context: Context) -> list[Reply]:
+async def link(context: QuickContext) -> list[Reply]:
     args = context.incoming.args
     if not args:
         return await _issue(context)
@@ -56,7 +57,7 @@ async def link(context: Context) -> list[Reply]:
     return await _redeem(context, args[0])
 
 
-async def _issue(context: Context) -> list[Reply]:
+async def _issue(context: QuickContext) -> list[Reply]:
     if not context.incoming.chat.is_private:
         raise UserError("Send /link to me in a private chat, so your code stays secret.")
     store = context.uow.repository(LinkStore)
@@ -77,7 +78,7 @@ async def _issue(context: Context) -> list[Reply]:
     ]
 
 
-async def _redeem(context: Context, text: str) -> list[Reply]:
+async def _redeem(context: QuickContext, text: str) -> list[Reply]:
     raw = normalise(text)
     if len(raw) != CODE_LENGTH or any(char not in ALPHABET for char in raw):
         raise UserError("That isn't a link code. Codes look like ABCD-EFGH; get one with /link.")
@@ -106,7 +107,7 @@ async def _redeem(context: Context, text: str) -> list[Reply]:
     ]
 
 
-async def _owner_of(context: Context, raw: str) -> User:
+async def _owner_of(context: QuickContext, raw: str) -> User:
     """The learner whose unused, unexpired code `raw` is, if this learner may redeem it."""
     uow, now, here = context.uow, context.now, context.user
     row = await uow.repository(LinkStore).code(raw)
@@ -127,8 +128,8 @@ async def _owner_of(context: Context, raw: str) -> User:
     return owner
 
 
-@action("lk")
-async def link_confirm(context: Context) -> list[Reply]:
+@action("lk", kind=Kind.QUICK)
+async def link_confirm(context: QuickContext) -> list[Reply]:
     """The learner's answer to "merge with X?"; only the learner who asked may give it."""
     args = context.own_button(3, "Send /link CODE again.")
     if args[0] != "yes":
@@ -152,7 +153,7 @@ async def link_confirm(context: Context) -> list[Reply]:
     ]
 
 
-async def _check_platforms(uow: UnitOfWork, here: User, owner: User) -> None:
+async def _check_platforms(uow: Repositories, here: User, owner: User) -> None:
     mine = {account.platform for account in await uow.users.accounts_of(here.id)}
     theirs = {account.platform for account in await uow.users.accounts_of(owner.id)}
     clash = mine & theirs
@@ -163,7 +164,7 @@ async def _check_platforms(uow: UnitOfWork, here: User, owner: User) -> None:
         )
 
 
-async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datetime) -> None:
+async def merge_learners(uow: Repositories, source: User, target: User, now: datetime) -> None:
     """Move everything of `source` into `target` and delete `source`; no XP counts twice."""
     store = uow.repository(LinkStore)
     moved = await uow.users.accounts_of(source.id)
@@ -183,6 +184,7 @@ async def merge_learners(uow: UnitOfWork, source: User, target: User, now: datet
     if source.reminders_enabled and not target.reminders_enabled:
         target.reminders_enabled = True
         target.reminder_hour, target.reminder_minute = source.reminder_hour, source.reminder_minute
+    target.open_work = target.open_work | source.open_work  # moved with their rows
     target.updated_at = now
     await store.delete_merged(source)
     uow.forget_learner(source.id)  # the moved accounts now belong to `target`

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import codec
-from core.context import Context
+from core.context import QuickContext
 from core.errors import UserError
 from core.features.choices import (
     EXPERIENCE_LEVELS,
@@ -13,6 +13,7 @@ from core.features.choices import (
     suggested_zones,
     time_zone,
 )
+from core.kinds import Kind
 from core.messages import Button, Reply, reply
 from core.registry import action, command, text_handler
 from core.rules.xp import Activity
@@ -52,7 +53,7 @@ def _ask(step: str) -> Reply:
     )
 
 
-async def _apply(context: Context, step: str, value: str) -> list[Reply]:
+async def _apply(context: QuickContext, step: str, value: str) -> list[Reply]:
     user = context.user
     if step == STEP_TRACK:
         user.track = pick(value, TRACKS, "track", USAGE)
@@ -71,7 +72,7 @@ async def _apply(context: Context, step: str, value: str) -> list[Reply]:
     return [_ask(user.onboarding_step)]
 
 
-async def _finish(context: Context) -> list[Reply]:
+async def _finish(context: QuickContext) -> list[Reply]:
     user = context.user
     user.onboarding_step = None
     user.updated_at = context.now
@@ -106,8 +107,9 @@ async def _finish(context: Context) -> list[Reply]:
     "start",
     "Set up your profile: track, experience, time zone",
     "/start [track] [level] [time zone]",
+    kind=Kind.QUICK,
 )
-async def start(context: Context) -> list[Reply]:
+async def start(context: QuickContext) -> list[Reply]:
     args = context.incoming.args
     user = context.user
     if not args:
@@ -182,8 +184,8 @@ def _sort_words(args: tuple[str, ...]) -> dict[str, str]:
     return given
 
 
-@action("ob")
-async def onboarding_button(context: Context) -> list[Reply]:
+@action("ob", kind=Kind.QUICK)
+async def onboarding_button(context: QuickContext) -> list[Reply]:
     assert context.incoming.action is not None
     args = context.incoming.action.args
     if len(args) != 2:
@@ -194,8 +196,8 @@ async def onboarding_button(context: Context) -> list[Reply]:
     return await _apply(context, step, value)
 
 
-@text_handler("onboarding", priority=50)
-async def onboarding_answer(context: Context) -> list[Reply] | None:
+@text_handler("onboarding", priority=50, kind=Kind.QUICK)
+async def onboarding_answer(context: QuickContext) -> list[Reply] | None:
     step = context.user.onboarding_step
     incoming = context.incoming
     if step is None or not incoming.chat.is_private or not incoming.text.strip():

@@ -12,9 +12,10 @@ from sqlalchemy import Table, select
 
 from core import codec
 from core.ai.spend import keep_spend_on_forget
-from core.context import Context
+from core.context import QuickContext
 from core.db.models import Base, PlatformAccount, User
 from core.db.repository import Repository
+from core.kinds import Kind
 from core.messages import Attachment, Button, Reply, reply
 from core.registry import action, command
 from core.text import bold
@@ -48,7 +49,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-async def collect(context: Context, user_id: int) -> dict[str, Any]:
+async def collect(context: QuickContext, user_id: int) -> dict[str, Any]:
     """Every row that belongs to the learner, from every table with a user_id column."""
     store = context.uow.repository(PersonalDataStore)
     user = await context.uow.users.get(user_id)
@@ -65,8 +66,8 @@ async def collect(context: Context, user_id: int) -> dict[str, Any]:
     return data
 
 
-@command("export", "Download all your data as JSON", personal=True, private=True)
-async def export(context: Context) -> list[Reply]:
+@command("export", "Download all your data as JSON", personal=True, private=True, kind=Kind.QUICK)
+async def export(context: QuickContext) -> list[Reply]:
     data = await collect(context, context.user.id)
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
     rows = sum(len(value) for value in data.values() if isinstance(value, list))
@@ -79,8 +80,8 @@ async def export(context: Context) -> list[Reply]:
     ]
 
 
-@command("forget", "Delete all your data (asks first)", personal=True, private=True)
-async def forget(context: Context) -> list[Reply]:
+@command("forget", "Delete all your data (asks first)", personal=True, private=True, kind=Kind.QUICK)
+async def forget(context: QuickContext) -> list[Reply]:
     user_id = context.user.id
     return [
         reply(
@@ -100,8 +101,8 @@ async def forget(context: Context) -> list[Reply]:
     ]
 
 
-@action("fg")
-async def forget_confirm(context: Context) -> list[Reply]:
+@action("fg", kind=Kind.QUICK)
+async def forget_confirm(context: QuickContext) -> list[Reply]:
     args = context.own_button(2, "Send /forget to start again.")
     if args[0] != "yes":
         return [reply("Cancelled: nothing was deleted.")]

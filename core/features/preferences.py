@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from core.context import Context
+from core.context import QuickContext
 from core.errors import UserError
 from core.features.choices import EXPERIENCE_LEVELS, TRACKS, hour_minute, pick, time_zone
+from core.kinds import Kind
 from core.messages import Reply, reply
 from core.registry import action, command
 from core.text import Doc, bold, code
@@ -25,7 +26,7 @@ def _on_off(value: str, usage: str) -> bool:
     raise UserError(f"'{value[:20]}' should be on or off. {usage}")
 
 
-def _summary(context: Context) -> Reply:
+def _summary(context: QuickContext) -> Reply:
     user = context.user
     reminders = (
         f"on at {user.reminder_hour:02d}:{user.reminder_minute:02d} ({user.time_zone})"
@@ -52,8 +53,9 @@ def _summary(context: Context) -> Reply:
     "/settings [track|level|timezone|announce|leaderboard] [value]",
     personal=True,
     private=True,
+    kind=Kind.QUICK,
 )
-async def settings(context: Context) -> list[Reply]:
+async def settings(context: QuickContext) -> list[Reply]:
     args = context.incoming.args
     user = context.user
     if not args:
@@ -77,7 +79,7 @@ async def settings(context: Context) -> list[Reply]:
     return [reply("Saved."), _summary(context)]
 
 
-def _set_reminder(context: Context, value: str) -> Reply:
+def _set_reminder(context: QuickContext, value: str) -> Reply:
     user = context.user
     word = value.strip().lower()
     if word == "off":
@@ -102,8 +104,9 @@ def _set_reminder(context: Context, value: str) -> Reply:
     "/remind on|off|HH:MM",
     personal=True,
     private=True,
+    kind=Kind.QUICK,
 )
-async def remind(context: Context) -> list[Reply]:
+async def remind(context: QuickContext) -> list[Reply]:
     args = context.incoming.args
     if not args:
         user = context.user
@@ -118,8 +121,8 @@ async def remind(context: Context) -> list[Reply]:
     return [_set_reminder(context, args[0])]
 
 
-@action("rm")
-async def remind_button(context: Context) -> list[Reply]:
+@action("rm", kind=Kind.QUICK)
+async def remind_button(context: QuickContext) -> list[Reply]:
     assert context.incoming.action is not None
     args = context.incoming.action.args
     if len(args) != 1 or args[0] not in ("on", "off"):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.context import Context
+from core.context import QuickContext
+from core.kinds import Kind
 from core.messages import Reply
 from core.registry import command
 from core.rules.levels import progress_bar, progress_for
@@ -14,7 +15,7 @@ def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
-def _streak_now(context: Context) -> int:
+def _streak_now(context: QuickContext) -> int:
     user = context.user
     state = StreakState(
         user.streak_current, user.streak_longest, user.last_active_date, user.streak_freezes
@@ -22,8 +23,8 @@ def _streak_now(context: Context) -> int:
     return live_streak(state, local_date(context.now, user.time_zone))
 
 
-@command("profile", "Your XP, level, streak and badges", personal=True)
-async def profile(context: Context) -> list[Reply]:
+@command("profile", "Your XP, level, streak and badges", personal=True, kind=Kind.QUICK)
+async def profile(context: QuickContext) -> list[Reply]:
     user = context.user
     progress = progress_for(user.xp)
     owned = await context.uow.achievements.owned(user.id)
@@ -45,8 +46,8 @@ async def profile(context: Context) -> list[Reply]:
     return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
 
 
-@command("badges", "Badges you have and the ones still to earn", personal=True)
-async def badges(context: Context) -> list[Reply]:
+@command("badges", "Badges you have and the ones still to earn", personal=True, kind=Kind.QUICK)
+async def badges(context: QuickContext) -> list[Reply]:
     catalogue = await context.uow.achievements.catalogue()
     owned = {badge.id for badge, _ in await context.uow.achievements.owned(context.user.id)}
     lines: list[object] = [bold(f"Badges: {len(owned)} of {len(catalogue)}")]
@@ -62,8 +63,8 @@ async def badges(context: Context) -> list[Reply]:
     return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
 
 
-@command("streak", "Your daily streak and streak freezes", personal=True)
-async def streak(context: Context) -> list[Reply]:
+@command("streak", "Your daily streak and streak freezes", personal=True, kind=Kind.QUICK)
+async def streak(context: QuickContext) -> list[Reply]:
     user = context.user
     current = _streak_now(context)
     today = local_date(context.now, user.time_zone)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR
 
-from core.context import Context
+from core.context import QuickContext
+from core.kinds import Kind
 from core.messages import Reply
 from core.registry import command
 from core.text import Doc, bold, italic
@@ -16,8 +17,14 @@ _OFFLINE_WHY = {
 }
 
 
-@command("usage", "Your AI usage this month and what is left", personal=True, private=True)
-async def usage(context: Context) -> list[Reply]:
+@command(
+    "usage",
+    "Your AI usage this month and what is left",
+    personal=True,
+    private=True,
+    kind=Kind.QUICK,
+)
+async def usage(context: QuickContext) -> list[Reply]:
     gateway = context.services.ai
     if gateway is None:
         return [
@@ -31,7 +38,10 @@ async def usage(context: Context) -> list[Reply]:
         mode: list[object] = [bold("online"), " (Claude)"]
     else:
         why = _OFFLINE_WHY.get(allowance.reason or "", "the AI is unavailable")
-        mode = [bold("offline"), f" ({why}): the question bank, key-point coverage and static analysis"]
+        mode = [
+            bold("offline"),
+            f" ({why}): the question bank, key-point coverage and static analysis",
+        ]
     held = allowance.reserved
     lines = Doc.lines(
         bold("🤖 AI usage this month"),

@@ -42,6 +42,8 @@ class User(Base):
     banned_notified: Mapped[bool] = mapped_column(Boolean, default=False)
     last_chat_xp_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recent_chat_digests: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Model work the learner has open, as core.open_work.OpenWork bits (0: none).
+    open_work: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -14,6 +14,7 @@ from core.errors import UserError
 from core.features.admin import awards, community, moderation, reports
 from core.features.admin.common import AdminCall
 from core.features.help import trust_summary
+from core.kinds import Kind
 from core.messages import Reply
 from core.registry import command
 from core.text import Doc, bold, code
@@ -87,6 +88,7 @@ async def run_admin(call: AdminCall, name: str) -> list[Reply]:
     "Moderator tools: XP, badges, bans, channels, budgets, stats, audit log",
     "/admin <xp|badge|ban|unban|bans|budget|channel|chatxp|modrole|stats|audit> ...",
     admin_only=True,
+    kind=Kind.SLOW,  # /admin channel asks the platform (core.channels): never in a batch
 )
 async def admin(context: Context) -> list[Reply]:
     args = context.incoming.args

@@ -17,7 +17,7 @@ from core.context import Services
 from core.db.models import Community, CommunityMember, User
 from core.db.uow import UnitOfWork
 from core.errors import NotAllowed, UserError
-from core.messages import Post
+from core.messages import Effect
 from core.trust import Role, role_of
 
 MAX_XP_CHANGE = 10_000
@@ -37,7 +37,7 @@ class AdminCall:
     chat_id: str | None = None  # the chat the command came from ("here")
     actor_user_id: int | None = None
     # Messages for other chats, sent after the commit (the router's outbox).
-    outbox: list[Post] = field(default_factory=list)
+    outbox: list[Effect] = field(default_factory=list)
 
     @property
     def role(self) -> Role:

@@ -85,7 +85,7 @@ async def _check_can_post(call: AdminCall, chat_id: str, what: str) -> None:
             f"{chat_id} is not a chat of {where}. Announcements and boards can only go to "
             "this community's own chats; nothing was changed."
         )
-    call.outbox.append(
+    call.outbox.append(  # sent once the setting is committed (core.after_commit)
         Post(
             channels.target(community, chat_id),
             (reply(f"📣 Dojo will post {what} here."),),

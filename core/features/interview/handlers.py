@@ -26,7 +26,9 @@ from core.features.interview.store import (
     learners_interviewing,
     session_by_id,
 )
+from core.kinds import Kind
 from core.messages import Button, Reply, reply
+from core.open_work import OpenWork, keeps_open_work
 from core.registry import action, command, text_handler
 from core.text import Doc, bold, italic
 
@@ -49,8 +51,9 @@ def _choices(prompt: str, step: str, known: tuple[str, ...], values: list[str]) 
     "interview",
     "A mock interview: role, level, focus and interviewer persona",
     "/interview [role] [level] [focus] [persona]",
-    slow=True,
+    kind=Kind.SLOW,
 )
+@keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def interview(context: Context) -> list[Reply]:
     args = context.incoming.args
     if args:
@@ -76,7 +79,8 @@ async def interview(context: Context) -> list[Reply]:
     return [_choices(prompt, "r", (), list(ROLES))]
 
 
-@action("iv", slow=True)
+@action("iv", kind=Kind.SLOW)
+@keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def interview_button(context: Context) -> list[Reply]:
     assert context.incoming.action is not None
     step, *values = context.incoming.action.args or ("",)
@@ -137,22 +141,26 @@ async def _session_button(context: Context, step: str, session_id: str) -> list[
     return await flow.answer(context, session, unsent)
 
 
-@command("hint", "A hint for the current interview question", slow=True)
+@command("hint", "A hint for the current interview question", kind=Kind.SLOW)
+@keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def hint(context: Context) -> list[Reply]:
     return [await flow.hint(context, await flow.current(context))]
 
 
-@command("skip", "Skip the current interview question", slow=True)
+@command("skip", "Skip the current interview question", kind=Kind.SLOW)
+@keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def skip(context: Context) -> list[Reply]:
     return await flow.skip(context, await flow.current(context))
 
 
-@command("end", "End the interview and get your scored report", slow=True)
+@command("end", "End the interview and get your scored report", kind=Kind.SLOW)
+@keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def end(context: Context) -> list[Reply]:
     return await flow.end(context, await flow.current(context))
 
 
-@text_handler("interview-answer", priority=10, pending=learners_interviewing)
+@text_handler("interview-answer", priority=10, kind=Kind.MAY_CALL_MODEL)
+@keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def interview_answer(context: Context) -> list[Reply] | None:
     """While an interview is active, the learner's plain messages in that chat are answers.
 

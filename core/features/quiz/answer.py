@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from core.context import Context
+from core.context import QuickContext
 from core.db.models import QuizSession
 from core.errors import UserError
 from core.features.quiz.earning import nothing_earned, quiz_reason, quiz_xp
@@ -28,7 +28,7 @@ def _parse(args: tuple[str, ...]) -> tuple[int, int, int]:
     return quiz_id, index, option
 
 
-async def _owned_quiz(context: Context, quiz_id: int) -> QuizSession:
+async def _owned_quiz(context: QuickContext, quiz_id: int) -> QuizSession:
     quiz = await context.uow.repository(QuizStore).quiz(quiz_id)
     if quiz is None:
         raise UserError(f"That quiz no longer exists. {NEW_QUIZ}")
@@ -41,13 +41,13 @@ async def _owned_quiz(context: Context, quiz_id: int) -> QuizSession:
     return quiz
 
 
-async def answer_question(context: Context) -> list[Reply]:
+async def answer_question(context: QuickContext) -> list[Reply]:
     action = context.incoming.action
     assert action is not None
     return await answer_choice(context, *_parse(action.args))
 
 
-async def answer_choice(context: Context, quiz_id: int, index: int, chosen: int) -> list[Reply]:
+async def answer_choice(context: QuickContext, quiz_id: int, index: int, chosen: int) -> list[Reply]:
     """The option at position `chosen` (from 0, in the order shown) for question `index` of
     the quiz: by button, poll or typed."""
     quiz = await _owned_quiz(context, quiz_id)
@@ -82,7 +82,7 @@ async def answer_choice(context: Context, quiz_id: int, index: int, chosen: int)
     return await _finish(context, quiz, marked)
 
 
-async def _finish(context: Context, quiz: QuizSession, marked: Doc) -> list[Reply]:
+async def _finish(context: QuickContext, quiz: QuizSession, marked: Doc) -> list[Reply]:
     quiz.status, quiz.completed_at = "completed", context.now
     percent = score_of(quiz)
     new_right = await context.uow.repository(QuizStore).new_right_answers(quiz)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.context import Context
+from core.context import QuickContext
 from core.features.quiz.store import QuizStore
 
 PAUSED = "Your interview is paused while the quiz is open; send /interview to go back to it."
 RESUMED = "▶ Back to your interview: reply to its question, or send /interview to see it again."
 
 
-async def interview_touched(context: Context) -> datetime | None:
+async def interview_touched(context: QuickContext) -> datetime | None:
     """When the learner's open interview in this chat last moved, if one is open."""
     store = context.uow.repository(QuizStore)
     return await store.interview_touched(context.user.id, context.chat_key)

@@ -3,11 +3,12 @@ typed as text (registered from `typed`)."""
 
 from __future__ import annotations
 
-from core.context import Context
+from core.context import Context, QuickContext
 from core.features.quiz.answer import answer_question
 from core.features.quiz.render import ANSWER_ACTION
 from core.features.quiz.start import start_quiz
 from core.features.quiz.typed import typed_answer
+from core.kinds import Kind
 from core.messages import Reply
 from core.registry import action, command
 
@@ -16,7 +17,7 @@ from core.registry import action, command
     "quiz",
     "A multiple-choice quiz; missed questions come back later",
     usage="/quiz [topic] [n] · /quiz due",
-    slow=True,
+    kind=Kind.SLOW,
 )
 async def quiz(context: Context) -> list[Reply]:
     return await start_quiz(context)
@@ -25,6 +26,6 @@ async def quiz(context: Context) -> list[Reply]:
 __all__ = ["quiz", "quiz_answer", "typed_answer"]
 
 
-@action(ANSWER_ACTION)
-async def quiz_answer(context: Context) -> list[Reply]:
+@action(ANSWER_ACTION, kind=Kind.QUICK)
+async def quiz_answer(context: QuickContext) -> list[Reply]:
     return await answer_question(context)

@@ -8,11 +8,12 @@ With an interview open in the same chat, plain text goes to the activity touched
 
 from __future__ import annotations
 
-from core.context import Context
+from core.context import QuickContext
 from core.db.models import QuizQuestion, QuizSession
 from core.features.quiz.answer import QUIZ_EXPIRY, answer_choice
 from core.features.quiz.focus import PAUSED, interview_touched
 from core.features.quiz.store import QuizStore
+from core.kinds import Kind
 from core.messages import Reply, reply
 from core.registry import text_handler
 
@@ -33,8 +34,8 @@ def _chosen(text: str, quiz: QuizSession, question: QuizQuestion) -> int | None:
     return None
 
 
-@text_handler("quiz-typed-answer", priority=8)
-async def typed_answer(context: Context) -> list[Reply] | None:
+@text_handler("quiz-typed-answer", priority=8, kind=Kind.QUICK)
+async def typed_answer(context: QuickContext) -> list[Reply] | None:
     incoming = context.incoming
     text = incoming.text.strip()
     if not incoming.addressed or not text:

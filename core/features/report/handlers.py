@@ -15,6 +15,7 @@ from core.features.report.data import (
     practice,
     skill_averages,
 )
+from core.kinds import Kind
 from core.messages import Image, Reply, reply
 from core.registry import command
 from core.rules.levels import title_for
@@ -72,7 +73,7 @@ def _coverage_lines(covered: Coverage | None) -> list[Line]:
     "Your progress report with a skill radar chart",
     personal=True,
     private=True,
-    slow=True,
+    kind=Kind.SLOW,
 )
 async def report(context: Context) -> list[Reply]:
     user = context.user

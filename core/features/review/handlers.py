@@ -12,7 +12,9 @@ from core.features.review.service import (
     run_review,
 )
 from core.features.review.store import AWAITING, ReviewStore
+from core.kinds import Kind
 from core.messages import Reply, reply
+from core.open_work import OpenWork, keeps_open_work
 from core.parsing import parse_command
 from core.registry import command, text_handler
 from core.text import code
@@ -26,7 +28,8 @@ def _language_arg(args: tuple[str, ...]) -> str | None:
     return args[0]
 
 
-@command("review", "A code review: score, findings by line, one improvement", USAGE, slow=True)
+@command("review", "A code review: score, findings by line, one improvement", USAGE, kind=Kind.SLOW)
+@keeps_open_work(OpenWork.REVIEW, learners_awaiting_review)
 async def review(context: Context) -> list[Reply]:
     incoming = context.incoming
     if incoming.args[:1] == ("cancel",):
@@ -71,7 +74,8 @@ async def review(context: Context) -> list[Reply]:
     ]
 
 
-@text_handler("review-code", priority=5, pending=learners_awaiting_review)
+@text_handler("review-code", priority=5, kind=Kind.MAY_CALL_MODEL)
+@keeps_open_work(OpenWork.REVIEW, learners_awaiting_review)
 async def code_after_review(context: Context) -> list[Reply] | None:
     """The message after `/review`: the code. Other messages pass on (to an interview, say).
 
