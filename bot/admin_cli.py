@@ -103,6 +103,7 @@ async def _mirrored(settings: Settings, name: str, words: list[str]) -> int:
     from adapters.console.render import render_reply
     from bot.app import build
     from bot.notifiers import standalone_notifiers
+    from core.after_commit import send_outbox
     from core.errors import UserError
     from core.features.admin.command import run_admin as run_subcommand
     from core.features.admin.common import AdminCall
@@ -135,6 +136,8 @@ async def _mirrored(settings: Settings, name: str, words: list[str]) -> int:
                     print(f"dojo: {error.message}", file=sys.stderr)
                     return 1
                 await uow.commit()
+            # What the subcommand asked to send (the channel's hello), now it is committed.
+            replies += await send_outbox(notifier, call.outbox, dojo.services.uow_factory)
         for item in replies:
             print(render_reply(item))
     finally:

@@ -97,7 +97,9 @@ class Settings(BaseSettings):
     @field_validator("discord_bot_token", "anthropic_api_key")
     @classmethod
     def _secret(cls, value: str | None) -> str | None:
-        if value is not None and (any(c.isspace() for c in value.strip()) or not value.isprintable()):
+        if value is not None and (
+            any(c.isspace() for c in value.strip()) or not value.isprintable()
+        ):
             raise ValueError("must be one word with no spaces or control characters")
         return None if value is None else value.strip()
 

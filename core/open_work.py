@@ -25,8 +25,8 @@ from sqlalchemy import update
 from core.db.models import User
 
 if TYPE_CHECKING:
+    from sqlalchemy import Select
     from sqlalchemy.ext.asyncio import AsyncSession
-    from sqlalchemy.sql import ColumnElement
 
     from core.context import Context
     from core.db.scope import Repositories
@@ -62,7 +62,7 @@ async def closed(uow: Repositories, user: User, work: OpenWork) -> None:
 
 
 async def clear_where_none_open(
-    session: AsyncSession, work: OpenWork, still_open: ColumnElement[Any]
+    session: AsyncSession, work: OpenWork, still_open: Select[Any]
 ) -> None:
     """Clear `work` for every learner not in `still_open` (a subquery of user ids): after a
     job closed such work in bulk (idle interviews abandoned)."""

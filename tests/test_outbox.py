@@ -4,6 +4,7 @@ that made it true; one event's failure is that event's alone (a savepoint each).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
@@ -14,7 +15,16 @@ from core.context import QuickContext
 from core.db.models import ActivityLog, Community
 from core.errors import UserError
 from core.kinds import Kind
-from core.messages import ChatKind, CommunityRef, Platform, Post, Reply, SendTarget, reply
+from core.messages import (
+    ChatKind,
+    CommunityRef,
+    DirectMessage,
+    Platform,
+    Post,
+    Reply,
+    SendTarget,
+    reply,
+)
 from core.registry import command
 from tests.support import ChatDriver, text_of
 
@@ -112,3 +122,84 @@ async def test_a_failing_event_rolls_back_alone_and_sends_nothing(dojo: Dojo) ->
         )
         assert written == 0
         assert await uow.session.scalar(select(func.count()).select_from(Community)) == 1
+
+
+async def test_a_refusal_and_a_crash_in_a_batch_leave_the_rest_committed_and_sent_once(
+    dojo: Dojo,
+) -> None:
+    """One event's UserError and another's crash roll back only those two (a savepoint each):
+    the batch commits, nothing reruns, and the committed events' effects (a post to a channel,
+    a private message to a learner) are each sent once, after the commit that made them true,
+    while the failed events' effects are never sent."""
+    friend = ChatDriver(dojo.router, "friend", Platform.DISCORD)  # a private chat with Dojo
+    await friend.say("/start backend mid UTC")
+    async with dojo.services.uow_factory() as uow:
+        friend_id = (await uow.users.ensure(friend.user, dojo.services.clock.now()))[0].id
+        await uow.commit()
+    notes_seen_when_sent: list[int] = []
+
+    class CommittedFirst(RecordingNotifier):
+        async def send(self, target: SendTarget, replies: Sequence[Reply]) -> None:
+            notes_seen_when_sent.append(await written(dojo, "note_written"))
+            await super().send(target, replies)
+
+    notifier = CommittedFirst()
+    dojo.notifiers["discord"] = notifier
+
+    @command("note", "Test: writes, posts to a channel and tells a friend", kind=Kind.QUICK)
+    async def note(context: QuickContext) -> list[Reply]:
+        await context.uow.activity.log(context.user.id, "note_written", context.now)
+        channel = SendTarget(Platform.DISCORD, "901", ChatKind.CHANNEL)
+        context.after_commit(Post(channel, (reply(f"note by {context.user.display_name}"),)))
+        words = (reply(f"{context.user.display_name} left a note"),)
+        context.after_commit(DirectMessage(friend_id, words))
+        return [reply("noted")]
+
+    @command("refuse", "Test: writes, asks for a post, then refuses", kind=Kind.QUICK)
+    async def refuse(context: QuickContext) -> list[Reply]:
+        await context.uow.activity.log(context.user.id, "refused_written", context.now)
+        context.after_commit(Post(SendTarget(Platform.DISCORD, "902"), (reply("never"),)))
+        context.after_commit(DirectMessage(friend_id, (reply("never"),)))
+        raise UserError("refused")
+
+    @command("crash", "Test: writes, asks for a post, then crashes", kind=Kind.QUICK)
+    async def crash(context: QuickContext) -> list[Reply]:
+        await context.uow.activity.log(context.user.id, "crash_written", context.now)
+        context.after_commit(Post(SendTarget(Platform.DISCORD, "903"), (reply("never"),)))
+        raise RuntimeError("a bug")
+
+    module = SimpleNamespace(note=note, refuse=refuse, crash=crash)
+    dojo.router.registry.add_modules([module])  # type: ignore[list-item]
+    people = members(dojo, 6)
+    for person in people:
+        await person.say("/start backend mid UTC")
+    reruns, batches = dojo.router.batcher.rerun, dojo.router.batcher.batches
+    lines = ["/note", "/refuse", "/note", "/crash", "/note", "/note"]
+    events = [(person, person.incoming(line)) for person, line in zip(people, lines, strict=True)]
+    answers = await asyncio.gather(*(person.send(event) for person, event in events))
+
+    assert dojo.router.batcher.rerun == reruns, "one event's failure is one event's"
+    assert dojo.router.batcher.batches - batches < len(events), "they shared a batch"
+    assert [text_of(answer) for answer in answers[::2]] == ["noted"] * 3
+    assert "refused" in text_of(answers[1]) and "went wrong" in text_of(answers[3])
+    assert sorted(item.text.plain for item in notifier.to("901")) == [
+        f"note by m{n}" for n in (0, 2, 4, 5)
+    ]
+    assert sorted(item.text.plain for item in notifier.to("friend")) == [
+        f"m{n} left a note" for n in (0, 2, 4, 5)
+    ]
+    assert notifier.to("902") == notifier.to("903") == []
+    assert "never" not in notifier.texts()
+    assert notes_seen_when_sent == [4] * 8, "every effect went out after the commit"
+    assert await written(dojo, "note_written") == 4
+    assert await written(dojo, "refused_written") == await written(dojo, "crash_written") == 0
+
+
+async def written(dojo: Dojo, event_type: str) -> int:
+    async with dojo.services.uow_factory() as uow:
+        count = await uow.session.scalar(
+            select(func.count())
+            .select_from(ActivityLog)
+            .where(ActivityLog.event_type == event_type)
+        )
+    return int(count or 0)

@@ -103,5 +103,6 @@ async def admin(context: Context) -> list[Reply]:
         chat_id=context.incoming.chat.id,
         actor_user_id=context.user.id,
         outbox=context.outbox,
+        checkpoint=context.checkpoint,
     )
     return await run_admin(call, args[0] if args else "")

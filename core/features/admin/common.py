@@ -7,6 +7,7 @@ are written once.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,10 @@ MAX_XP_CHANGE = 10_000
 WHO = "Name learners as platform:id (telegram:123), #dojo-id (#12) or their display name."
 
 
+async def _nothing_to_commit() -> None:
+    return None
+
+
 @dataclass
 class AdminCall:
     uow: UnitOfWork
@@ -38,6 +43,10 @@ class AdminCall:
     actor_user_id: int | None = None
     # Messages for other chats, sent after the commit (the router's outbox).
     outbox: list[Effect] = field(default_factory=list)
+    # Commits what is written so far and leaves the write gate (Context.checkpoint), before
+    # a subcommand asks a platform something: never with a transaction open. At the shell,
+    # where nothing else waits on this process's transaction, there is nothing to do.
+    checkpoint: Callable[[], Awaitable[None]] = _nothing_to_commit
 
     @property
     def role(self) -> Role:

@@ -75,6 +75,8 @@ async def _check_can_post(call: AdminCall, chat_id: str, what: str) -> None:
     assert community is not None
     if notifier is None:
         raise UserError("No platform is connected to check that channel with; nothing was changed.")
+    # Asking the platform may take a while: nothing this event wrote waits for it.
+    await call.checkpoint()
     if chat_id != call.chat_id and not await channels.belongs(notifier, community, chat_id):
         where = (
             "this server"

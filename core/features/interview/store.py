@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select, update
 from core.db.models import InterviewSession, SkillScore
 from core.db.repository import Repository
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
+from core.open_work import OpenWork, clear_where_none_open
 
 IDLE_LIMIT = timedelta(hours=24)
 # A model call longer than this was interrupted (a crash or restart): the guard is released.
@@ -80,6 +81,8 @@ class InterviewStore(Repository):
             )
             .values(status="abandoned", pending=False, updated_at=now)
         )
+        active = select(InterviewSession.user_id).where(InterviewSession.status == "active")
+        await clear_where_none_open(self.session, OpenWork.INTERVIEW, active)
         return int(getattr(result, "rowcount", 0) or 0)
 
 
