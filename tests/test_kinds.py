@@ -64,9 +64,10 @@ def spy_on_handlers(app: Dojo) -> dict[str, list[object]]:
 
         return recorded
 
-    for table in (registry.commands, registry.actions):
-        for key, (spec, handler) in list(table.items()):
-            table[key] = (spec, spy(spec.name, handler))
+    for name, (command, handler) in list(registry.commands.items()):
+        registry.commands[name] = (command, spy(name, handler))
+    for name, (action, handler) in list(registry.actions.items()):
+        registry.actions[name] = (action, spy(name, handler))
     registry.text_handlers = [
         (spec, spy(spec.name, handler)) for spec, handler in registry.text_handlers
     ]
