@@ -143,6 +143,7 @@ MISBEHAVING = """
 from core.context import Context, QuickContext
 from core.kinds import Kind
 from core.messages import Reply
+from core.ports import LLMRequest
 from core.registry import action, command, text_handler
 
 
@@ -167,7 +168,7 @@ async def wide(context: Context) -> list[Reply]:
 async def model_in_a_batch(context: QuickContext) -> list[Reply] | None:
     gateway = context.services.ai
     assert gateway is not None
-    await gateway.complete(context, None)  # type: ignore[arg-type]
+    await gateway.complete(context, LLMRequest("quiz", "", ()))
     return None
 
 
@@ -203,11 +204,12 @@ def test_mypy_refuses_a_quick_handler_that_reaches_for_the_transaction(tmp_path:
         '"QuickServices" has no attribute "extras"',
         '"QuickServices" has no attribute "uow_factory"',
         'Argument 1 has incompatible type "Callable[[Context], Coroutine[Any, Any, list[Reply]]]"',
+        'Argument 1 to "complete" of "AiGateway" has incompatible type "QuickContext"; '
+        'expected "Caller"',
     ]
     for message in expected:
         assert any(message in line for line in errors), (message, out)
-    # The ignore on the model call is needed: a QuickContext is no Caller (warn_unused_ignores
-    # would tell otherwise), and the SLOW handler, checkpoint and all, is fine.
+    # Nothing else is refused: the SLOW handler, checkpoint and all, is fine.
     lines = {int(line.split(":")[1]) for line in out.splitlines() if ": error: " in line}
     slow_start = (
         textwrap.dedent(MISBEHAVING)
