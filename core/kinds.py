@@ -17,13 +17,14 @@ class Kind(StrEnum):
     # `core.context.QuickContext`, which offers none of that; anything for another chat goes
     # in its outbox, sent once the batch has committed.
     QUICK = "quick"
-    # A text handler that calls a model only for a learner with model work open (an interview
-    # answer, code after /review: `core.open_work`). The router asks that of the learner's row,
+    # Text handlers only: one that calls a model only for a learner with model work open (an
+    # interview answer, code after /review: `core.open_work`). The router asks that of the learner's row,
     # already loaded for the batch: without open work the event stays in its batch and the
     # handler is skipped (it would find nothing to do); with some, the event runs alone.
     MAY_CALL_MODEL = "may_call_model"
-    # May wait on a model or a platform and commit early (`Context.checkpoint`): always runs
-    # alone, and adapters acknowledge it first (a deferred interaction, "typing").
+    # Commands and buttons only: may wait on a model or a platform and commit early
+    # (`Context.checkpoint`): always runs alone, and adapters acknowledge it first (a deferred
+    # interaction, "typing").
     SLOW = "slow"
 
     @property

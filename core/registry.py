@@ -30,7 +30,17 @@ QuickTextHandler = Callable[["QuickContext"], Awaitable[list[Reply] | None]]
 Shortcut = Callable[[Incoming], Incoming]
 
 _MARK = "__dojo_handler__"
-_SLOW_KINDS = Literal[Kind.SLOW, Kind.MAY_CALL_MODEL]
+# Commands and buttons are QUICK or SLOW. MAY_CALL_MODEL is for text handlers alone: only a
+# plain message can be handed back by its batch once its learner turns out to have model work
+# open (Router._needing_model); a command that might wait on a model is SLOW.
+_COMMAND_KINDS = (Kind.QUICK, Kind.SLOW)
+_TEXT_KINDS = (Kind.QUICK, Kind.MAY_CALL_MODEL)
+
+
+def _checked(kind: Kind, allowed: tuple[Kind, ...], what: str) -> Kind:
+    if kind not in allowed:
+        raise ValueError(f"a {what} is {' or '.join(allowed)}, not {kind}")
+    return kind
 
 
 @dataclass(frozen=True)
@@ -78,13 +88,17 @@ def command(
 ) -> Callable[[QuickHandler], QuickHandler]: ...
 @overload
 def command(
-    name: str, summary: str, usage: str = "", *, kind: _SLOW_KINDS, **options: Any
+    name: str, summary: str, usage: str = "", *, kind: Literal[Kind.SLOW], **options: Any
 ) -> Callable[[Handler], Handler]: ...
 def command(
     name: str, summary: str, usage: str = "", *, kind: Kind, **options: Any
 ) -> Callable[[Any], Any]:
+    spec = CommandSpec(
+        name, summary, usage, kind=_checked(kind, _COMMAND_KINDS, "command"), **options
+    )
+
     def record(handler: Any) -> Any:
-        setattr(handler, _MARK, CommandSpec(name, summary, usage, kind=kind, **options))
+        setattr(handler, _MARK, spec)
         return handler
 
     return record
@@ -93,10 +107,12 @@ def command(
 @overload
 def action(name: str, *, kind: Literal[Kind.QUICK]) -> Callable[[QuickHandler], QuickHandler]: ...
 @overload
-def action(name: str, *, kind: _SLOW_KINDS) -> Callable[[Handler], Handler]: ...
+def action(name: str, *, kind: Literal[Kind.SLOW]) -> Callable[[Handler], Handler]: ...
 def action(name: str, *, kind: Kind) -> Callable[[Any], Any]:
+    spec = ActionSpec(name, _checked(kind, _COMMAND_KINDS, "button"))
+
     def record(handler: Any) -> Any:
-        setattr(handler, _MARK, ActionSpec(name, kind))
+        setattr(handler, _MARK, spec)
         return handler
 
     return record
@@ -116,11 +132,13 @@ def text_handler(
 ) -> Callable[[QuickTextHandler], QuickTextHandler]: ...
 @overload
 def text_handler(
-    name: str, priority: int, *, kind: _SLOW_KINDS
+    name: str, priority: int, *, kind: Literal[Kind.MAY_CALL_MODEL]
 ) -> Callable[[TextHandler], TextHandler]: ...
 def text_handler(name: str, priority: int, *, kind: Kind) -> Callable[[Any], Any]:
+    spec = TextSpec(name, priority, _checked(kind, _TEXT_KINDS, "text handler"))
+
     def record(handler: Any) -> Any:
-        setattr(handler, _MARK, TextSpec(name, priority, kind))
+        setattr(handler, _MARK, spec)
         return handler
 
     return record

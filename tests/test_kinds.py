@@ -26,6 +26,7 @@ from core.kinds import Kind
 from core.messages import ChatKind, CommunityRef, Platform
 from core.open_work import OpenWork
 from core.ports import FixedClock
+from core.registry import action, command, text_handler
 from tests.conftest import make_settings
 from tests.fakes.interview_bank import tiny_bank
 from tests.support import ChatDriver, text_of
@@ -64,10 +65,10 @@ def spy_on_handlers(app: Dojo) -> dict[str, list[object]]:
 
         return recorded
 
-    for name, (command, handler) in list(registry.commands.items()):
-        registry.commands[name] = (command, spy(name, handler))
-    for name, (action, handler) in list(registry.actions.items()):
-        registry.actions[name] = (action, spy(name, handler))
+    for name, (command_spec, handler) in list(registry.commands.items()):
+        registry.commands[name] = (command_spec, spy(name, handler))
+    for name, (action_spec, handler) in list(registry.actions.items()):
+        registry.actions[name] = (action_spec, spy(name, handler))
     registry.text_handlers = [
         (spec, spy(spec.name, handler)) for spec, handler in registry.text_handlers
     ]
@@ -172,6 +173,11 @@ async def model_in_a_batch(context: QuickContext) -> list[Reply] | None:
     return None
 
 
+@command("odd", "Only a text handler may call a model now and then", kind=Kind.MAY_CALL_MODEL)
+async def odd(context: Context) -> list[Reply]:
+    return []
+
+
 @command("fine", "A slow command may commit before it waits", kind=Kind.SLOW)
 async def fine(context: Context) -> list[Reply]:
     await context.checkpoint()
@@ -206,6 +212,7 @@ def test_mypy_refuses_a_quick_handler_that_reaches_for_the_transaction(tmp_path:
         'Argument 1 has incompatible type "Callable[[Context], Coroutine[Any, Any, list[Reply]]]"',
         'Argument 1 to "complete" of "AiGateway" has incompatible type "QuickContext"; '
         'expected "Caller"',
+        'No overload variant of "command" matches argument types "str", "str", "Kind"',
     ]
     for message in expected:
         assert any(message in line for line in errors), (message, out)
@@ -218,6 +225,17 @@ def test_mypy_refuses_a_quick_handler_that_reaches_for_the_transaction(tmp_path:
     )
     assert all(line <= slow_start for line in lines), out
     assert len(errors) == len(expected), out
+
+
+def test_commands_are_quick_or_slow_and_text_handlers_never_slow() -> None:
+    """Only a plain message can be handed back by its batch when its learner has model work
+    open, so MAY_CALL_MODEL is for text handlers, and a text handler is never SLOW."""
+    with pytest.raises(ValueError, match="command is quick or slow"):
+        command("odd", "odd", kind=Kind.MAY_CALL_MODEL)  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="button is quick or slow"):
+        action("odd", kind=Kind.MAY_CALL_MODEL)  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="text handler is quick or may_call_model"):
+        text_handler("odd", 1, kind=Kind.SLOW)  # type: ignore[call-overload]
 
 
 async def test_the_reminders_quiz_button_runs_alone_and_reruns_no_batch(app: Dojo) -> None:
