@@ -48,8 +48,9 @@ class Repositories(Protocol):
     @property
     def standing(self) -> StandingRepository: ...
 
-    # Raw SQL, on its way out (features move to repositories): once no feature reads
-    # `uow.session`, delete this property and RepositoryView's `session` line.
+    # Raw SQL, on its way out: features no longer read it, only core.ai's spend and budget
+    # reads (/usage, the /link merge's spend) do. Once they use a repository, delete this
+    # property and RepositoryView's two `session` lines.
     @property
     def session(self) -> AsyncSession: ...
 
