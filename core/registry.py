@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from core.command_meta import Param, Subcommand, Venue
 from core.messages import Reply
 
 if TYPE_CHECKING:
@@ -37,6 +38,15 @@ class CommandSpec:
     # Private data (an export, spend, settings): asked in a group, answered in the learner's
     # private chat, never in the group (DESIGN §9). Implies `personal`.
     private: bool = False
+    # What it takes, in order (core.command_meta): adapters build typed forms from these.
+    params: tuple[Param, ...] = ()
+    # Its first word picks one of these, each with parameters of its own (`/admin xp ...`).
+    subcommands: tuple[Subcommand, ...] = ()
+    venue: Venue = Venue.ANYWHERE
+    # Its body is code (Incoming.body): platforms offer a code field and a file for it.
+    takes_code: bool = False
+    # It may change a community's settings: adapters drop what they cache of them after it.
+    changes_community_settings: bool = False
 
 
 @dataclass(frozen=True)

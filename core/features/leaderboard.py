@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.command_meta import Param
 from core.context import Context
 from core.db.repository import Repository
 from core.errors import UserError
@@ -63,6 +64,10 @@ def format_entry(entry: Entry) -> tuple[object, ...]:
     "leaderboard",
     "Weekly or all-time rankings, here or global",
     "/leaderboard [week|all] [here|global]",
+    params=(
+        Param("period", "This week or all time", choices=("week", "all")),
+        Param("scope", "This server or everyone", choices=("here", "global")),
+    ),
 )
 async def leaderboard(context: Context) -> list[Reply]:
     period, scope = parse_scope(context.incoming.args, context.community is not None)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from core import codec
 from core.ai.spend import fold_spend_on_merge
+from core.command_meta import Param
 from core.context import Context
 from core.db.models import User
 from core.db.uow import UnitOfWork
@@ -45,7 +46,12 @@ def normalise(text: str) -> str:
 
 
 @command(
-    "link", "Link your Telegram and Discord accounts", "/link [code]", personal=True, private=True
+    "link",
+    "Link your Telegram and Discord accounts",
+    "/link [code]",
+    personal=True,
+    private=True,
+    params=(Param("code", "The code /link gave you on the other platform", max_length=40),),
 )
 async def link(context: Context) -> list[Reply]:
     args = context.incoming.args

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import codec
+from core.command_meta import Param
 from core.context import Context
 from core.errors import UserError
 from core.features.choices import (
@@ -106,6 +107,11 @@ async def _finish(context: Context) -> list[Reply]:
     "start",
     "Set up your profile: track, experience, time zone",
     "/start [track] [level] [time zone]",
+    params=(
+        Param("track", "Which track you are preparing for", choices=TRACKS),
+        Param("level", "Your experience level", choices=EXPERIENCE_LEVELS),
+        Param("timezone", "Your time zone, e.g. Europe/Berlin", autocomplete="timezone"),
+    ),
 )
 async def start(context: Context) -> list[Reply]:
     args = context.incoming.args

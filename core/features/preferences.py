@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.command_meta import Param
 from core.context import Context
 from core.errors import UserError
 from core.features.choices import EXPERIENCE_LEVELS, TRACKS, hour_minute, pick, time_zone
@@ -52,6 +53,14 @@ def _summary(context: Context) -> Reply:
     "/settings [track|level|timezone|announce|leaderboard] [value]",
     personal=True,
     private=True,
+    params=(
+        Param(
+            "setting",
+            "What to change",
+            choices=("track", "level", "timezone", "announce", "leaderboard"),
+        ),
+        Param("value", "The new value", autocomplete="setting"),
+    ),
 )
 async def settings(context: Context) -> list[Reply]:
     args = context.incoming.args
@@ -102,6 +111,7 @@ def _set_reminder(context: Context, value: str) -> Reply:
     "/remind on|off|HH:MM",
     personal=True,
     private=True,
+    params=(Param("when", "on, off or a time like 19:00", autocomplete="remind"),),
 )
 async def remind(context: Context) -> list[Reply]:
     args = context.incoming.args

@@ -3,6 +3,7 @@ typed as text (registered from `typed`)."""
 
 from __future__ import annotations
 
+from core.command_meta import Param, ParamKind
 from core.context import Context
 from core.features.quiz.answer import answer_question
 from core.features.quiz.render import ANSWER_ACTION
@@ -17,6 +18,12 @@ from core.registry import action, command
     "A multiple-choice quiz; missed questions come back later",
     usage="/quiz [topic] [n] · /quiz due",
     slow=True,
+    params=(
+        Param("topic", "A topic, random for a mix, or due for your reviews", autocomplete="topic"),
+        Param(
+            "count", "How many questions", ParamKind.INTEGER, min_value=1, max_value=20
+        ),
+    ),
 )
 async def quiz(context: Context) -> list[Reply]:
     return await start_quiz(context)
