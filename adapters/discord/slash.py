@@ -17,8 +17,8 @@ from typing import Any, Optional, Protocol
 import discord
 from discord import app_commands
 
-from adapters.discord import vocab
 from adapters.discord.options import options_for
+from core import vocabulary as vocab
 from core.command_meta import Param, ParamKind, Subcommand
 from core.registry import CommandSpec, Registry
 
