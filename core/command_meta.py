@@ -102,7 +102,22 @@ def subcommand_usage(command: str, subcommands: tuple[Subcommand, ...]) -> str:
     return f"/{command} <{words}> ..."
 
 
-def _word(param: Param, value: str | int) -> str:
+def usage_line(
+    name: str,
+    params: tuple[Param, ...],
+    subcommands: tuple[Subcommand, ...] = (),
+    takes_code: bool = False,
+) -> str:
+    """The usage a command's declaration implies, for a spec that gives none of its own."""
+    if subcommands:
+        return subcommand_usage(name, subcommands)
+    line = " ".join((f"/{name}", *(param.usage_word for param in params)))
+    return f"{line}, then your code" if takes_code else line
+
+
+def check(param: Param, value: str | int) -> str:
+    """The value as a word, refused when out of its declared range or length: a platform's
+    own checks run in its client, and an event can bypass them."""
     if param.kind is ParamKind.INTEGER:
         number = int(value)
         if param.out_of_range(number):
@@ -111,7 +126,10 @@ def _word(param: Param, value: str | int) -> str:
                 f"not {number}."
             )
         return str(number)
-    return str(value)
+    text = str(value)
+    if param.kind is ParamKind.TEXT and param.max_length and len(text) > param.max_length:
+        raise UserError(f"{param.name} takes at most {param.max_length:,} characters.")
+    return text
 
 
 def call_words(
@@ -132,6 +150,6 @@ def call_words(
         if value is None or param.kind is ParamKind.FILE:
             continue
         # Split as if typed: a multi-word value (a reason, focus areas) is several words.
-        words.extend(_word(param, value).split())
+        words.extend(check(param, value).split())
     words.extend(subcommand.suffix if subcommand else ())
     return tuple(word[:MAX_ARG_CHARS] for word in words if word)[:MAX_ARGS]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from core.command_meta import Param, Subcommand, Venue
+from core.command_meta import Param, Subcommand, Venue, usage_line
 from core.messages import Reply
 
 if TYPE_CHECKING:
@@ -47,6 +47,12 @@ class CommandSpec:
     takes_code: bool = False
     # It may change a community's settings: adapters drop what they cache of them after it.
     changes_community_settings: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.usage and (self.params or self.subcommands or self.takes_code):
+            # Declared parameters say it all: `/echo one|two [times]`, written once.
+            usage = usage_line(self.name, self.params, self.subcommands, self.takes_code)
+            object.__setattr__(self, "usage", usage)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,6 @@ def throwaway_module() -> types.ModuleType:
     module.echo = command(  # type: ignore[attr-defined]
         "echo",
         "Say it back (a test command)",
-        "/echo one|two [times] [who], then code",
         params=(
             Param("word", "Which word", required=True, choices=("one", "two")),
             Param("times", "How often", ParamKind.INTEGER, min_value=1, max_value=3),
@@ -127,6 +126,10 @@ async def test_a_new_command_gets_typed_discord_options_and_its_values_as_they_a
         assert SEEN[0].text == ""
         refused = await bot.slash("echo", options={"word": "one", "times": 9}, guild_id=None)
         assert "between 1 and 3" in refused.messages[0]["content"]
+        # Discord's limits hold in its client only; the core checks the values again.
+        huge = await bot.slash("echo", options={"word": "one", "code": "x" * 4001}, guild_id=None)
+        assert "at most 4,000 characters" in huge.messages[0]["content"]
+        assert len(SEEN) == 1, "refused values never reach the handler"
 
 
 async def test_a_new_command_is_in_telegrams_menu_and_continues_in_private(
@@ -149,7 +152,8 @@ async def test_a_new_command_is_in_telegrams_menu_and_continues_in_private(
 async def test_a_new_command_is_in_help(sqlite_dojo: Dojo) -> None:
     dojo = _with_throwaway(sqlite_dojo)
     shown = await ChatDriver(dojo.router, "ada").say("/help")
-    assert "/echo one|two [times] [who], then code · Say it back (a test command)" in shown
+    # Its usage line is generated from the parameters it declares.
+    assert "/echo one|two [times] [who], then your code · Say it back (a test command)" in shown
 
 
 def test_every_autocomplete_source_and_feature_is_declared_once() -> None:

@@ -22,7 +22,7 @@ from adapters.discord.options import CODE_TEXT
 from adapters.discord.outgoing import Outgoing, to_messages
 from adapters.discord.venue import PrivateVenue
 from core import codec
-from core.command_meta import Param, Subcommand, Venue, call_words
+from core.command_meta import Param, Subcommand, Venue, call_words, check
 from core.errors import UserError
 from core.messages import Incoming, Reply, ReplyKind
 from core.registry import CommandSpec
@@ -78,20 +78,22 @@ class DiscordAdapter:
         if not self.first_time(interaction):
             return
         words = tuple(option for option in options if option is not CODE_TEXT)
+        typed = translate.neutral_values(options, values)
         try:
-            args = call_words(words, translate.neutral_values(options, values), subcommand)
+            args = call_words(words, typed, subcommand)
+            pasted = typed.get(CODE_TEXT.name) if CODE_TEXT in options else None
+            code = check(CODE_TEXT, pasted) if pasted is not None else ""
             files = translate.files_in(options, values)
             attachments = await translate.read_attachments(files)
         except (UserError, ValueError) as error:
             await self.refuse(interaction, getattr(error, "message", str(error)))
             return
-        code = values.get(CODE_TEXT.name) if CODE_TEXT in options else None
         incoming = translate.for_interaction(
             interaction,
             await self._is_admin(interaction),
             command=spec.name,
             args=args,
-            body=str(code or ""),
+            body=code,
             attachments=attachments,
         )
         if spec.venue is Venue.PRIVATE_ONLY and interaction.guild_id is not None:
