@@ -3,7 +3,8 @@
 Everything Telegram-specific about a conversation lives here: callback queries are answered at
 once (Telegram shows a spinner until they are), slow commands show "typing", moderators are
 looked up for group commands, commands whose venue is not ANYWHERE (core.command_meta) move
-from a group to the private chat through a deep link, and private replies that cannot reach the learner fall back to one.
+from a group to the private chat through a deep link, and private replies that cannot reach
+the learner fall back to one.
 """
 
 from __future__ import annotations

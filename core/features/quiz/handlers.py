@@ -16,14 +16,12 @@ from core.registry import action, command
 @command(
     "quiz",
     "A multiple-choice quiz; missed questions come back later",
-    usage="/quiz [topic] [n] · /quiz due",
-    slow=True,
     params=(
         Param("topic", "A topic, random for a mix, or due for your reviews", autocomplete="topic"),
-        Param(
-            "count", "How many questions", ParamKind.INTEGER, min_value=1, max_value=20
-        ),
+        Param("count", "How many questions", ParamKind.INTEGER, min_value=1, max_value=20),
     ),
+    usage="/quiz [topic] [n] · /quiz due",
+    slow=True,
 )
 async def quiz(context: Context) -> list[Reply]:
     return await start_quiz(context)
