@@ -1,8 +1,9 @@
 """Command metadata lives on the spec: a command declared in one module reaches every platform.
 
-A throwaway command, declared here and nowhere else, must appear on Discord (typed options
-built and its values handed over as they are), in Telegram's menu, in /help and in Telegram's
-continue-in-private flow, with no adapter change; and no adapter file may name a command.
+A throwaway command and button, declared here and nowhere else, must appear on Discord (typed
+options built and its values handed over as they are), in Telegram's menu, in /help and in
+Telegram's continue-in-private flow, and the button must work on both, with no adapter change;
+and no adapter file may name a command.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ import types
 from pathlib import Path
 
 from bot.app import Dojo
+from core import codec
 from core.command_meta import Param, ParamKind, Subcommand, Venue, call_words
 from core.commands import FEATURE_MODULES, build_registry
 from core.context import Context
 from core.errors import UserError
 from core.features.admin import command as admin_command
 from core.features.admin import grammar
-from core.messages import Incoming, Reply, reply
+from core.messages import Button, Incoming, Reply, reply
 from core.parsing import parse_command
-from core.registry import Registry, command
+from core.registry import Registry, action, command
 from core.router import Router
 from core.vocabulary import VOCABULARIES
 from tests.fakes.discord_harness import running_bot
@@ -39,7 +41,13 @@ SEEN: list[Incoming] = []  # what the throwaway command was handed, as the core 
 
 async def _echo(context: Context) -> list[Reply]:
     SEEN.append(context.incoming)
-    return [reply(f"echo {' '.join(context.incoming.args)}")]
+    again = Button("Again", codec.encode("ec", "x"))
+    return [reply(f"echo {' '.join(context.incoming.args)}", buttons=((again,),))]
+
+
+async def _again(context: Context) -> list[Reply]:
+    assert context.incoming.action is not None
+    return [reply(f"pressed {' '.join(context.incoming.action.args)}")]
 
 
 def throwaway_module() -> types.ModuleType:
@@ -56,6 +64,7 @@ def throwaway_module() -> types.ModuleType:
         takes_code=True,
         venue=Venue.FOLLOW_UP,
     )(_echo)
+    module.again = action("ec")(_again)  # type: ignore[attr-defined]
     return module
 
 
@@ -124,6 +133,8 @@ async def test_a_new_command_gets_typed_discord_options_and_its_values_as_they_a
         assert SEEN[0].args == ("two", "2", f"discord:{bot.ada}")
         assert SEEN[0].body == code, "the code arrives untouched: no fence, no chat line"
         assert SEEN[0].text == ""
+        pressed = await bot.click(log.messages[0], codec.encode("ec", "x"), guild_id=None)
+        assert "pressed x" in pressed.messages[0]["content"]
         refused = await bot.slash("echo", options={"word": "one", "times": 9}, guild_id=None)
         assert "between 1 and 3" in refused.messages[0]["content"]
         # Discord's limits hold in its client only; the core checks the values again.
@@ -147,6 +158,7 @@ async def test_a_new_command_is_in_telegrams_menu_and_continues_in_private(
         answered = await private.say("/echo two\n```\nprint(1)\n```")
         assert "echo two" in texts(answered)
         assert SEEN[0].args == ("two",) and SEEN[0].body == "```\nprint(1)\n```"
+        assert "pressed x" in texts(await private.press("Again"))
 
 
 async def test_a_new_command_is_in_help(sqlite_dojo: Dojo) -> None:
