@@ -26,7 +26,9 @@ Run = Callable[[AdminCall], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True)
-class Subcommand:
+class Runner:
+    """How one subcommand runs; its words are in `grammar`."""
+
     run: Run
     # Who may use it (core.trust): EVERYWHERE is for operators alone.
     reach: Reach
@@ -35,28 +37,28 @@ class Subcommand:
 
 
 _OPERATORS = "an operator (DOJO_ADMINS)"
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "xp": Subcommand(awards.xp, Reach.COMMUNITY),
-    "badge": Subcommand(
+SUBCOMMANDS: dict[str, Runner] = {
+    "xp": Runner(awards.xp, Reach.COMMUNITY),
+    "badge": Runner(
         awards.badge,
         Reach.EVERYWHERE,
         f"Only {_OPERATORS} can award or take badges: they carry global XP. "
         f"To reward someone on this community's board: {grammar.XP_USAGE}",
     ),
-    "ban": Subcommand(moderation.ban, Reach.COMMUNITY),
-    "unban": Subcommand(moderation.unban, Reach.COMMUNITY),
-    "bans": Subcommand(moderation.bans, Reach.COMMUNITY),
-    "budget": Subcommand(
+    "ban": Runner(moderation.ban, Reach.COMMUNITY),
+    "unban": Runner(moderation.unban, Reach.COMMUNITY),
+    "bans": Runner(moderation.bans, Reach.COMMUNITY),
+    "budget": Runner(
         moderation.budget,
         Reach.EVERYWHERE,
         f"Only {_OPERATORS} can change AI budgets: the operator pays for them. "
         "Community moderators can't raise or lower them.",
     ),
-    "channel": Subcommand(community.channel, Reach.COMMUNITY),
-    "chatxp": Subcommand(community.chat_xp, Reach.COMMUNITY),
-    "modrole": Subcommand(community.mod_role, Reach.COMMUNITY),
-    "stats": Subcommand(reports.stats, Reach.COMMUNITY),
-    "audit": Subcommand(reports.audit_log, Reach.COMMUNITY),
+    "channel": Runner(community.channel, Reach.COMMUNITY),
+    "chatxp": Runner(community.chat_xp, Reach.COMMUNITY),
+    "modrole": Runner(community.mod_role, Reach.COMMUNITY),
+    "stats": Runner(reports.stats, Reach.COMMUNITY),
+    "audit": Runner(reports.audit_log, Reach.COMMUNITY),
 }
 
 
