@@ -91,6 +91,7 @@ def message(user: int, text_: str, clock: FixedClock) -> Incoming:
         text=text_,
         command=parsed.name if parsed else None,
         args=parsed.args if parsed else (),
+        body=parsed.body if parsed else "",
         community=CommunityRef(Platform.TELEGRAM, f"-{group}", f"group {group}"),
         event_id=uuid.uuid4().hex,
         addressed=parsed is not None,

@@ -68,6 +68,7 @@ def _incoming(learner: str, text: str, number: int) -> Incoming:
         text=text,
         command=parsed.name if parsed else None,
         args=parsed.args if parsed else (),
+        body=parsed.body if parsed else "",
         event_id=f"bench-{learner}-{number}",
     )
 

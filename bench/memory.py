@@ -45,6 +45,7 @@ def command(user: int, text: str) -> Incoming:
         text=text,
         command=parsed.name,
         args=parsed.args,
+        body=parsed.body,
     )
 
 

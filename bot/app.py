@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import inspect
 from dataclasses import dataclass, field
-from types import ModuleType
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,14 +18,6 @@ from core.db.engine import create_engine, is_sqlite
 from core.db.migrate import upgrade
 from core.db.uow import UnitOfWorkFactory
 from core.db.write_gate import WriteGate
-from core.features import link
-from core.features import usage as usage_command
-from core.features.admin import command as admin_command
-from core.features.interview import handlers as interview_handlers
-from core.features.quiz import handlers as quiz_handlers
-from core.features.report import handlers as report_handlers
-from core.features.review import handlers as review_handlers
-from core.jobs import shortcuts
 from core.jobs.delivery import NOTIFIER_EXTRA
 from core.ports import LLM, Clock, Notifier, SystemClock
 from core.router import Router
@@ -71,20 +62,6 @@ def settle_heap() -> None:
     it out of the collector's full passes, which otherwise pause every event being handled
     (a full pass over a freshly built Dojo takes tens of milliseconds)."""
     gc.freeze()
-
-
-def feature_modules() -> tuple[ModuleType, ...]:
-    """Feature modules beyond the foundation; each issue's features add themselves here."""
-    return (
-        quiz_handlers,
-        review_handlers,
-        report_handlers,
-        admin_command,
-        link,
-        shortcuts,
-        interview_handlers,
-        usage_command,
-    )
 
 
 def build_llm(settings: Settings) -> LLM | None:
@@ -143,7 +120,7 @@ async def build(
     size, concurrent = (32, 1) if is_sqlite(url) else POSTGRES_BATCHES
     router = Router(
         services,
-        build_registry(feature_modules()),
+        build_registry(),
         batch_size=size,
         concurrent_batches=concurrent,
     )

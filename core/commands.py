@@ -1,4 +1,8 @@
-"""The one place that wires every feature's handlers into a registry."""
+"""The one list of feature modules: adding a feature is one line here, and nothing else.
+
+Each module declares its commands, buttons and text handlers with `core.registry`'s decorators;
+adapters build every platform's menus and forms from the registry, never from this list.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,19 @@ from core.features import (
     chat,
     help,
     leaderboard,
+    link,
     onboarding,
     personal_data,
     preferences,
     profile,
+    usage,
 )
+from core.features.admin import command as admin
+from core.features.interview import handlers as interview
+from core.features.quiz import handlers as quiz
+from core.features.report import handlers as report
+from core.features.review import handlers as review
+from core.jobs import shortcuts
 from core.registry import Registry
 
 FEATURE_MODULES: tuple[ModuleType, ...] = (
@@ -23,6 +35,14 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     preferences,
     personal_data,
     chat,
+    quiz,
+    review,
+    report,
+    admin,
+    link,
+    shortcuts,
+    interview,
+    usage,
 )
 
 

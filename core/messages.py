@@ -76,6 +76,9 @@ class Incoming:
     text: str = ""
     command: str | None = None
     args: tuple[str, ...] = ()
+    # What follows a command's arguments (core.parsing): the code after `/review python`, or
+    # the code a platform's form gave directly. Empty for plain messages, which are `text`.
+    body: str = ""
     action: Action | None = None
     community: CommunityRef | None = None
     attachments: tuple[Attachment, ...] = ()

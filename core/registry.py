@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from core.command_meta import Param, Subcommand, Venue, usage_line
 from core.kinds import Kind
 from core.messages import Incoming, Reply
 
@@ -58,6 +59,21 @@ class CommandSpec:
     # Private data (an export, spend, settings): asked in a group, answered in the learner's
     # private chat, never in the group (DESIGN §9). Implies `personal`.
     private: bool = False
+    # What it takes, in order (core.command_meta): adapters build typed forms from these.
+    params: tuple[Param, ...] = ()
+    # Its first word picks one of these, each with parameters of its own (`/admin xp ...`).
+    subcommands: tuple[Subcommand, ...] = ()
+    venue: Venue = Venue.ANYWHERE
+    # Its body is code (Incoming.body): platforms offer a code field and a file for it.
+    takes_code: bool = False
+    # It may change a community's settings: adapters drop what they cache of them after it.
+    changes_community_settings: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.usage and (self.params or self.subcommands or self.takes_code):
+            # Declared parameters say it all: `/echo one|two [times]`, written once.
+            usage = usage_line(self.name, self.params, self.subcommands, self.takes_code)
+            object.__setattr__(self, "usage", usage)
 
 
 @dataclass(frozen=True)

@@ -27,5 +27,6 @@ def clean_incoming(incoming: Incoming) -> Incoming:
         incoming,
         text=clean_text(incoming.text),
         args=tuple(clean_text(arg) for arg in incoming.args),
+        body=clean_text(incoming.body),
         user=replace(user, display_name=name, id=clean_text(user.id)),
     )

@@ -68,6 +68,7 @@ class ChatDriver:
             text=text,
             command=parsed.name if parsed else None,
             args=parsed.args if parsed else (),
+            body=parsed.body if parsed else "",
             community=self.community,
             is_admin=self.is_admin,
             event_id=event_id if event_id is not None else f"e{next(_event_ids)}",

@@ -11,11 +11,17 @@ from adapters.telegram.deeplink import decode_payload, encode_payload, link_key
 from adapters.telegram.html import render_html, split_doc, visible_length
 from adapters.telegram.render import FileOut, PollOut, TextOut, render_reply
 from adapters.telegram.translate import BotIdentity, translate, with_fences
+from core.command_meta import Venue
+from core.commands import build_registry
 from core.messages import Button, Image, Incoming, QuizPoll, Reply
 from core.text import Doc, bold, code, code_block, link
 from tests.fakes.telegram_checks import parse_html, utf16_length
 
 BOT = BotIdentity(999, "dojo_test_bot")
+# The commands whose venue moves them from a group to the private chat, as the registry says.
+CONTINUABLE = frozenset(
+    name for name, (spec, _) in build_registry().commands.items() if spec.venue != Venue.ANYWHERE
+)
 
 
 def test_learner_text_is_escaped_once_and_markup_is_telegram_html() -> None:
@@ -77,24 +83,27 @@ def test_buttons_ride_on_the_last_message_and_oversized_data_is_dropped() -> Non
 
 def test_deep_link_payload_round_trip_and_limits() -> None:
     key = link_key("123:SECRET")
-    payload = encode_payload(key, 7, "interview", ("backend", "senior"))
-    assert len(payload) <= 64 and decode_payload(key, 7, payload) == (
+    assert {"interview", "review"} == CONTINUABLE
+    payload = encode_payload(key, 7, "interview", ("backend", "senior"), CONTINUABLE)
+    assert len(payload) <= 64 and decode_payload(key, 7, payload, CONTINUABLE) == (
         "interview",
         ("backend", "senior"),
     )
-    assert len(encode_payload(key, 7, "review", tuple("word" for _ in range(40)))) <= 64
-    assert decode_payload(key, 7, "go-!!!") is None and decode_payload(key, 7, "backend") is None
+    long = encode_payload(key, 7, "review", tuple("word" for _ in range(40)), CONTINUABLE)
+    assert len(long) <= 64
+    assert decode_payload(key, 7, "go-!!!", CONTINUABLE) is None
+    assert decode_payload(key, 7, "backend", CONTINUABLE) is None
 
 
 def test_a_deep_link_is_data_for_the_learner_it_was_made_for() -> None:
     key = link_key("123:SECRET")
-    mine = encode_payload(key, 7, "interview", ("backend",))
-    assert decode_payload(key, 8, mine) is None  # someone else tapping it
-    assert decode_payload(link_key("other bot"), 7, mine) is None  # another bot's key
-    assert encode_payload(key, 7, "link", ("ABCD-EFGH",)) == ""  # only continuable flows
+    mine = encode_payload(key, 7, "interview", ("backend",), CONTINUABLE)
+    assert decode_payload(key, 8, mine, CONTINUABLE) is None  # someone else tapping it
+    assert decode_payload(link_key("other bot"), 7, mine, CONTINUABLE) is None  # another key
+    assert encode_payload(key, 7, "link", ("ABCD-EFGH",), CONTINUABLE) == ""  # only continuable
     body = base64.urlsafe_b64encode(b"link ABCDEFGH").decode().rstrip("=")
-    assert decode_payload(key, 7, "go-" + body) is None  # the attack: a crafted command
-    assert decode_payload(key, 7, "go-" + body + "AAAAAAAA") is None
+    assert decode_payload(key, 7, "go-" + body, CONTINUABLE) is None  # a crafted command
+    assert decode_payload(key, 7, "go-" + body + "AAAAAAAA", CONTINUABLE) is None
 
 
 def _message(

@@ -79,6 +79,7 @@ class ConsoleChat:
             text=text,
             command=parsed.name,
             args=parsed.args,
+            body=parsed.body,
         )
 
     async def send(self, text: str) -> None:

@@ -18,12 +18,14 @@ from adapters.discord import translate
 from adapters.discord.components import is_dojo_custom_id
 from adapters.discord.delivery import InteractionDelivery, post, post_replies
 from adapters.discord.guilds import GuildSettings
-from adapters.discord.options import ADMIN_COMMAND, Option, Subcommand
+from adapters.discord.options import CODE_TEXT
 from adapters.discord.outgoing import Outgoing, to_messages
 from adapters.discord.venue import PrivateVenue
 from core import codec
+from core.command_meta import Param, Subcommand, Venue, call_words, check
 from core.errors import UserError
 from core.messages import Incoming, Reply, ReplyKind
+from core.registry import CommandSpec
 from core.router import Router
 
 log = logging.getLogger(__name__)
@@ -31,8 +33,6 @@ log = logging.getLogger(__name__)
 ACK_BUDGET_SECONDS = 0.3
 EXPIRED = "That button has expired or isn't one of mine. Send /help to see what you can do."
 NOTHING = "Done."
-# Conversations that belong in a private thread or DMs rather than the main channel.
-PRIVATE_VENUE_COMMANDS = frozenset({"interview"})
 # Interactions remembered in memory so a replayed one is not answered twice (the database's
 # processed_events still keeps the core's work exactly-once across restarts).
 SEEN_INTERACTIONS = 10_000
@@ -69,29 +69,39 @@ class DiscordAdapter:
     async def on_command(
         self,
         interaction: discord.Interaction[Any],
-        name: str,
-        options: tuple[Option, ...],
+        spec: CommandSpec,
+        options: tuple[Param, ...],
         values: dict[str, Any],
         subcommand: Subcommand | None = None,
     ) -> None:
+        """Typed values go to the core as words and a body, files as attachments."""
         if not self.first_time(interaction):
             return
+        words = tuple(option for option in options if option is not CODE_TEXT)
+        typed = translate.neutral_values(options, values)
         try:
-            text = translate.command_text(name, options, values, subcommand)
-            files = [values[o.name] for o in options if o.kind == "file" and values.get(o.name)]
+            args = call_words(words, typed, subcommand)
+            pasted = typed.get(CODE_TEXT.name) if CODE_TEXT in options else None
+            code = check(CODE_TEXT, pasted) if pasted is not None else ""
+            files = translate.files_in(options, values)
             attachments = await translate.read_attachments(files)
         except (UserError, ValueError) as error:
             await self.refuse(interaction, getattr(error, "message", str(error)))
             return
         incoming = translate.for_interaction(
-            interaction, text, await self._is_admin(interaction), attachments=attachments
+            interaction,
+            await self._is_admin(interaction),
+            command=spec.name,
+            args=args,
+            body=code,
+            attachments=attachments,
         )
-        if name in PRIVATE_VENUE_COMMANDS and interaction.guild_id is not None:
+        if spec.venue is Venue.PRIVATE_ONLY and interaction.guild_id is not None:
             venue = PrivateVenue(self, interaction, use_thread=self.message_content)
             await venue.run(incoming)
             return
         await self.run(interaction, incoming)
-        if name == ADMIN_COMMAND and interaction.guild_id is not None:
+        if spec.changes_community_settings and interaction.guild_id is not None:
             self.guilds.forget(interaction.guild_id)
 
     async def on_button(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
@@ -103,7 +113,7 @@ class DiscordAdapter:
             await self.refuse(interaction, EXPIRED)
             return
         incoming = translate.for_interaction(
-            interaction, "", await self._is_admin(interaction), action=action
+            interaction, await self._is_admin(interaction), action=action
         )
         message = interaction.message
         ephemeral = bool(message is not None and message.flags.ephemeral)
@@ -187,8 +197,12 @@ class DiscordAdapter:
             await self._typing(message.channel)
         replies = await self.router.handle(incoming)
         await self._reply_in_channel(message, replies)
-        if incoming.command == ADMIN_COMMAND and message.guild is not None:
+        if self._changes_settings(incoming) and message.guild is not None:
             self.guilds.forget(message.guild.id)
+
+    def _changes_settings(self, incoming: Incoming) -> bool:
+        found = self.router.registry.commands.get(incoming.command or "")
+        return found is not None and found[0].changes_community_settings
 
     async def _typing(self, channel: discord.abc.Messageable) -> None:
         try:

@@ -1,8 +1,10 @@
-"""Slash commands built from the core registry: one per command, `/admin` as a group.
+"""Slash commands built from the core registry: one per command, and a group of subcommands
+for a command that declares them.
 
 discord.py reads a command's options from its callback's signature, so each command gets a
-small callback whose signature is generated from `adapters.discord.options`. The callbacks only
-collect the values and hand them to the adapter; they decide nothing.
+small callback whose signature is generated from the spec's parameters
+(`adapters.discord.options`). The callbacks only collect the values and hand them to the
+adapter; they decide nothing.
 """
 
 from __future__ import annotations
@@ -15,26 +17,21 @@ from typing import Any, Optional, Protocol
 import discord
 from discord import app_commands
 
-from adapters.discord import vocab
-from adapters.discord.options import (
-    ADMIN_COMMAND,
-    ADMIN_SUBCOMMANDS,
-    Option,
-    Subcommand,
-    options_for,
-)
+from adapters.discord.options import options_for
+from core import vocabulary as vocab
+from core.command_meta import Param, ParamKind, Subcommand
 from core.registry import CommandSpec, Registry
 
 log = logging.getLogger(__name__)
 
 DESCRIPTION_LIMIT = 100
 MAX_OPTIONS = 25
-_KINDS: dict[str, Any] = {
-    "text": str,
-    "user": discord.User,
-    "channel": discord.TextChannel,
-    "role": discord.Role,
-    "file": discord.Attachment,
+_KINDS: dict[ParamKind, Any] = {
+    ParamKind.TEXT: str,
+    ParamKind.USER: discord.User,
+    ParamKind.CHANNEL: discord.TextChannel,
+    ParamKind.ROLE: discord.Role,
+    ParamKind.FILE: discord.Attachment,
 }
 
 
@@ -42,18 +39,18 @@ class CommandHandler(Protocol):
     async def on_command(
         self,
         interaction: discord.Interaction[Any],
-        name: str,
-        options: tuple[Option, ...],
+        spec: CommandSpec,
+        options: tuple[Param, ...],
         values: dict[str, Any],
         subcommand: Subcommand | None = None,
     ) -> None: ...
 
 
-def _annotation(option: Option) -> Any:
-    if option.kind == "integer":
+def _annotation(option: Param) -> Any:
+    if option.kind is ParamKind.INTEGER:
         # Discord enforces the range in its client; the adapter checks again (events can lie).
         base: Any = app_commands.Range[int, option.min_value, option.max_value]
-    elif option.kind == "text" and option.max_length:
+    elif option.kind is ParamKind.TEXT and option.max_length:
         base = app_commands.Range[str, 1, option.max_length]
     else:
         base = _KINDS[option.kind]
@@ -75,10 +72,13 @@ def _autocompleter(
 
 
 def _callback(
-    handler: CommandHandler, name: str, options: tuple[Option, ...], subcommand: Subcommand | None
+    handler: CommandHandler,
+    spec: CommandSpec,
+    options: tuple[Param, ...],
+    subcommand: Subcommand | None,
 ) -> Callable[..., Coroutine[Any, Any, None]]:
     async def callback(interaction: discord.Interaction[Any], **values: Any) -> None:
-        await handler.on_command(interaction, name, options, values, subcommand)
+        await handler.on_command(interaction, spec, options, values, subcommand)
 
     kind = inspect.Parameter.KEYWORD_ONLY
     parameters = [
@@ -100,7 +100,7 @@ def _callback(
     }
     if choices:
         app_commands.choices(**choices)(callback)
-    completers = {o.name: _autocompleter(o.vocabulary) for o in options if o.vocabulary}
+    completers = {o.name: _autocompleter(o.autocomplete) for o in options if o.autocomplete}
     if completers:
         app_commands.autocomplete(**completers)(callback)
     return callback
@@ -108,22 +108,22 @@ def _callback(
 
 def _command(
     handler: CommandHandler,
-    name: str,
+    spec: CommandSpec,
     description: str,
-    options: tuple[Option, ...],
+    options: tuple[Param, ...],
     subcommand: Subcommand | None = None,
 ) -> app_commands.Command[Any, ..., None]:
     return app_commands.Command(
-        name=subcommand.name if subcommand else name,
-        description=(description or name)[:DESCRIPTION_LIMIT],
-        callback=_callback(handler, name, options, subcommand),
+        name=subcommand.name if subcommand else spec.name,
+        description=(description or spec.name)[:DESCRIPTION_LIMIT],
+        callback=_callback(handler, spec, options, subcommand),
     )
 
 
-def _admin_group(handler: CommandHandler, spec: CommandSpec) -> app_commands.Group:
-    group = app_commands.Group(name=ADMIN_COMMAND, description=spec.summary[:DESCRIPTION_LIMIT])
-    for sub in ADMIN_SUBCOMMANDS:
-        group.add_command(_command(handler, ADMIN_COMMAND, sub.description, sub.options, sub))
+def _group(handler: CommandHandler, spec: CommandSpec) -> app_commands.Group:
+    group = app_commands.Group(name=spec.name, description=spec.summary[:DESCRIPTION_LIMIT])
+    for sub in spec.subcommands:
+        group.add_command(_command(handler, spec, sub.summary, sub.params, sub))
     return group
 
 
@@ -132,10 +132,10 @@ def add_commands(
 ) -> int:
     """Register every core command on the tree; returns how many top-level commands there are."""
     count = 0
-    for name, (spec, _) in sorted(registry.commands.items()):
-        if name == ADMIN_COMMAND:
-            tree.add_command(_admin_group(handler, spec))
+    for _, (spec, _) in sorted(registry.commands.items()):
+        if spec.subcommands:
+            tree.add_command(_group(handler, spec))
         else:
-            tree.add_command(_command(handler, name, spec.summary, options_for(name, spec.usage)))
+            tree.add_command(_command(handler, spec, spec.summary, options_for(spec)))
         count += 1
     return count

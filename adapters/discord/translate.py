@@ -10,8 +10,7 @@ from typing import Any
 
 import discord
 
-from adapters.discord.options import Option, Subcommand
-from core.errors import UserError
+from core.command_meta import Param, ParamKind
 from core.messages import (
     Action,
     Attachment,
@@ -60,44 +59,29 @@ def interaction_chat(interaction: discord.Interaction[Any]) -> ChatRef:
     return chat_ref(channel, interaction.channel_id)
 
 
-def option_value(option: Option, value: Any) -> str:
-    """One option as the word the core expects; ranges are checked here (events can lie)."""
-    if option.kind == "integer":
-        number = int(value)
-        if option.out_of_range(number):
-            raise UserError(
-                f"{option.name} must be between {option.min_value} and {option.max_value}, "
-                f"not {number}."
-            )
-        return str(number)
-    if option.kind == "user":
-        return f"{Platform.DISCORD}:{value.id}"
-    if option.kind in ("channel", "role"):
-        return str(value.id)
-    return " ".join(str(value).split())
-
-
-def command_text(
-    name: str, options: tuple[Option, ...], values: dict[str, Any], sub: Subcommand | None
-) -> str:
-    """The command as a learner would type it; pasted code follows in a fenced block."""
-    words = [f"/{name}"] + ([sub.core_name] if sub else [])
-    code = ""
+def neutral_values(options: tuple[Param, ...], values: dict[str, Any]) -> dict[str, str | int]:
+    """Discord's typed values as the core's: a member as `discord:<id>`, a channel or a role
+    as its id, a number as a number (core.command_meta checks its range), files left out."""
+    found: dict[str, str | int] = {}
     for option in options:
         value = values.get(option.name)
-        if value is None and sub is not None and option is options[-1]:
-            words.extend(sub.missing)
-        if value is None or option.kind == "file":
+        if value is None or option.kind is ParamKind.FILE:
             continue
-        if option.name == "code":
-            code = str(value)
-            continue
-        words.append(option_value(option, value))
-    words.extend(sub.suffix if sub else ())
-    text = " ".join(word for word in words if word)
-    if code:
-        text += f"\n```\n{code}\n```"
-    return text
+        if option.kind is ParamKind.INTEGER:
+            found[option.name] = int(value)
+        elif option.kind is ParamKind.USER:
+            found[option.name] = f"{Platform.DISCORD}:{value.id}"
+        elif option.kind in (ParamKind.CHANNEL, ParamKind.ROLE):
+            found[option.name] = str(value.id)
+        else:
+            found[option.name] = str(value)
+    return found
+
+
+def files_in(options: tuple[Param, ...], values: dict[str, Any]) -> list[discord.Attachment]:
+    return [
+        values[o.name] for o in options if o.kind is ParamKind.FILE and values.get(o.name)
+    ]
 
 
 async def read_attachments(files: list[discord.Attachment]) -> tuple[Attachment, ...]:
@@ -114,20 +98,22 @@ async def read_attachments(files: list[discord.Attachment]) -> tuple[Attachment,
 
 def for_interaction(
     interaction: discord.Interaction[Any],
-    text: str,
     is_admin: bool,
     *,
+    command: str | None = None,
+    args: tuple[str, ...] = (),
+    body: str = "",
     action: Action | None = None,
     attachments: tuple[Attachment, ...] = (),
 ) -> Incoming:
-    parsed = parse_command(text) if action is None else None
+    """A slash command's typed values or a button, as they are: no chat line to parse."""
     return Incoming(
         platform=Platform.DISCORD,
         user=user_ref(interaction.user),
         chat=interaction_chat(interaction),
-        text=text,
-        command=parsed.name if parsed else None,
-        args=parsed.args if parsed else (),
+        command=command,
+        args=args,
+        body=body,
         action=action,
         community=community_ref(interaction.guild, interaction.guild_id),
         attachments=attachments,
@@ -170,6 +156,7 @@ def for_message(
         text=text,
         command=parsed.name if parsed else None,
         args=parsed.args if parsed else (),
+        body=parsed.body if parsed else "",
         community=community_ref(message.guild, None),
         attachments=attachments,
         is_admin=is_admin,

@@ -1,4 +1,5 @@
-"""Interviews happen in a private thread (or DMs), not in the server's main channel.
+"""Commands whose venue is PRIVATE_ONLY (an interview) run in a private thread (or DMs), not in
+the server's main channel.
 
 The slash command is acknowledged privately at once; the conversation then lives in a private
 thread the bot creates for the learner, so answers typed there reach the interview (that needs
@@ -36,7 +37,7 @@ class PrivateVenue:
     async def run(self, incoming: Incoming) -> None:
         delivery = InteractionDelivery(self.interaction, ephemeral=True)
         await delivery.acknowledge()
-        opened = await self._open()
+        opened = await self._open(incoming.command or "Dojo")
         if opened is None:
             replies = await self.adapter.handle_acknowledged(incoming, delivery, slow=True)
             await delivery.deliver(replies)
@@ -49,15 +50,16 @@ class PrivateVenue:
             await delivery.deliver(replies)  # the thread or DM refused: show it here instead
             await delivery.finish("Done.")
             return
-        await delivery.finish("", markdown=f"Your interview is waiting in {where}. Good luck!")
+        what = incoming.command or "conversation"
+        await delivery.finish("", markdown=f"Your {what} is waiting in {where}. Good luck!")
 
-    async def _open(self) -> tuple[discord.abc.Messageable, ChatRef, str] | None:
+    async def _open(self, name: str) -> tuple[discord.abc.Messageable, ChatRef, str] | None:
         channel = self.interaction.channel
         user = self.interaction.user
         if self.use_thread and isinstance(channel, discord.TextChannel):
             try:
                 thread = await channel.create_thread(
-                    name=f"Interview · {user.display_name}"[:100],
+                    name=f"{name.capitalize()} · {user.display_name}"[:100],
                     type=discord.ChannelType.private_thread,
                     invitable=False,
                     auto_archive_duration=THREAD_ARCHIVE_MINUTES,

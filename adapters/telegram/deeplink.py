@@ -2,8 +2,9 @@
 the learner's private chat.
 
 A deep link is data, never a command (DESIGN §9): anyone can craft one and get someone else
-to tap it. So a payload is accepted only when it is one of the continue-in-private flows
-(`CONTINUABLE`: an interview or a review, with plain option words) AND it was made for the
+to tap it. So a payload is accepted only when it names a command that continues in private
+(`continuable`: those whose venue, in the registry, is not ANYWHERE, with plain option words)
+AND it was made for the
 learner who taps it: the payload ends in a MAC of that learner's Telegram id and the words,
 keyed by a secret only this bot holds. Anything else (another command, someone else's link, a
 `?startgroup=` payload) decodes to nothing, and the learner gets the plain greeting.
@@ -22,10 +23,11 @@ import hmac
 import re
 
 PREFIX = "go-"
+# Telegram opens a deep link by sending "/start <payload>": the platform's word, which it sends
+# whatever Dojo's commands are called.
+START = "start"
 PAYLOAD_LIMIT = 64
 TAG_LENGTH = 8  # 6 bytes of HMAC-SHA256 in base64url
-# The personal activities that may continue in private, and only these.
-CONTINUABLE = frozenset({"interview", "review"})
 MAX_WORDS = 4
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _WORD = re.compile(r"^[A-Za-z0-9+#._-]{1,24}$")
@@ -41,9 +43,15 @@ def _tag(key: bytes, user_id: int, body: str) -> str:
     return base64.urlsafe_b64encode(mac[:6]).decode()
 
 
-def encode_payload(key: bytes, user_id: int, command: str, args: tuple[str, ...] = ()) -> str:
+def encode_payload(
+    key: bytes,
+    user_id: int,
+    command: str,
+    args: tuple[str, ...] = (),
+    continuable: frozenset[str] = frozenset(),
+) -> str:
     """A payload that only `user_id` can use, or "" for a command that may not continue."""
-    if command not in CONTINUABLE:
+    if command not in continuable:
         return ""
     words = [command, *(word for word in args[:MAX_WORDS] if _WORD.match(word))]
     room = PAYLOAD_LIMIT - len(PREFIX) - TAG_LENGTH
@@ -54,7 +62,9 @@ def encode_payload(key: bytes, user_id: int, command: str, args: tuple[str, ...]
         words.pop()
 
 
-def decode_payload(key: bytes, user_id: int, payload: str) -> tuple[str, tuple[str, ...]] | None:
+def decode_payload(
+    key: bytes, user_id: int, payload: str, continuable: frozenset[str] = frozenset()
+) -> tuple[str, tuple[str, ...]] | None:
     """(command, args) from a payload this bot made for `user_id`, or None for anything else."""
     if not payload.startswith(PREFIX) or not _PAYLOAD.match(payload):
         return None
@@ -67,7 +77,7 @@ def decode_payload(key: bytes, user_id: int, payload: str) -> tuple[str, tuple[s
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     words = text.split()
-    if not words or words[0] not in CONTINUABLE or len(words) > MAX_WORDS + 1:
+    if not words or words[0] not in continuable or len(words) > MAX_WORDS + 1:
         return None
     if not all(_WORD.match(word) for word in words[1:]):
         return None

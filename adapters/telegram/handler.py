@@ -2,8 +2,9 @@
 
 Everything Telegram-specific about a conversation lives here: callback queries are answered at
 once (Telegram shows a spinner until they are), slow commands show "typing", moderators are
-looked up for group commands, personal activities started in a group move to a private chat
-through a deep link, and private replies that cannot reach the learner fall back to one.
+looked up for group commands, commands whose venue is not ANYWHERE (core.command_meta) move
+from a group to the private chat through a deep link, and private replies that cannot reach
+the learner fall back to one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from adapters.telegram.render import TextOut, link_keyboard
 from adapters.telegram.send import Sender, is_gone
 from adapters.telegram.translate import BotIdentity, Notice, PollVote, translate
 from core import codec
+from core.command_meta import Venue
 from core.messages import (
     Attachment,
     ChatKind,
@@ -43,8 +45,6 @@ from core.text import Doc
 
 log = logging.getLogger(__name__)
 
-# Personal, multi-step activities: started in a group, they continue in a private chat.
-CONTINUE_IN_PRIVATE = frozenset({"interview", "review"})
 MAX_DOCUMENT_BYTES = 256 * 1024
 TYPING_EVERY_SECONDS = 4.0
 _RECENT_UPDATES = 10_000
@@ -57,6 +57,13 @@ class UpdateHandler:
         self.admins = admins
         self.polls = polls
         self._recent: OrderedDict[int, None] = OrderedDict()
+        # A bot in a group sees commands but not the next message (privacy mode), so a command
+        # that is a conversation of its own or waits for a follow-up continues in private.
+        self.continuable = frozenset(
+            name
+            for name, (spec, _) in router.registry.commands.items()
+            if spec.venue is not Venue.ANYWHERE
+        )
 
     @property
     def bot(self) -> Bot:
@@ -74,7 +81,9 @@ class UpdateHandler:
     async def __call__(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update) or self._seen(update.update_id):
             return
-        identity = BotIdentity(self.bot.id, self.bot.username, link_key(self.bot.token))
+        identity = BotIdentity(
+            self.bot.id, self.bot.username, link_key(self.bot.token), self.continuable
+        )
         translated = translate(update, identity)
         if update.callback_query is not None:
             toast = translated.text if isinstance(translated, Notice) else None
@@ -96,7 +105,7 @@ class UpdateHandler:
         """Route one event and answer where it came from (in a forum group, in its topic)."""
         chat_id = int(incoming.chat.id)
         group = not incoming.chat.is_private
-        if group and incoming.command in CONTINUE_IN_PRIVATE:
+        if group and incoming.command in self.continuable:
             await self._continue_in_private(chat_id, incoming, topic)
             return
         if group and (incoming.command or incoming.action):
@@ -159,7 +168,9 @@ class UpdateHandler:
     ) -> None:
         assert incoming.command is not None
         key = link_key(self.bot.token)
-        payload = encode_payload(key, int(incoming.user.id), incoming.command, incoming.args)
+        payload = encode_payload(
+            key, int(incoming.user.id), incoming.command, incoming.args, self.continuable
+        )
         url = start_link(self.bot.username, payload)
         text = f"/{incoming.command} is personal, so let's continue in a private chat."
         button = link_keyboard(f"▶️ Continue /{incoming.command} in private", url)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from telegram import Chat, Message, MessageEntity, Update
 from telegram import User as TgUser
 
-from adapters.telegram.deeplink import PREFIX, decode_payload
+from adapters.telegram.deeplink import PREFIX, START, decode_payload
 from core import codec
 from core.messages import ChatKind, ChatRef, CommunityRef, Incoming, Platform, UserRef
 from core.parsing import parse_command
@@ -29,6 +29,8 @@ class BotIdentity:
     username: str
     # Keys the deep links this bot makes (adapters.telegram.deeplink.link_key).
     link_key: bytes = b""
+    # The commands a deep link may carry into the private chat (deeplink.decode_payload).
+    continuable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -162,13 +164,15 @@ def _message(update: Update, message: Message, bot: BotIdentity) -> Translated:
         return Incoming(text=text, addressed=addressed, **base)  # type: ignore[arg-type]
     if parsed.addressee and parsed.addressee.lower() != bot.username.lower():
         return None  # /cmd@otherbot
-    command, args = parsed.name, parsed.args
-    if command == "start" and args and args[0].startswith(PREFIX):
+    command, args, body = parsed.name, parsed.args, parsed.body
+    if command == START and args and args[0].startswith(PREFIX):
         # A deep link's payload: data for the one learner it was made for, in private only.
-        linked = decode_payload(bot.link_key, sender.id, args[0]) if private else None
-        command, args = linked if linked is not None else ("start", ())
+        linked = (
+            decode_payload(bot.link_key, sender.id, args[0], bot.continuable) if private else None
+        )
+        command, args = linked if linked is not None else (START, ())
         text = " ".join((f"/{command}", *args))
-    return Incoming(text=text, command=command, args=args, addressed=True, **base)  # type: ignore[arg-type]
+    return Incoming(text=text, command=command, args=args, body=body, addressed=True, **base)  # type: ignore[arg-type]
 
 
 def _callback(update: Update, bot: BotIdentity) -> Translated:

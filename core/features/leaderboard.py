@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.command_meta import Param
 from core.context import QuickContext
 from core.db.repository import Repository
 from core.errors import UserError
@@ -65,6 +66,10 @@ def format_entry(entry: Entry) -> tuple[object, ...]:
     "Weekly or all-time rankings, here or global",
     "/leaderboard [week|all] [here|global]",
     kind=Kind.QUICK,
+    params=(
+        Param("period", "This week or all time", choices=("week", "all")),
+        Param("scope", "This server or everyone", choices=("here", "global")),
+    ),
 )
 async def leaderboard(context: QuickContext) -> list[Reply]:
     period, scope = parse_scope(context.incoming.args, context.community is not None)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from core import codec
 from core.ai.spend import fold_spend_on_merge
+from core.command_meta import Param
 from core.context import QuickContext
 from core.db.models import User
 from core.db.scope import Repositories
@@ -46,7 +47,13 @@ def normalise(text: str) -> str:
 
 
 @command(
-    "link", "Link your Telegram and Discord accounts", "/link [code]", personal=True, private=True, kind=Kind.QUICK
+    "link",
+    "Link your Telegram and Discord accounts",
+    "/link [code]",
+    personal=True,
+    private=True,
+    kind=Kind.QUICK,
+    params=(Param("code", "The code /link gave you on the other platform", max_length=40),),
 )
 async def link(context: QuickContext) -> list[Reply]:
     args = context.incoming.args

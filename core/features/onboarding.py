@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import codec
+from core.command_meta import Param
 from core.context import QuickContext
 from core.errors import UserError
 from core.features.choices import (
@@ -108,6 +109,11 @@ async def _finish(context: QuickContext) -> list[Reply]:
     "Set up your profile: track, experience, time zone",
     "/start [track] [level] [time zone]",
     kind=Kind.QUICK,
+    params=(
+        Param("track", "Which track you are preparing for", choices=TRACKS),
+        Param("level", "Your experience level", choices=EXPERIENCE_LEVELS),
+        Param("timezone", "Your time zone, e.g. Europe/Berlin", autocomplete="timezone"),
+    ),
 )
 async def start(context: QuickContext) -> list[Reply]:
     args = context.incoming.args

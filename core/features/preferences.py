@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.command_meta import Param
 from core.context import QuickContext
 from core.errors import UserError
 from core.features.choices import EXPERIENCE_LEVELS, TRACKS, hour_minute, pick, time_zone
@@ -54,6 +55,14 @@ def _summary(context: QuickContext) -> Reply:
     personal=True,
     private=True,
     kind=Kind.QUICK,
+    params=(
+        Param(
+            "setting",
+            "What to change",
+            choices=("track", "level", "timezone", "announce", "leaderboard"),
+        ),
+        Param("value", "The new value", autocomplete="setting"),
+    ),
 )
 async def settings(context: QuickContext) -> list[Reply]:
     args = context.incoming.args
@@ -105,6 +114,7 @@ def _set_reminder(context: QuickContext, value: str) -> Reply:
     personal=True,
     private=True,
     kind=Kind.QUICK,
+    params=(Param("when", "on, off or a time like 19:00", autocomplete="remind"),),
 )
 async def remind(context: QuickContext) -> list[Reply]:
     args = context.incoming.args

@@ -25,6 +25,7 @@ from core.features.admin.common import (
     whole_amount,
     word,
 )
+from core.features.admin.grammar import BADGE_USAGE, XP_USAGE
 from core.messages import Reply, reply
 from core.progress import Outcome, announcements, record_activity
 from core.rules.levels import level_for
@@ -32,12 +33,10 @@ from core.rules.xp import Activity
 from core.text import bold
 from core.trust import Role
 
-XP_USAGE = "/admin xp grant|revoke <learner> <amount> <reason>"
 COMMUNITY_GRANT_PER_CALL = 500
 COMMUNITY_GRANT_PER_WEEK = 1_000
 GLOBAL_GRANT_PER_WEEK = 20_000
 WEEK = timedelta(days=7)
-BADGE_USAGE = "/admin badge award|revoke <learner> <badge> [reason]"
 
 
 async def xp(call: AdminCall) -> list[Reply]:

@@ -1,5 +1,8 @@
 """`/admin <subcommand> ...`: the one moderator command, and its subcommand table.
 
+Its words and parameters are declared once, in `core.features.admin.grammar`; this table says
+who may run each subcommand and what runs it.
+
 The router refuses (and audits) anyone who is not a moderator before this runs; here each
 subcommand validates its own arguments and writes its audit entry.
 """
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 
 from core.context import Context
 from core.errors import UserError
-from core.features.admin import awards, community, moderation, reports
+from core.features.admin import awards, community, grammar, moderation, reports
 from core.features.admin.common import AdminCall
 from core.features.help import trust_summary
 from core.kinds import Kind
@@ -24,9 +27,10 @@ Run = Callable[[AdminCall], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True)
-class Subcommand:
+class Runner:
+    """How one subcommand runs; its words are in `grammar`."""
+
     run: Run
-    usage: str
     # Who may use it (core.trust): EVERYWHERE is for operators alone.
     reach: Reach
     # The one line a community moderator is refused with, saying who may do it instead.
@@ -34,36 +38,36 @@ class Subcommand:
 
 
 _OPERATORS = "an operator (DOJO_ADMINS)"
-SUBCOMMANDS: dict[str, Subcommand] = {
-    "xp": Subcommand(awards.xp, awards.XP_USAGE, Reach.COMMUNITY),
-    "badge": Subcommand(
+SUBCOMMANDS: dict[str, Runner] = {
+    "xp": Runner(awards.xp, Reach.COMMUNITY),
+    "badge": Runner(
         awards.badge,
-        awards.BADGE_USAGE,
         Reach.EVERYWHERE,
         f"Only {_OPERATORS} can award or take badges: they carry global XP. "
-        f"To reward someone on this community's board: {awards.XP_USAGE}",
+        f"To reward someone on this community's board: {grammar.XP_USAGE}",
     ),
-    "ban": Subcommand(moderation.ban, moderation.BAN_USAGE, Reach.COMMUNITY),
-    "unban": Subcommand(moderation.unban, moderation.BAN_USAGE, Reach.COMMUNITY),
-    "bans": Subcommand(moderation.bans, moderation.BANS_USAGE, Reach.COMMUNITY),
-    "budget": Subcommand(
+    "ban": Runner(moderation.ban, Reach.COMMUNITY),
+    "unban": Runner(moderation.unban, Reach.COMMUNITY),
+    "bans": Runner(moderation.bans, Reach.COMMUNITY),
+    "budget": Runner(
         moderation.budget,
-        moderation.BUDGET_USAGE,
         Reach.EVERYWHERE,
         f"Only {_OPERATORS} can change AI budgets: the operator pays for them. "
         "Community moderators can't raise or lower them.",
     ),
-    "channel": Subcommand(community.channel, community.CHANNEL_USAGE, Reach.COMMUNITY),
-    "chatxp": Subcommand(community.chat_xp, community.CHAT_XP_USAGE, Reach.COMMUNITY),
-    "modrole": Subcommand(community.mod_role, community.MOD_ROLE_USAGE, Reach.COMMUNITY),
-    "stats": Subcommand(reports.stats, "/admin stats", Reach.COMMUNITY),
-    "audit": Subcommand(reports.audit_log, reports.AUDIT_USAGE, Reach.COMMUNITY),
+    "channel": Runner(community.channel, Reach.COMMUNITY),
+    "chatxp": Runner(community.chat_xp, Reach.COMMUNITY),
+    "modrole": Runner(community.mod_role, Reach.COMMUNITY),
+    "stats": Runner(reports.stats, Reach.COMMUNITY),
+    "audit": Runner(reports.audit_log, Reach.COMMUNITY),
 }
 
 
 def usage() -> Reply:
     lines: list[object] = [bold("Moderator commands")]
-    lines.extend((code(text),) for text in dict.fromkeys(sub.usage for sub in SUBCOMMANDS.values()))
+    lines.extend(
+        (code(form.usage(grammar.ADMIN)),) for form in grammar.SUBCOMMANDS if not form.is_alias
+    )
     lines.append("Learners: platform:id (telegram:123), #dojo-id or display name.")
     lines.append(trust_summary())
     return Reply(Doc.lines(*lines), ephemeral=True)  # type: ignore[arg-type]
@@ -84,11 +88,13 @@ async def run_admin(call: AdminCall, name: str) -> list[Reply]:
 
 
 @command(
-    "admin",
+    grammar.ADMIN,
     "Moderator tools: XP, badges, bans, channels, budgets, stats, audit log",
-    "/admin <xp|badge|ban|unban|bans|budget|channel|chatxp|modrole|stats|audit> ...",
+    grammar.USAGE,
     admin_only=True,
     kind=Kind.SLOW,  # /admin channel asks the platform (core.channels): never in a batch
+    subcommands=grammar.SUBCOMMANDS,
+    changes_community_settings=True,
 )
 async def admin(context: Context) -> list[Reply]:
     args = context.incoming.args

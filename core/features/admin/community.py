@@ -7,12 +7,10 @@ import re
 from core import channels
 from core.errors import UserError
 from core.features.admin.common import AdminCall, audit, word
+from core.features.admin.grammar import CHANNEL_USAGE, CHAT_XP_USAGE, MOD_ROLE_USAGE
 from core.jobs.delivery import notifier_of
 from core.messages import Platform, Post, Reply, reply
 
-CHANNEL_USAGE = "/admin channel announce|leaderboard <channel id>|here|off"
-CHAT_XP_USAGE = "/admin chatxp on|off"
-MOD_ROLE_USAGE = "/admin modrole <role id>|off"
 _ROLE = re.compile(r"^<@&(\d{1,20})>$|^(\d{1,20})$")
 _EVERYONE = (
     "@everyone can't be the moderator role: it would make every member a moderator. "

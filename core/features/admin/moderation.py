@@ -13,14 +13,11 @@ from core.features.admin.common import (
     rest,
     word,
 )
+from core.features.admin.grammar import BAN_USAGE, BUDGET_USAGE, UNBAN_USAGE
 from core.features.admin.store import AdminStore
 from core.messages import Reply, reply
 from core.text import Doc, bold
 from core.trust import Role
-
-BAN_USAGE = "/admin ban|unban <learner> [reason]"
-BANS_USAGE = "/admin bans"
-BUDGET_USAGE = "/admin budget <learner> <dollars per month>|default"
 
 
 async def ban(call: AdminCall) -> list[Reply]:
@@ -63,7 +60,7 @@ async def ban(call: AdminCall) -> list[Reply]:
 
 
 async def unban(call: AdminCall) -> list[Reply]:
-    user = await learner(call, word(call, 0, "learner", BAN_USAGE))
+    user = await learner(call, word(call, 0, "learner", UNBAN_USAGE))
     reason = rest(call, 1) or None
     lifted_here = False
     if call.community is not None:

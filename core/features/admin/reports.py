@@ -6,13 +6,12 @@ from datetime import datetime
 
 from core.errors import NotAllowed, UserError
 from core.features.admin.common import AdminCall, audit
+from core.features.admin.grammar import AUDIT_USAGE
 from core.features.admin.store import AdminStore
 from core.leaderboard import week_start
 from core.messages import Reply
 from core.text import Doc, bold
 from core.trust import Role
-
-AUDIT_USAGE = "/admin audit [how many, 1-50]"
 
 
 def _scope(call: AdminCall) -> int | None:

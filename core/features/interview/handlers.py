@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from core import codec
+from core.command_meta import Param, Venue
 from core.context import Context
 from core.errors import UserError
 from core.features.interview import flow
@@ -52,6 +53,13 @@ def _choices(prompt: str, step: str, known: tuple[str, ...], values: list[str]) 
     "A mock interview: role, level, focus and interviewer persona",
     "/interview [role] [level] [focus] [persona]",
     kind=Kind.SLOW,
+    venue=Venue.PRIVATE_ONLY,
+    params=(
+        Param("role", "The role you are interviewing for", autocomplete="role"),
+        Param("difficulty", "How hard", autocomplete="difficulty"),
+        Param("focus", "Focus areas, comma separated", max_length=200),
+        Param("persona", "Your interviewer", choices=("friendly", "neutral", "tough")),
+    ),
 )
 @keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def interview(context: Context) -> list[Reply]:

@@ -3,6 +3,7 @@ typed as text (registered from `typed`)."""
 
 from __future__ import annotations
 
+from core.command_meta import Param, ParamKind
 from core.context import Context, QuickContext
 from core.features.quiz.answer import answer_question
 from core.features.quiz.render import ANSWER_ACTION
@@ -16,6 +17,10 @@ from core.registry import action, command
 @command(
     "quiz",
     "A multiple-choice quiz; missed questions come back later",
+    params=(
+        Param("topic", "A topic, random for a mix, or due for your reviews", autocomplete="topic"),
+        Param("count", "How many questions", ParamKind.INTEGER, min_value=1, max_value=20),
+    ),
     usage="/quiz [topic] [n] · /quiz due",
     kind=Kind.SLOW,
 )

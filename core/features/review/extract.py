@@ -1,4 +1,5 @@
-"""Finding the code in a message: a fenced block, a text file, or text that plainly is code.
+"""Finding the code in a message: a fenced block, a text file, or text that plainly is code;
+or, after `/review`, the command's body (core.parsing reads its fence).
 
 Also decides the language (argument, fence tag, file name, then a guess) and refuses what is
 not reviewable: nothing, too much, or binary data.
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 
 from core.errors import UserError
 from core.messages import Attachment
+from core.parsing import Code, code_body, find_fence
 
 MAX_CODE_CHARS = 20_000
 MAX_NOTE_CHARS = 500
-_FENCE = re.compile(r"```([^\n`]*)\n?(.*?)(?:```|\Z)", re.DOTALL)
 _LANGUAGE = re.compile(r"^[a-z0-9+#.\-]{1,20}$")
 ALIASES = {
     "py": "python",
@@ -130,22 +131,40 @@ def _from_attachment(attachments: tuple[Attachment, ...]) -> tuple[str, str] | N
 def extract(
     text: str, language_arg: str | None, attachments: tuple[Attachment, ...] = ()
 ) -> Submission | None:
-    """The submission in a message, or None when it holds no code at all."""
-    match = _FENCE.search(text)
-    tag = ""
-    if match is not None:
-        tag, code = match.group(1).strip(), match.group(2)
-        note = (text[: match.start()] + " " + text[match.end() :]).strip()
-    elif attachments:
-        found = _from_attachment(attachments)
-        assert found is not None
-        code, tag = found
-        note = text.strip()
-    elif looks_like_code(text):
-        code, note = text, ""
-    else:
+    """The submission in a plain message, or None when it holds no code at all."""
+    fenced = find_fence(text)
+    if fenced is not None:
+        return _submission(fenced, language_arg)
+    if attachments:
+        return from_attachments(attachments, text, language_arg)
+    if looks_like_code(text):
+        return _submission(Code(text), language_arg)
+    return None
+
+
+def from_command(
+    body: str, language_arg: str | None, attachments: tuple[Attachment, ...] = ()
+) -> Submission | None:
+    """The submission given with `/review`: its body is code (fenced or not), else a file."""
+    if body.strip():
+        return _submission(code_body(body), language_arg)
+    if attachments:
+        return from_attachments(attachments, "", language_arg)
+    return None
+
+
+def from_attachments(
+    attachments: tuple[Attachment, ...], note: str, language_arg: str | None
+) -> Submission | None:
+    found = _from_attachment(attachments)
+    if found is None:
         return None
-    code = _check(code)
+    text, suffix = found
+    return _submission(Code(text, suffix, note.strip()), language_arg)
+
+
+def _submission(found: Code, language_arg: str | None) -> Submission:
+    code, tag, note = _check(found.text), found.tag, found.note
     language = (
         normalise_language(language_arg or "")
         or normalise_language(tag.split()[0] if tag else "")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from core.command_meta import Param, Venue
 from core.context import Context
 from core.db.models import CodeReview
-from core.features.review.extract import MAX_CODE_CHARS, extract, looks_like_code
+from core.features.review.extract import MAX_CODE_CHARS, extract, from_command, looks_like_code
 from core.features.review.service import (
     AWAIT_FOR,
     awaiting,
@@ -15,20 +16,21 @@ from core.features.review.store import AWAITING, ReviewStore
 from core.kinds import Kind
 from core.messages import Reply, reply
 from core.open_work import OpenWork, keeps_open_work
-from core.parsing import parse_command
 from core.registry import command, text_handler
 from core.text import code
 
 USAGE = "/review [language], then your code in a fenced block"
 
 
-def _language_arg(args: tuple[str, ...]) -> str | None:
-    if not args or args[0].startswith("```"):
-        return None
-    return args[0]
-
-
-@command("review", "A code review: score, findings by line, one improvement", USAGE, kind=Kind.SLOW)
+@command(
+    "review",
+    "A code review: score, findings by line, one improvement",
+    USAGE,
+    kind=Kind.SLOW,
+    params=(Param("language", "The code's language", autocomplete="language"),),
+    takes_code=True,
+    venue=Venue.FOLLOW_UP,
+)
 @keeps_open_work(OpenWork.REVIEW, learners_awaiting_review)
 async def review(context: Context) -> list[Reply]:
     incoming = context.incoming
@@ -38,12 +40,8 @@ async def review(context: Context) -> list[Reply]:
             return [reply("There is no review waiting for code here.")]
         pending.status = "cancelled"
         return [reply("Review request cancelled.")]
-    parsed = parse_command(incoming.text)
-    language = _language_arg(incoming.args)
-    rest = parsed.rest if parsed else ""
-    if language and rest.startswith(language):
-        rest = rest[len(language) :]
-    submission = extract(rest, language, incoming.attachments)
+    language = incoming.args[0] if incoming.args else None
+    submission = from_command(incoming.body, language, incoming.attachments)
     if submission is not None:
         return await run_review(context, submission, await awaiting(context))
     await awaiting(context)  # closes expired requests

@@ -1,7 +1,10 @@
-"""The words slash-command autocomplete offers, taken from the core features that define them.
+"""The words a parameter's autocomplete offers (`Param.autocomplete` names one of these), taken
+from the core features that define them.
 
 Features own their vocabularies (quiz topics, interview roles, review languages); this module only
-gathers them, falling back to the onboarding vocabulary while a feature has not landed.
+gathers them, falling back to the onboarding vocabulary while a feature has not landed. It lives
+in the core so an adapter suggests words by the name a spec declares and never needs to know
+which command uses which vocabulary.
 """
 
 from __future__ import annotations

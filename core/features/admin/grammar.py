@@ -1,0 +1,132 @@
+"""The `/admin` grammar, declared once: each subcommand's words and typed parameters.
+
+The chat usage lines (and the usage in each refusal) are generated from it, and so are
+Discord's `/admin` subcommands; the runners in this package read the same words by position.
+"""
+
+from __future__ import annotations
+
+from core.command_meta import Param, ParamKind, Subcommand, subcommand_usage
+
+ADMIN = "admin"
+
+_LEARNER = Param("member", "The learner", ParamKind.USER, required=True, shown="<learner>")
+_REASON = Param("reason", "Why (kept in the audit log)", max_length=200)
+# Moderators may move this server's board by at most 500 a call; operators globally by 10,000.
+_AMOUNT = Param("amount", "How much XP", ParamKind.INTEGER, True, min_value=1, max_value=10_000)
+_PURPOSE = Param("purpose", "What goes there", required=True, choices=("announce", "leaderboard"))
+
+XP = Subcommand(
+    "xp",
+    "Grant or revoke XP",
+    (
+        Param("change", "Grant or revoke", required=True, choices=("grant", "revoke")),
+        _LEARNER,
+        _AMOUNT,
+        Param("reason", "Why (kept in the audit log)", required=True, max_length=200),
+    ),
+)
+BADGE = Subcommand(
+    "badge",
+    "Award or revoke a badge",
+    (
+        Param("change", "Award or revoke", required=True, choices=("award", "revoke")),
+        _LEARNER,
+        Param("badge", "Badge slug, e.g. streak-7", required=True, max_length=60),
+        _REASON,
+    ),
+)
+BAN = Subcommand("ban", "Ban a learner in this server (operators: everywhere)", (_LEARNER, _REASON))
+UNBAN = Subcommand("unban", "Lift a ban", (_LEARNER, _REASON))
+BANS = Subcommand("bans", "Who is banned in this server")
+BUDGET = Subcommand(
+    "budget",
+    "A learner's monthly AI budget",
+    (
+        _LEARNER,
+        Param(
+            "usd",
+            "Dollars per month, or default",
+            required=True,
+            max_length=12,
+            shown="<dollars per month>|default",
+        ),
+    ),
+)
+CHANNEL = Subcommand(
+    "channel",
+    "Post announcements or the weekly leaderboard in a channel",
+    (
+        _PURPOSE,
+        Param(
+            "channel",
+            "The channel (default: this one)",
+            ParamKind.CHANNEL,
+            shown="<channel id>|here|off",
+        ),
+    ),
+    missing=("here",),
+)
+NO_CHANNEL = Subcommand(
+    "nochannel",
+    "Stop using a dedicated channel (post where things happen)",
+    (_PURPOSE,),
+    word="channel",
+    suffix=("off",),
+)
+CHAT_XP = Subcommand(
+    "chatxp",
+    "Chat XP in this server on or off",
+    (Param("state", "On or off", required=True, choices=("on", "off")),),
+)
+MOD_ROLE = Subcommand(
+    "modrole",
+    "Members with this role are Dojo moderators here",
+    (Param("role", "The moderator role", ParamKind.ROLE, required=True, shown="<role id>|off"),),
+)
+NO_MOD_ROLE = Subcommand(
+    "nomodrole", "No moderator role (Manage Server only)", word="modrole", suffix=("off",)
+)
+STATS = Subcommand("stats", "This community's numbers")
+AUDIT = Subcommand(
+    "audit",
+    "Recent moderator actions",
+    (
+        Param(
+            "count",
+            "How many",
+            ParamKind.INTEGER,
+            min_value=1,
+            max_value=50,
+            shown="[how many, 1-50]",
+        ),
+    ),
+)
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    XP,
+    BADGE,
+    BAN,
+    UNBAN,
+    BANS,
+    BUDGET,
+    CHANNEL,
+    NO_CHANNEL,
+    CHAT_XP,
+    MOD_ROLE,
+    NO_MOD_ROLE,
+    STATS,
+    AUDIT,
+)
+USAGE = subcommand_usage(ADMIN, SUBCOMMANDS)
+XP_USAGE = XP.usage(ADMIN)
+BADGE_USAGE = BADGE.usage(ADMIN)
+BAN_USAGE = BAN.usage(ADMIN)
+UNBAN_USAGE = UNBAN.usage(ADMIN)
+BANS_USAGE = BANS.usage(ADMIN)
+BUDGET_USAGE = BUDGET.usage(ADMIN)
+CHANNEL_USAGE = CHANNEL.usage(ADMIN)
+CHAT_XP_USAGE = CHAT_XP.usage(ADMIN)
+MOD_ROLE_USAGE = MOD_ROLE.usage(ADMIN)
+STATS_USAGE = STATS.usage(ADMIN)
+AUDIT_USAGE = AUDIT.usage(ADMIN)
