@@ -1,7 +1,7 @@
 """Execution kinds: every handler declares QUICK, MAY_CALL_MODEL or SLOW, and the router, not
 the handler, decides from it what runs in a batch, what runs alone and what context it gets.
-Quick handlers cannot reach a commit, a checkpoint, the write gate or a notifier: mypy refuses
-them, and at run time there is nothing to call."""
+Quick handlers cannot reach a commit, a checkpoint, the raw session, the write gate or a
+notifier: mypy refuses them, and at run time there is nothing to call."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GROUP = CommunityRef(Platform.TELEGRAM, "-77", "Kinds group")
 # What a quick handler must not find on its context, its unit of work or its services.
 NOT_ON_QUICK_CONTEXT = ("checkpoint", "gate")
-NOT_ON_QUICK_UOW = ("commit", "rollback", "savepoint", "claim_and_preload", "shared")
+NOT_ON_QUICK_UOW = ("commit", "rollback", "savepoint", "session", "claim_and_preload", "shared")
 NOT_ON_QUICK_SERVICES = ("uow_factory", "extras", "write_gate", "llm")
 
 
@@ -154,6 +154,7 @@ async def sneaky(context: QuickContext) -> list[Reply]:
     await context.uow.commit()
     async with context.uow.savepoint():
         pass
+    await context.uow.session.commit()
     context.gate.release()
     context.services.extras["notifier"]
     context.services.uow_factory()
@@ -206,6 +207,7 @@ def test_mypy_refuses_a_quick_handler_that_reaches_for_the_transaction(tmp_path:
         '"QuickContext" has no attribute "checkpoint"',
         '"Repositories" has no attribute "commit"',
         '"Repositories" has no attribute "savepoint"',
+        '"Repositories" has no attribute "session"',
         '"QuickContext" has no attribute "gate"',
         '"QuickServices" has no attribute "extras"',
         '"QuickServices" has no attribute "uow_factory"',

@@ -29,7 +29,7 @@ from typing import Protocol
 from core.ai import spend
 from core.ai.pricing import cost_of, worst_case_cost
 from core.config import CoreConfig
-from core.db.models import AiBudget, AiUsage, PlatformAccount, User
+from core.db.models import AiUsage, PlatformAccount, User
 from core.db.scope import Repositories
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.write_gate import WriteGate
@@ -104,14 +104,11 @@ class AiGateway:
         return self.llm is not None and self.llm.online
 
     async def limit_for(self, uow: Repositories, user_id: int) -> Decimal:
-        budget = await uow.session.get(AiBudget, user_id)
+        budget = await uow.repository(spend.SpendStore).budget_of(user_id)
         return budget.monthly_limit_usd if budget else self.config.monthly_ai_budget_usd
 
     async def spend_of(self, uow: Repositories, user_id: int, now: datetime) -> spend.Spend:
-        key = await spend.key_of_user(uow.session, user_id)
-        if key is None:
-            return spend.Spend()
-        return await spend.read(uow.session, key, spend.month_of(now))
+        return await uow.repository(spend.SpendStore).spend_of_user(user_id, spend.month_of(now))
 
     async def allowance(self, uow: Repositories, user_id: int) -> Allowance:
         now = self.clock.now()
@@ -169,11 +166,12 @@ class AiGateway:
         month = spend.month_of(self.clock.now())
         micros = spend.to_micros(worst)
         async with self._own_transaction() as uow:
-            owner, key = await spend.owner_and_key(uow.session, account)
+            store = uow.repository(spend.SpendStore)
+            owner, key = await store.owner_and_key(account)
             if owner is None:
                 raise LLMUnavailable("the learner's account is gone")
             limit = spend.to_micros(await self.limit_for(uow, owner))
-            fits = await spend.reserve(uow.session, key, month, micros, limit)
+            fits = await store.reserve(key, month, micros, limit)
         if not fits:
             raise BudgetExceeded(
                 f"This needs up to ${worst:.2f} of AI budget, more than is left this month."

@@ -10,8 +10,8 @@ the reservation into `spent` at the real cost.
 Rows are keyed by a one-way hash of a platform identity (core.ai.spend_key), not by user id,
 so the spend outlives `/forget`: the row holds the hash, the month and the amounts, nothing
 else. A linked learner spends under the smallest of their accounts' hashes; a merge folds the
-rows together (`fold_spend_on_merge`), and `/forget` copies the month's total to each of the
-learner's other accounts (`keep_spend_on_forget`), so no account comes back with a fresh month.
+rows together (`SpendStore.fold_on_merge`), and `/forget` copies the month's total to each of
+the learner's other accounts (`SpendStore.keep_on_forget`), so no account comes back with a fresh month.
 
 These functions work inside a caller's session and do not commit: the gateway runs reserve and
 settle in their own short transactions, a merge or a forget inside its own.
@@ -31,8 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.ai.spend_key import identity_key, learner_key
-from core.db.models import AiSpend, PlatformAccount, table_of
-from core.db.scope import Repositories
+from core.db.models import AiBudget, AiSpend, PlatformAccount, table_of
+from core.db.repository import Repository
 from core.db.upsert import dialect_insert
 
 MICROS = Decimal(1_000_000)
@@ -222,31 +222,6 @@ def _keys(accounts: Iterable[PlatformAccount]) -> list[str]:
     )
 
 
-async def fold_spend_on_merge(
-    uow: Repositories,
-    source_accounts: Sequence[PlatformAccount],
-    target_accounts: Sequence[PlatformAccount],
-) -> None:
-    """Two learners become one: every month's spend and reservations of all their accounts are
-    added up under the merged learner's key (the smallest hash), and the other rows go.
-
-    Call it after the accounts are re-pointed (core.features.link.merge_learners), so a
-    concurrent reservation, which share-locks the account rows first, never waits on this in
-    the opposite order. Taking the rows is one DELETE ... RETURNING, so nothing reserved
-    between reading and removing them is lost."""
-    keys = _keys([*source_accounts, *target_accounts])
-    if len(keys) < 2:
-        return
-    merged, others = keys[0], keys[1:]
-    taken = await uow.session.execute(
-        delete(_SPEND)
-        .where(_SPEND.c.identity_hash.in_(others))
-        .returning(_SPEND.c.month, _SPEND.c.spent_micros, _SPEND.c.reserved_micros)
-    )
-    for month, spent, reserved in sorted(taken.all()):
-        await _add(uow.session, merged, month, int(spent), int(reserved))
-
-
 @cache
 def _at_least_statement(dialect: str) -> Any:
     insert = dialect_insert(dialect, _SPEND)
@@ -259,28 +234,70 @@ def _at_least_statement(dialect: str) -> Any:
     )
 
 
-async def keep_spend_on_forget(
-    uow: Repositories, accounts: Sequence[PlatformAccount], now: datetime
-) -> None:
-    """Before a linked learner's accounts are deleted: each account's own hash gets at least
-    the month's spend (reservations in flight counted as spent), so whichever platform they
-    come back on, the month starts from what was already spent. A single account needs
-    nothing: its hash is already the key."""
-    keys = _keys(accounts)
-    if len(keys) < 2:
-        return
-    month = month_of(now)
-    spend = await read(uow.session, keys[0], month)
-    total = spend.spent_micros + spend.reserved_micros
-    if not total:
-        return
-    statement = _at_least_statement(_dialect(uow.session))
-    for key in keys[1:]:
-        await uow.session.execute(
-            statement,
-            {"identity_hash": key, "month": month, "spent_micros": total, "reserved_micros": 0},
-        )
-
-
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
+
+
+class SpendStore(Repository):
+    """The spend and budget rows as a unit of work's repository (`uow.repository(SpendStore)`):
+    what the gateway, a /link merge and /forget read and write of them, so none of them holds
+    the session itself."""
+
+    async def budget_of(self, user_id: int) -> AiBudget | None:
+        return await self.session.get(AiBudget, user_id)
+
+    async def spend_of_user(self, user_id: int, month: date) -> Spend:
+        key = await key_of_user(self.session, user_id)
+        return Spend() if key is None else await read(self.session, key, month)
+
+    async def owner_and_key(self, account: tuple[str, str]) -> tuple[int | None, str]:
+        return await owner_and_key(self.session, account)
+
+    async def reserve(
+        self, identity_hash: str, month: date, micros: int, limit_micros: int
+    ) -> bool:
+        return await reserve(self.session, identity_hash, month, micros, limit_micros)
+
+    async def fold_on_merge(
+        self,
+        source_accounts: Sequence[PlatformAccount],
+        target_accounts: Sequence[PlatformAccount],
+    ) -> None:
+        """Two learners become one: every month's spend and reservations of all their accounts are
+        added up under the merged learner's key (the smallest hash), and the other rows go.
+
+        Call it after the accounts are re-pointed (core.features.link.merge_learners), so a
+        concurrent reservation, which share-locks the account rows first, never waits on this in
+        the opposite order. Taking the rows is one DELETE ... RETURNING, so nothing reserved
+        between reading and removing them is lost."""
+        keys = _keys([*source_accounts, *target_accounts])
+        if len(keys) < 2:
+            return
+        merged, others = keys[0], keys[1:]
+        taken = await self.session.execute(
+            delete(_SPEND)
+            .where(_SPEND.c.identity_hash.in_(others))
+            .returning(_SPEND.c.month, _SPEND.c.spent_micros, _SPEND.c.reserved_micros)
+        )
+        for month, spent, reserved in sorted(taken.all()):
+            await _add(self.session, merged, month, int(spent), int(reserved))
+
+    async def keep_on_forget(self, accounts: Sequence[PlatformAccount], now: datetime) -> None:
+        """Before a linked learner's accounts are deleted: each account's own hash gets at least
+        the month's spend (reservations in flight counted as spent), so whichever platform they
+        come back on, the month starts from what was already spent. A single account needs
+        nothing: its hash is already the key."""
+        keys = _keys(accounts)
+        if len(keys) < 2:
+            return
+        month = month_of(now)
+        spend = await read(self.session, keys[0], month)
+        total = spend.spent_micros + spend.reserved_micros
+        if not total:
+            return
+        statement = _at_least_statement(_dialect(self.session))
+        for key in keys[1:]:
+            await self.session.execute(
+                statement,
+                {"identity_hash": key, "month": month, "spent_micros": total, "reserved_micros": 0},
+            )

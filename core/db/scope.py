@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from core.db.repository import Repository
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from core.db.audit import AuditRepository
     from core.db.badges import AchievementRepository
     from core.db.ledger import ActivityRepository, XpRepository
@@ -48,12 +46,6 @@ class Repositories(Protocol):
     @property
     def standing(self) -> StandingRepository: ...
 
-    # Raw SQL, on its way out: features no longer read it, only core.ai's spend and budget
-    # reads (/usage, the /link merge's spend) do. Once they use a repository, delete this
-    # property and RepositoryView's two `session` lines.
-    @property
-    def session(self) -> AsyncSession: ...
-
     @property
     def dialect(self) -> str: ...
 
@@ -71,7 +63,6 @@ class RepositoryView:
         "activity",
         "audit",
         "communities",
-        "session",
         "standing",
         "users",
         "xp",
@@ -86,7 +77,6 @@ class RepositoryView:
         self.communities = unit.communities
         self.audit = unit.audit
         self.standing = unit.standing
-        self.session = unit.session  # see Repositories.session
 
     @property
     def dialect(self) -> str:

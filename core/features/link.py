@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from core import codec
-from core.ai.spend import fold_spend_on_merge
+from core.ai.spend import SpendStore
 from core.command_meta import Param
 from core.context import QuickContext
 from core.db.models import User
@@ -176,7 +176,7 @@ async def merge_learners(uow: Repositories, source: User, target: User, now: dat
     store = uow.repository(LinkStore)
     moved = await uow.users.accounts_of(source.id)
     await store.move_accounts(moved, target.id)
-    await fold_spend_on_merge(uow, moved, await uow.users.accounts_of(target.id))
+    await uow.repository(SpendStore).fold_on_merge(moved, await uow.users.accounts_of(target.id))
     for table in learner_tables():
         await store.repoint(table, source.id, target.id)
     target.xp = await store.ledger_total(target.id)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, select
 
 from core import codec
-from core.ai.spend import keep_spend_on_forget
+from core.ai.spend import SpendStore
 from core.context import QuickContext
 from core.db.models import Base, PlatformAccount, User
 from core.db.repository import Repository
@@ -80,7 +80,9 @@ async def export(context: QuickContext) -> list[Reply]:
     ]
 
 
-@command("forget", "Delete all your data (asks first)", personal=True, private=True, kind=Kind.QUICK)
+@command(
+    "forget", "Delete all your data (asks first)", personal=True, private=True, kind=Kind.QUICK
+)
 async def forget(context: QuickContext) -> list[Reply]:
     user_id = context.user.id
     return [
@@ -107,7 +109,7 @@ async def forget_confirm(context: QuickContext) -> list[Reply]:
     if args[0] != "yes":
         return [reply("Cancelled: nothing was deleted.")]
     accounts = await context.uow.users.accounts_of(context.user.id)
-    await keep_spend_on_forget(context.uow, accounts, context.now)
+    await context.uow.repository(SpendStore).keep_on_forget(accounts, context.now)
     await context.uow.repository(PersonalDataStore).delete_accounts(accounts)
     await context.uow.users.delete(context.user)
     context.uow.forget_learner(context.user.id)
