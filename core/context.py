@@ -129,12 +129,10 @@ class QuickContext:
         context: tuple[str, str] | None = None,
         meta: dict[str, Any] | None = None,
         xp: int | None = None,
-        learner_values: dict[str, Any] | None = None,
         reason: str | None = None,
     ) -> tuple[Outcome, list[Reply]]:
         """Record an activity for the current learner; returns the outcome and announcements.
-        `learner_values`: other columns of the learner's row to store with the XP; `reason`:
-        what its XP is for, as core.xp_note tells the learner."""
+        `reason`: what its XP is for, as core.xp_note tells the learner."""
         outcome = await record_activity(
             self._unit,
             self.user,
@@ -146,7 +144,6 @@ class QuickContext:
             meta=meta,
             community_id=self.community.id if self.community else None,
             xp=xp,
-            learner_values=learner_values,
             reason=reason,
         )
         return outcome, announcements(self.user, outcome)

@@ -95,15 +95,13 @@ async def record_activity(
     meta: dict[str, Any] | None = None,
     community_id: int | None = None,
     xp: int | None = None,
-    learner_values: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> Outcome:
     """Log an activity and apply XP, streak, badges and level; a repeated reference is a no-op.
 
     `xp` overrides the rules' amount (before the daily allowance); `reason` is what the XP is
-    for, as the learner will read it ("quiz 3/5 right"). `learner_values` are other columns of
-    the learner's row the event changes: they are written with the XP in one statement (or
-    alone, when the activity earns no XP)."""
+    for, as the learner will read it ("quiz 3/5 right"). The event's changes to the learner's
+    row (`uow.learners.change`) are stored with the XP, in one statement."""
     outcome = Outcome(level_before=user.level, level_after=user.level, streak=user.streak_current)
     amount = xp_for(activity, score) if xp is None else xp
     entry = activity_entry(str(activity), context, score, meta)
@@ -119,7 +117,6 @@ async def record_activity(
             now,
             allowance,
             community_id=community_id,
-            learner_values=learner_values,
             log=entry,
         )
         if awarded is not None:
@@ -127,12 +124,10 @@ async def record_activity(
             item = XpItem(awarded.amount, reason or _reason(activity, score), stage, cap)
     elif amount:  # the XP, the learner's other changes and the log entry, together
         new_xp = await uow.xp.award(
-            user.id, str(activity), reference, amount, now, community_id, learner_values, entry
+            user.id, str(activity), reference, amount, now, community_id, entry
         )
         if new_xp is not None:
             item = XpItem(amount, reason or _reason(activity, score))
-    if item is None and learner_values:
-        await uow.users.store(user, learner_values)
     if amount and item is None:
         outcome.duplicate = True
         return outcome
@@ -151,12 +146,8 @@ async def record_activity(
     if activity not in _NOT_PRACTICE:
         await _advance_streak(uow, user, now, outcome, community_id)
     await _unlock_badges(uow, user, activity, now, outcome, community_id)
-    new_level = level_for(user.xp)
-    if new_level != user.level:
-        user.level = new_level
+    uow.learners.change(user, level=level_for(user.xp), updated_at=now)
     outcome.level_after = user.level
-    if user.updated_at != now:  # the XP update already set it; an equal write still flushes
-        user.updated_at = now
     return outcome
 
 
@@ -188,10 +179,13 @@ async def _advance_streak(
     update = next_streak(state, today)
     if not update.first_today:
         return
-    user.streak_current = update.state.current
-    user.streak_longest = update.state.longest
-    user.last_active_date = update.state.last_active
-    user.streak_freezes = update.state.freezes
+    uow.learners.change(
+        user,
+        streak_current=update.state.current,
+        streak_longest=update.state.longest,
+        last_active_date=update.state.last_active,
+        streak_freezes=update.state.freezes,
+    )
     outcome.streak = user.streak_current
     outcome.streak_moved = True
     outcome.freezes_used = update.freezes_used

@@ -10,7 +10,6 @@ from bot.app import Dojo
 from core.db.engine import create_engine
 from core.db.ledger import ActivityEntry, utc_week_start
 from core.db.models import Base, User, UserAchievement, XpWeekly
-from core.db.uow import UnitOfWork
 from core.leaderboard import week_start
 from core.progress import record_activity
 from core.rules.xp import Activity
@@ -116,9 +115,9 @@ async def test_an_award_writes_ledger_week_learner_and_log_together(dojo: Dojo) 
         xp_before, week = before.xp, utc_week_start(now)
         event.listen(dojo.engine.sync_engine, "before_cursor_execute", count)
         try:
-            memory = {"recent_chat_digests": ["abc"], "last_chat_xp_at": now}
-            first = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, memory, entry)
-            again = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, memory, entry)
+            uow.learners.change(before, recent_chat_digests=["abc"], last_chat_xp_at=now)
+            first = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, entry)
+            again = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, entry)
         finally:
             event.remove(dojo.engine.sync_engine, "before_cursor_execute", count)
         await uow.commit()
@@ -284,55 +283,3 @@ async def test_weekly_board_from_the_weekly_table_matches_the_ledger(dojo: Dojo)
         assert await rank_of(uow.session, me, since=since) == await rank_of(
             uow.session, me, since=since, until=almost
         )
-
-
-async def test_held_learner_changes_are_written_together_at_commit(dojo: Dojo) -> None:
-    """Chat XP's memory of unearned messages waits for the commit: the learners show it at
-    once, several learners' go out in one statement, a newer write of the same columns wins,
-    and a rollback drops it."""
-    ids = [await _learner(dojo, f"held{n}") for n in range(3)]
-    now = dojo.services.clock.now()
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    async def learners(uow: UnitOfWork) -> list[User]:
-        found = [await uow.users.get(user_id) for user_id in ids]
-        assert all(user is not None for user in found)
-        return [user for user in found if user is not None]
-
-    async with dojo.services.uow_factory() as uow:
-        loaded = await learners(uow)
-        event.listen(dojo.engine.sync_engine, "before_cursor_execute", count)
-        try:
-            for n, user in enumerate(loaded):
-                uow.users.hold(user, {"recent_chat_digests": [f"held-{n}"]})
-                assert user.recent_chat_digests == [f"held-{n}"]  # shown at once
-            assert statements == []
-            await uow.commit()
-        finally:
-            event.remove(dojo.engine.sync_engine, "before_cursor_execute", count)
-        assert [sql.split()[0] for sql in statements] == ["UPDATE"]  # all three at once
-
-    async with dojo.services.uow_factory() as uow:
-        first, second, third = await learners(uow)
-        assert [user.recent_chat_digests for user in (first, second, third)] == [
-            ["held-0"],
-            ["held-1"],
-            ["held-2"],
-        ]
-        for user in (first, second, third):
-            uow.users.hold(user, {"recent_chat_digests": ["older"]})
-        # Newer writes of the same column, now: the commit must not undo them.
-        await uow.users.store(first, {"recent_chat_digests": ["newer"]})
-        memory = {"recent_chat_digests": ["award"], "last_chat_xp_at": now}
-        await uow.xp.award(second.id, "chat_message", "m1", 2, now, None, memory)
-        await uow.commit()
-        uow.users.hold(third, {"recent_chat_digests": ["rolled back"]})
-        await uow.rollback()
-        await uow.commit()
-
-    async with dojo.services.uow_factory() as uow:
-        stored = [user.recent_chat_digests for user in await learners(uow)]
-        assert stored == [["newer"], ["award"], ["older"]]

@@ -278,7 +278,7 @@ async def test_an_award_meets_the_learner_row_before_the_count(postgres_url: str
         async with dojo.services.uow_factory() as first, dojo.services.uow_factory() as second:
             user = await first.users.by_account("console", "ada")
             assert user is not None
-            await first.users.store(user, {"display_name": "Ada L."})  # holds the row
+            await first.xp.award(user.id, "badge", "held", 1, now)  # writes, so holds, the row
             other = asyncio.create_task(
                 second.xp.award_daily(user.id, "quiz_completed", "q2", 5, now, allowance)
             )

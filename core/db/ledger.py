@@ -2,95 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
-from core.db.award_pg import award_statement
-from core.db.learner_row import HeldWrites, keep_in_step, learner_update, parameters
-from core.db.models import (
-    ActivityLog,
-    User,
-    XpDaily,
-    XpLedger,
-    XpWeekly,
-    table_of,
+from core.db.backend import (
+    ActivityEntry,
+    Allowance,
+    Award,
+    Awarded,
+    StorageBackend,
+    utc_week_start,
 )
-from core.db.upsert import count_up, insert_ignore, insert_or_add
+from core.db.learner_row import LearnerChanges, learner_update, parameters
+from core.db.models import ActivityLog, User, XpDaily, XpLedger, XpWeekly, table_of
 
 _LOG_ACTIVITY = insert(table_of(ActivityLog))  # a Core INSERT: cheaper than an ORM flush
-
-
-@dataclass(frozen=True)
-class ActivityEntry:
-    """An activity to log with the XP it earns (see XpRepository.award)."""
-
-    event_type: str
-    context_type: str | None = None
-    context_id: str | None = None
-    score: int | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def columns(self) -> dict[str, Any]:
-        return {
-            "event_type": self.event_type,
-            "context_type": self.context_type,
-            "context_id": self.context_id,
-            "score": self.score,
-            "metadata": self.meta,
-        }
-
-
-@dataclass(frozen=True)
-class Allowance:
-    """A daily allowance as the ledger applies it (core.rules.xp.DAILY_CAPS says why).
-
-    The day's `nth` XP-earning award of the activity earns the full amount while nth <=
-    `full_until`, `halved_amount` while nth <= `paid_until`, and nothing after."""
-
-    day: date  # the learner's local day
-    full_until: int
-    paid_until: int
-    halved_amount: int
-
-    def amount(self, full_amount: int, nth: int) -> int:
-        if nth <= self.full_until:
-            return full_amount
-        return self.halved_amount if nth <= self.paid_until else 0
-
-    def parameters(self) -> dict[str, Any]:
-        return {
-            "day": self.day,
-            "full_until": self.full_until,
-            "paid_until": self.paid_until,
-            "halved_amount": self.halved_amount,
-        }
-
-
-@dataclass(frozen=True)
-class Awarded:
-    """What an award under an allowance came to."""
-
-    xp: int  # the learner's XP after it
-    amount: int  # what it earned: the full amount, half of it or 0
-    nth: int  # its place among the day's XP-earning awards of the activity
-
-
-@dataclass(frozen=True)
-class _Award:
-    """One ledger entry to add, as XpRepository.award received it."""
-
-    user_id: int
-    source: str
-    reference: str
-    amount: int
-    now: datetime
-    community_id: int | None
 
 
 def activity_entry(
@@ -108,16 +38,13 @@ def activity_entry(
     )
 
 
-def utc_week_start(moment: datetime) -> date:
-    """The Monday (UTC) of the week containing `moment`: the key of weekly XP."""
-    day = moment.astimezone(UTC).date()
-    return day - timedelta(days=day.weekday())
-
-
 class XpRepository:
-    def __init__(self, session: AsyncSession, held: HeldWrites) -> None:
+    def __init__(
+        self, session: AsyncSession, learners: LearnerChanges, backend: StorageBackend
+    ) -> None:
         self.session = session
-        self.held = held
+        self.learners = learners
+        self.backend = backend
 
     async def award(
         self,
@@ -127,19 +54,18 @@ class XpRepository:
         amount: int,
         now: datetime,
         community_id: int | None = None,
-        learner_values: Mapping[str, Any] | None = None,
         log: ActivityEntry | None = None,
     ) -> int | None:
         """Add a ledger entry once per (user, source, reference); returns the new xp or None.
 
         The users.xp column moves in the same statement order as the ledger, so it always
-        equals the ledger's sum, also under concurrent awards on PostgreSQL. `learner_values`
-        are other columns of the learner's row to store in that same UPDATE, and `log` the
-        activity that earned the XP: both only if awarded. On PostgreSQL it is all one
-        statement (core.db.award_pg).
+        equals the ledger's sum, also under concurrent awards on PostgreSQL. The learner's
+        pending changes (core.db.learner_row) are stored in that same UPDATE, and `log` is
+        the activity that earned the XP: both only if awarded. On PostgreSQL it is all one
+        statement (core.db.postgres_backend).
         """
-        award = _Award(user_id, source, reference[:128], amount, now, community_id)
-        awarded = await self._award(award, learner_values, log, None)
+        award = Award(user_id, source, reference[:128], amount, now, community_id)
+        awarded = await self._award(award, log, None)
         return awarded.xp if awarded is not None else None
 
     async def award_daily(
@@ -151,7 +77,6 @@ class XpRepository:
         now: datetime,
         allowance: Allowance,
         community_id: int | None = None,
-        learner_values: Mapping[str, Any] | None = None,
         log: ActivityEntry | None = None,
     ) -> Awarded | None:
         """`award`, priced by the day's count of `source` under `allowance`; None if repeated.
@@ -160,8 +85,8 @@ class XpRepository:
         place (still in the same single statement on PostgreSQL), so awards that run at once,
         in one batch or in concurrent transactions, each get their own place. A repeated
         reference gives its place back."""
-        award = _Award(user_id, source, reference[:128], amount, now, community_id)
-        awarded = await self._award(award, learner_values, log, allowance)
+        award = Award(user_id, source, reference[:128], amount, now, community_id)
+        awarded = await self._award(award, log, allowance)
         if awarded is None:
             await self.session.execute(
                 update(XpDaily)
@@ -176,94 +101,25 @@ class XpRepository:
         return awarded
 
     async def _award(
-        self,
-        award: _Award,
-        learner_values: Mapping[str, Any] | None,
-        log: ActivityEntry | None,
-        allowance: Allowance | None,
+        self, award: Award, log: ActivityEntry | None, allowance: Allowance | None
     ) -> Awarded | None:
-        values = {"updated_at": award.now, **(learner_values or {})}
-        if self.session.get_bind().dialect.name == "postgresql":
-            awarded = await self._award_in_one_statement(award, values, log, allowance)
-        else:
-            awarded = await self._award_step_by_step(award, values, log, allowance)
+        self.learners.absorb(self.session.sync_session)
+        values = {"updated_at": award.now, **self.learners.pending(award.user_id)}
+        awarded = await self.backend.award(self.session, award, values, log, allowance)
         if awarded is not None:
             user = self.session.identity_map.get(identity_key(User, award.user_id))
-            keep_in_step(user, {**values, "xp": awarded.xp})
-            self.held.supersede(award.user_id, values)
+            self.learners.stored(user, award.user_id, {**values, "xp": awarded.xp})
         return awarded
 
-    async def _award_in_one_statement(
-        self,
-        award: _Award,
-        values: dict[str, Any],
-        log: ActivityEntry | None,
-        allowance: Allowance | None,
-    ) -> Awarded | None:
-        statement = award_statement(tuple(sorted(values)), log is not None, allowance is not None)
-        arguments = parameters(
-            award.user_id,
-            values,
-            source=award.source,
-            reference=award.reference,
-            amount=award.amount,
-            community_id=award.community_id,
-            now=award.now,
-            week=utc_week_start(award.now),
-            **(log.columns() if log else {}),
-            **(allowance.parameters() if allowance else {}),
+    async def recount(self, user: User) -> None:
+        """Set the learner's xp to the ledger's sum (after a merge of two learners)."""
+        total = await self.ledger_sum(user.id)
+        self.learners.absorb(self.session.sync_session)
+        values = {**self.learners.pending(user.id), "xp": total}
+        await self.session.execute(
+            learner_update(tuple(sorted(values))), parameters(user.id, values)
         )
-        row = (await self.session.execute(statement, arguments)).one_or_none()
-        if row is None:
-            return None
-        return Awarded(row[0], row[1], row[2] if allowance else 0)
-
-    async def _award_step_by_step(
-        self,
-        award: _Award,
-        values: dict[str, Any],
-        log: ActivityEntry | None,
-        allowance: Allowance | None,
-    ) -> Awarded | None:
-        amount, nth = award.amount, 0
-        if allowance is not None:
-            nth = await count_up(
-                self.session,
-                XpDaily,
-                {"user_id": award.user_id, "day": allowance.day, "activity": award.source},
-                "count",
-            )
-            amount = allowance.amount(award.amount, nth)
-        ledger_row = {
-            "user_id": award.user_id,
-            "source": award.source,
-            "reference": award.reference,
-            "amount": amount,
-            "community_id": award.community_id,
-            "created_at": award.now,
-        }
-        if not await insert_ignore(
-            self.session, XpLedger, ledger_row, ["user_id", "source", "reference"]
-        ):
-            return None
-        if amount:
-            await insert_or_add(
-                self.session,
-                XpWeekly,
-                {"user_id": award.user_id, "week_start": utc_week_start(award.now), "xp": amount},
-                ["user_id", "week_start"],
-                "xp",
-            )
-        new_xp = await self.session.scalar(
-            learner_update(tuple(sorted(values)), add_xp=True),
-            parameters(award.user_id, values, amount=amount),
-        )
-        if log is not None:
-            row = {"user_id": award.user_id, "community_id": award.community_id}
-            await self.session.execute(
-                _LOG_ACTIVITY, {**row, "created_at": award.now, **log.columns()}
-            )
-        return Awarded(new_xp, amount, nth) if new_xp is not None else None
+        self.learners.stored(user, user.id, values)
 
     async def day_counts(self, user_id: int, day: date) -> dict[str, int]:
         """The day's count of XP-earning awards per activity (what the allowance has used)."""

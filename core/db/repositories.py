@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.community_settings import CommunitySettings, checked, settings_of
-from core.db import learner_row
 from core.db.models import (
     Community,
     CommunityMember,
@@ -48,9 +47,8 @@ _COMMUNITIES_BY_REFS = select(Community).where(
 
 
 class UserRepository:
-    def __init__(self, session: AsyncSession, held: learner_row.HeldWrites) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.held = held
         # Learners this unit of work has resolved, by platform identity (see `preload`).
         self._resolved: dict[tuple[str, str], tuple[PlatformAccount, User]] = {}
 
@@ -152,15 +150,6 @@ class UserRepository:
         self.session.add(account)
         await self.session.flush()
         return account
-
-    async def store(self, user: User, values: Mapping[str, Any]) -> None:
-        """Write columns of the learner's row in one Core UPDATE (see core.db.learner_row)."""
-        written = await learner_row.store(self.session, user, values)
-        self.held.supersede(user.id, written)
-
-    def hold(self, user: User, values: Mapping[str, Any]) -> None:
-        """Change columns of the learner's row at commit, with other learners' changes."""
-        self.held.hold(user, values)
 
     async def accounts_of(self, user_id: int) -> Sequence[PlatformAccount]:
         rows = await self.session.scalars(

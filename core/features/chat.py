@@ -28,19 +28,17 @@ async def chat_xp(context: QuickContext) -> list[Reply] | None:
         user.last_chat_xp_at,
         tuple(user.recent_chat_digests or ()),
     )
-    # Chat XP's memory of the learner's recent messages: stored with the XP when awarded.
-    memory: dict[str, object] = {"recent_chat_digests": list(decision.recent_digests)}
+    # Chat XP's memory of the learner's recent messages (stored with the XP when awarded).
+    context.uow.learners.change(user, recent_chat_digests=list(decision.recent_digests))
     nudge = [reply(NUDGE)] if context.incoming.addressed else []
     if not decision.award:
-        context.uow.users.hold(user, memory)  # written at commit, with the batch's others
         return nudge
-    memory["last_chat_xp_at"] = context.now
+    context.uow.learners.change(user, last_chat_xp_at=context.now)
     reference = context.incoming.event_id or f"{community.id}:{context.now.isoformat()}"
     _, announced = await context.record(
         Activity.CHAT_MESSAGE,
         reference=reference,
         context=("community", str(community.id)),
-        learner_values=memory,
     )
     return [*nudge, *announced]
 
