@@ -14,6 +14,7 @@ from bot.settings import Settings
 from core.ai.gateway import AiGateway
 from core.commands import build_registry
 from core.context import Services
+from core.db.backends import backend_for
 from core.db.engine import create_engine, is_sqlite
 from core.db.migrate import upgrade
 from core.db.uow import UnitOfWorkFactory
@@ -104,7 +105,7 @@ async def build(
     await _check_database(engine, url)
     config = settings.core_config()
     clock = clock or SystemClock()
-    uow_factory = UnitOfWorkFactory(engine)
+    uow_factory = UnitOfWorkFactory(engine, backend_for(engine))  # SQLite or PostgreSQL
     llm = llm if llm is not None else build_llm(settings)
     write_gate = WriteGate() if is_sqlite(url) else None
     services = Services(

@@ -53,12 +53,12 @@ def holds(user: User, work: OpenWork) -> bool:
 
 async def opened(uow: Repositories, user: User, work: OpenWork) -> None:
     """The learner now has `work` open: their plain messages run alone from now on."""
-    await uow.users.store(user, {"open_work": int(user.open_work | work)})
+    uow.learners.change(user, open_work=int(user.open_work | work))
 
 
 async def closed(uow: Repositories, user: User, work: OpenWork) -> None:
     """`work` ended (finished, cancelled, abandoned, expired)."""
-    await uow.users.store(user, {"open_work": int(user.open_work & ~work)})
+    uow.learners.change(user, open_work=int(user.open_work & ~work))
 
 
 async def clear_where_none_open(

@@ -135,8 +135,9 @@ class LearnerChanges:
         self._journal.clear()
 
     def mark(self) -> Mark:
-        return Mark({user_id: dict(values) for user_id, values in self._pending.items()},
-                    len(self._journal))
+        return Mark(
+            {user_id: dict(values) for user_id, values in self._pending.items()}, len(self._journal)
+        )
 
     def back_to(self, mark: Mark) -> None:
         """A savepoint rolled back: its changes are no longer pending, nor shown."""

@@ -16,6 +16,7 @@ from core.db.repository import Repository
 if TYPE_CHECKING:
     from core.db.audit import AuditRepository
     from core.db.badges import AchievementRepository
+    from core.db.learner_row import LearnerChanges
     from core.db.ledger import ActivityRepository, XpRepository
     from core.db.repositories import CommunityRepository, UserRepository
     from core.db.standing import StandingRepository
@@ -25,6 +26,9 @@ RepositoryT = TypeVar("RepositoryT", bound=Repository)
 
 
 class Repositories(Protocol):
+    @property
+    def learners(self) -> LearnerChanges: ...
+
     @property
     def users(self) -> UserRepository: ...
 
@@ -63,6 +67,7 @@ class RepositoryView:
         "activity",
         "audit",
         "communities",
+        "learners",
         "standing",
         "users",
         "xp",
@@ -70,6 +75,7 @@ class RepositoryView:
 
     def __init__(self, unit: UnitOfWork) -> None:
         self._unit = unit
+        self.learners = unit.learners
         self.users = unit.users
         self.xp = unit.xp
         self.activity = unit.activity

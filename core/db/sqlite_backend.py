@@ -64,7 +64,9 @@ class SqliteBackend:
             "community_id": award.community_id,
             "created_at": award.now,
         }
-        if not await insert_ignore(session, XpLedger, ledger_row, ["user_id", "source", "reference"]):
+        if not await insert_ignore(
+            session, XpLedger, ledger_row, ["user_id", "source", "reference"]
+        ):
             return None
         if amount:
             await insert_or_add(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from core import codec
 from core.ai.spend import SpendStore
@@ -179,29 +180,38 @@ async def merge_learners(uow: Repositories, source: User, target: User, now: dat
     await uow.repository(SpendStore).fold_on_merge(moved, await uow.users.accounts_of(target.id))
     for table in learner_tables():
         await store.repoint(table, source.id, target.id)
-    target.xp = await store.ledger_total(target.id)
-    target.level = level_for(target.xp)
+    await uow.xp.recount(target)
+    change = uow.learners.change
+    change(target, level=level_for(target.xp))
     await uow.xp.rebuild_weekly(target.id)
-    _merge_streaks(source, target)
+    change(target, **_merged_streaks(source, target))
     for field in ("track", "experience_level"):
         if getattr(target, field) is None:
-            setattr(target, field, getattr(source, field))
+            change(target, **{field: getattr(source, field)})
     if target.time_zone == "UTC" and source.time_zone != "UTC":
-        target.time_zone = source.time_zone
+        change(target, time_zone=source.time_zone)
     if source.reminders_enabled and not target.reminders_enabled:
-        target.reminders_enabled = True
-        target.reminder_hour, target.reminder_minute = source.reminder_hour, source.reminder_minute
-    target.open_work = target.open_work | source.open_work  # moved with their rows
-    target.updated_at = now
+        change(
+            target,
+            reminders_enabled=True,
+            reminder_hour=source.reminder_hour,
+            reminder_minute=source.reminder_minute,
+        )
+    change(target, open_work=target.open_work | source.open_work)  # moved with their rows
+    change(target, updated_at=now)
     await store.delete_merged(source)
     uow.forget_learner(source.id)  # the moved accounts now belong to `target`
 
 
-def _merge_streaks(source: User, target: User) -> None:
+def _merged_streaks(source: User, target: User) -> dict[str, Any]:
     """Keep the streak that is more recent (the longer one on the same day); best of the rest."""
     days = (target.last_active_date, target.streak_current)
     other = (source.last_active_date, source.streak_current)
     if other[0] is not None and (days[0] is None or other > days):  # type: ignore[operator]
-        target.last_active_date, target.streak_current = other
-    target.streak_longest = max(target.streak_longest, source.streak_longest, target.streak_current)
-    target.streak_freezes = max(target.streak_freezes, source.streak_freezes)
+        days = other
+    return {
+        "last_active_date": days[0],
+        "streak_current": days[1],
+        "streak_longest": max(target.streak_longest, source.streak_longest, days[1]),
+        "streak_freezes": max(target.streak_freezes, source.streak_freezes),
+    }

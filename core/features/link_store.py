@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, and_, delete, exists, func, select, update
+from sqlalchemy import Table, and_, delete, exists, select, update
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
-from core.db.models import Base, LinkCode, PlatformAccount, User, XpLedger
+from core.db.models import Base, LinkCode, PlatformAccount, User
 from core.db.repository import Repository
 
 # Not re-pointed row by row: the learner and account rows themselves; weekly XP is rebuilt.
@@ -78,13 +78,6 @@ class LinkStore(Repository):
         await self.session.execute(
             update(table).where(table.c.user_id == source).values(user_id=target)
         )
-
-    async def ledger_total(self, user_id: int) -> int:
-        """The learner's XP as their ledger sums it."""
-        total = await self.session.scalar(
-            select(func.coalesce(func.sum(XpLedger.amount), 0)).where(XpLedger.user_id == user_id)
-        )
-        return int(total or 0)
 
     async def delete_merged(self, source: User) -> None:
         """The merged-away learner's row, gone now that nothing points at it."""

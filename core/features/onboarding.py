@@ -55,28 +55,28 @@ def _ask(step: str) -> Reply:
 
 
 async def _apply(context: QuickContext, step: str, value: str) -> list[Reply]:
-    user = context.user
+    user, change = context.user, context.uow.learners.change
     if step == STEP_TRACK:
-        user.track = pick(value, TRACKS, "track", USAGE)
-        user.onboarding_step = STEP_EXPERIENCE
+        change(user, track=pick(value, TRACKS, "track", USAGE), onboarding_step=STEP_EXPERIENCE)
     elif step == STEP_EXPERIENCE:
-        user.experience_level = pick(value, EXPERIENCE_LEVELS, "experience level", USAGE)
+        level = pick(value, EXPERIENCE_LEVELS, "experience level", USAGE)
+        change(user, experience_level=level)
         if user.time_zone != DEFAULT_ZONE:  # given already, with `/start backend Europe/Berlin`
             return await _finish(context)
-        user.onboarding_step = STEP_TIME_ZONE
+        change(user, onboarding_step=STEP_TIME_ZONE)
     elif step == STEP_TIME_ZONE:
-        user.time_zone = time_zone(value)
+        change(user, time_zone=time_zone(value))
         return await _finish(context)
     else:
         raise UserError("That onboarding step is over. Send /start to begin again.")
-    user.updated_at = context.now
+    change(user, updated_at=context.now)
+    assert user.onboarding_step is not None
     return [_ask(user.onboarding_step)]
 
 
 async def _finish(context: QuickContext) -> list[Reply]:
     user = context.user
-    user.onboarding_step = None
-    user.updated_at = context.now
+    context.uow.learners.change(user, onboarding_step=None, updated_at=context.now)
     outcome, announced = await context.record(Activity.ONBOARDED, reference="onboarding")
     summary = Reply(
         Doc.lines(
@@ -128,7 +128,7 @@ async def start(context: QuickContext) -> list[Reply]:
                     "track, level or time zone.",
                 )
             ]
-        user.onboarding_step = STEP_TRACK
+        context.uow.learners.change(user, onboarding_step=STEP_TRACK)
         welcome = reply(
             "👋 Welcome to ",
             bold("Dojo"),
@@ -138,10 +138,13 @@ async def start(context: QuickContext) -> list[Reply]:
         return [welcome, _ask(STEP_TRACK)]
     given = _sort_words(args)
     onboarding = user.onboarding_step is not None
-    user.track = given.get(STEP_TRACK, user.track)
-    user.experience_level = given.get(STEP_EXPERIENCE, user.experience_level)
-    user.time_zone = given.get(STEP_TIME_ZONE, user.time_zone)
-    user.updated_at = context.now
+    context.uow.learners.change(
+        user,
+        track=given.get(STEP_TRACK, user.track),
+        experience_level=given.get(STEP_EXPERIENCE, user.experience_level),
+        time_zone=given.get(STEP_TIME_ZONE, user.time_zone),
+        updated_at=context.now,
+    )
     missing = [
         step
         for step in STEPS
@@ -154,7 +157,7 @@ async def start(context: QuickContext) -> list[Reply]:
     ]
     if not missing:
         return await _finish(context)
-    user.onboarding_step = missing[0]
+    context.uow.learners.change(user, onboarding_step=missing[0])
     noted = ", ".join(f"{_LABELS[step]} {value}" for step, value in given.items())
     return [reply(f"Noted: {noted}."), _ask(missing[0])]
 

@@ -72,19 +72,21 @@ async def settings(context: QuickContext) -> list[Reply]:
     if len(args) != 2:
         raise UserError(f"/settings takes a name and a value. {SETTINGS_USAGE}")
     name, value = args[0].lower(), args[1]
+    changed: dict[str, object]
     if name == "track":
-        user.track = pick(value, TRACKS, "track", SETTINGS_USAGE)
+        changed = {"track": pick(value, TRACKS, "track", SETTINGS_USAGE)}
     elif name in ("level", "experience"):
-        user.experience_level = pick(value, EXPERIENCE_LEVELS, "experience level", SETTINGS_USAGE)
+        level = pick(value, EXPERIENCE_LEVELS, "experience level", SETTINGS_USAGE)
+        changed = {"experience_level": level}
     elif name in ("timezone", "tz", "time_zone"):
-        user.time_zone = time_zone(value)
+        changed = {"time_zone": time_zone(value)}
     elif name in ("announce", "announcements"):
-        user.announce_opt_out = not _on_off(value, SETTINGS_USAGE)
+        changed = {"announce_opt_out": not _on_off(value, SETTINGS_USAGE)}
     elif name == "leaderboard":
-        user.leaderboard_opt_out = not _on_off(value, SETTINGS_USAGE)
+        changed = {"leaderboard_opt_out": not _on_off(value, SETTINGS_USAGE)}
     else:
         raise UserError(f"There is no setting called '{args[0][:20]}'. {SETTINGS_USAGE}")
-    user.updated_at = context.now
+    context.uow.learners.change(user, **changed, updated_at=context.now)
     return [reply("Saved."), _summary(context)]
 
 
@@ -92,13 +94,12 @@ def _set_reminder(context: QuickContext, value: str) -> Reply:
     user = context.user
     word = value.strip().lower()
     if word == "off":
-        user.reminders_enabled = False
-        user.updated_at = context.now
+        context.uow.learners.change(user, reminders_enabled=False, updated_at=context.now)
         return reply("🔕 Reminders are off.")
     if word != "on":
-        user.reminder_hour, user.reminder_minute = hour_minute(value)
-    user.reminders_enabled = True
-    user.updated_at = context.now
+        hour, minute = hour_minute(value)
+        context.uow.learners.change(user, reminder_hour=hour, reminder_minute=minute)
+    context.uow.learners.change(user, reminders_enabled=True, updated_at=context.now)
     where = "" if context.incoming.chat.is_private else " I'll send it in a private chat."
     return reply(
         "🔔 Reminders on: if you haven't practised by ",

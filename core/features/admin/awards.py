@@ -129,8 +129,7 @@ async def _global_xp(
     await call.uow.activity.log(
         user.id, "admin_revoke", call.now, meta={"by": call.actor, "reason": reason}
     )
-    user.level = level_for(user.xp)
-    user.updated_at = call.now
+    call.uow.learners.change(user, level=level_for(user.xp), updated_at=call.now)
     return [
         reply(
             f"✅ Revoked {amount} XP from ",
@@ -169,7 +168,7 @@ async def badge(call: AdminCall) -> list[Reply]:
     community_id = call.community.id if call.community else None
     if found.xp_reward:
         await call.uow.xp.award(user.id, "badge", slug, found.xp_reward, call.now, community_id)
-    user.level = level_for(user.xp)
+    call.uow.learners.change(user, level=level_for(user.xp))
     outcome.level_after = user.level
     return [
         reply(f"✅ Awarded the badge {found.title} to ", bold(user.display_name), "."),

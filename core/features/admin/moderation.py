@@ -49,9 +49,8 @@ async def ban(call: AdminCall) -> list[Reply]:
         ]
     if user.banned:
         raise UserError(f"{user.display_name} is already banned from Dojo.")
-    user.banned = True
-    user.banned_notified = False  # they get one polite message, then silence
-    user.updated_at = call.now
+    # They get one polite message, then silence.
+    call.uow.learners.change(user, banned=True, banned_notified=False, updated_at=call.now)
     await audit(call, "ban.global", describe(user), reason)
     call.uow.forget_learner(user.id)
     return [
@@ -78,9 +77,7 @@ async def unban(call: AdminCall) -> list[Reply]:
         return [reply("✅ ", bold(user.display_name), " may use Dojo in this community again.")]
     if not user.banned and not lifted_here:
         raise UserError(f"{user.display_name} is not banned.")
-    user.banned = False
-    user.banned_notified = False
-    user.updated_at = call.now
+    call.uow.learners.change(user, banned=False, banned_notified=False, updated_at=call.now)
     await audit(call, "unban.global", describe(user), reason)
     call.uow.forget_learner(user.id)
     return [reply("✅ ", bold(user.display_name), " may use Dojo again.")]
