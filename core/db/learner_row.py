@@ -83,6 +83,10 @@ class LearnerChanges:
                 self._show(user, name, value, getattr(user, name))
                 self._pending.setdefault(user.id, {})[name] = value
 
+    def drop(self, user_id: int) -> None:
+        """The learner's row is deleted: nothing of it is to be written."""
+        self._pending.pop(user_id, None)
+
     def pending(self, user_id: int) -> dict[str, Any]:
         """What is waiting to be written to the learner's row (for an award to take along)."""
         return dict(self._pending.get(user_id, {}))

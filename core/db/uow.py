@@ -16,6 +16,7 @@ from core.db.backends import backend_for
 from core.db.badges import AchievementRepository
 from core.db.learner_row import SESSION_KEY, LearnerChanges, LearnerSession
 from core.db.ledger import ActivityRepository, XpRepository
+from core.db.models import User
 from core.db.repositories import CommunityRepository, EventRepository, UserRepository
 from core.db.repository import Repository
 from core.db.standing import StandingRepository
@@ -35,8 +36,9 @@ class UnitOfWork:
     def __init__(
         self,
         session: AsyncSession,
-        backend: StorageBackend,
         cache: dict[str, Any] | None = None,
+        *,
+        backend: StorageBackend,
     ) -> None:
         self.session = session
         self.backend = backend
@@ -118,6 +120,15 @@ class UnitOfWork:
             if nested.is_active:
                 await nested.commit()
 
+    async def delete_learner(self, user: User) -> None:
+        """Delete a learner's row (their accounts moved or deleted already), what is pending
+        for it and every in-process memory of it (`forget_learner`), so no feature has to
+        know about those memories."""
+        await self.users.delete(user)
+        await self.session.flush()
+        self.learners.drop(user.id)
+        self.forget_learner(user.id)
+
     def forget_learner(self, user_id: int) -> None:
         """Drop every in-process memory of a learner: after /forget, a /link merge or a ban,
         nothing remembered about the old row may decide what happens to the next event."""
@@ -149,4 +160,4 @@ class UnitOfWorkFactory:
         self.cache: dict[str, Any] = {}
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions(), self.backend, self.cache)
+        return UnitOfWork(self._sessions(), self.cache, backend=self.backend)

@@ -199,8 +199,7 @@ async def merge_learners(uow: Repositories, source: User, target: User, now: dat
         )
     change(target, open_work=target.open_work | source.open_work)  # moved with their rows
     change(target, updated_at=now)
-    await store.delete_merged(source)
-    uow.forget_learner(source.id)  # the moved accounts now belong to `target`
+    await uow.delete_learner(source)  # the moved accounts now belong to `target`
 
 
 def _merged_streaks(source: User, target: User) -> dict[str, Any]:

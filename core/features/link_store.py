@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Table, and_, delete, exists, select, update
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
-from core.db.models import Base, LinkCode, PlatformAccount, User
+from core.db.models import Base, LinkCode, PlatformAccount
 from core.db.repository import Repository
 
 # Not re-pointed row by row: the learner and account rows themselves; weekly XP is rebuilt.
@@ -78,8 +78,3 @@ class LinkStore(Repository):
         await self.session.execute(
             update(table).where(table.c.user_id == source).values(user_id=target)
         )
-
-    async def delete_merged(self, source: User) -> None:
-        """The merged-away learner's row, gone now that nothing points at it."""
-        await self.session.delete(source)
-        await self.session.flush()

@@ -111,8 +111,7 @@ async def forget_confirm(context: QuickContext) -> list[Reply]:
     accounts = await context.uow.users.accounts_of(context.user.id)
     await context.uow.repository(SpendStore).keep_on_forget(accounts, context.now)
     await context.uow.repository(PersonalDataStore).delete_accounts(accounts)
-    await context.uow.users.delete(context.user)
-    context.uow.forget_learner(context.user.id)
+    await context.uow.delete_learner(context.user)
     return [
         reply(
             "🗑️ Done. Everything Dojo knew about you is deleted. Send /start to begin "
