@@ -127,7 +127,7 @@ class LearnerChanges:
         """Store what is pending: one UPDATE per learner, one executemany per set of columns."""
         self.absorb(session.sync_session)
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for user_id, values in self._pending.items():
+        for user_id, values in sorted(self._pending.items()):  # in id order
             by_columns.setdefault(tuple(sorted(values)), []).append(parameters(user_id, values))
         self.forget()
         for columns, rows in by_columns.items():
