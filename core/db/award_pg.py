@@ -7,7 +7,7 @@ this process about 170 µs, more than the server takes to do the write, so data-
 chain the four into one statement. The ledger's INSERT ... ON CONFLICT DO NOTHING RETURNING
 feeds the other three: a repeated reference inserts no ledger row, so nothing else changes
 and no row comes back. SQLite has no data-modifying CTEs and runs the writes one by one
-(core.db.ledger); both keep the learner's XP equal to the ledger's sum.
+(core.db.sqlite_backend); both keep the learner's XP equal to the ledger's sum.
 
 An award under a daily allowance (core.rules.xp.DAILY_CAPS) starts with two more CTEs: a
 lock on the learner's row (FOR NO KEY UPDATE, the UPDATE's own mode) and the upsert of the
