@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import event, select
 
 from bot.app import Dojo
-from core.context import Context
+from core.context import QuickContext
 from core.db.models import User
 from core.db.uow import UnitOfWork
+from core.kinds import Kind
 from core.messages import ChatKind, CommunityRef, Platform, Reply, reply
 from core.registry import command
 from tests.support import ChatDriver, fixed_clock
@@ -37,8 +38,8 @@ async def test_a_held_chat_memory_does_not_overwrite_a_newer_assignment(dojo: Do
     write waited for the commit), then a later event of the same learner clears that memory
     by assigning the attribute; the commit wrote the older memory back over the newer one."""
 
-    @command("hush", "Test: forget my recent chat messages")
-    async def hush(context: Context) -> list[Reply]:
+    @command("hush", "Test: forget my recent chat messages", kind=Kind.QUICK)
+    async def hush(context: QuickContext) -> list[Reply]:
         context.user.recent_chat_digests = []
         return [reply("hushed")]
 
@@ -129,8 +130,8 @@ async def test_newest_wins_across_the_events_of_a_batch(dojo: Dojo) -> None:
     """Three events of one learner in one batch each change the same column: the last one's
     value is stored, and each event saw the one before it."""
 
-    @command("hour", "Test: set my reminder hour")
-    async def hour(context: Context) -> list[Reply]:
+    @command("hour", "Test: set my reminder hour", kind=Kind.QUICK)
+    async def hour(context: QuickContext) -> list[Reply]:
         before = context.user.reminder_hour
         context.uow.learners.change(context.user, reminder_hour=int(context.incoming.args[0]))
         return [reply(f"was {before}")]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from core.db.badges import AchievementRepository
     from core.db.learner_row import LearnerChanges
     from core.db.ledger import ActivityRepository, XpRepository
+    from core.db.models import User
     from core.db.repositories import CommunityRepository, UserRepository
     from core.db.standing import StandingRepository
     from core.db.uow import UnitOfWork
@@ -55,6 +56,8 @@ class Repositories(Protocol):
 
     def forget_learner(self, user_id: int) -> None: ...
 
+    async def delete_learner(self, user: User) -> None: ...
+
     def repository(self, kind: type[RepositoryT]) -> RepositoryT: ...
 
 
@@ -90,6 +93,9 @@ class RepositoryView:
 
     def forget_learner(self, user_id: int) -> None:
         self._unit.forget_learner(user_id)
+
+    async def delete_learner(self, user: User) -> None:
+        await self._unit.delete_learner(user)
 
     def repository(self, kind: type[RepositoryT]) -> RepositoryT:
         return self._unit.repository(kind)
