@@ -101,10 +101,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copy(template, path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    yield from _fresh_postgres(request.getfixturevalue("postgres_template"))
+    yield from fresh_postgres(request.getfixturevalue("postgres_template"))
 
 
-def _fresh_postgres(template_name: str) -> Iterator[str]:
+def fresh_postgres(template_name: str) -> Iterator[str]:
     name = f"dojo_test_{uuid.uuid4().hex[:10]}"
     _admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     yield _database_url(name)
@@ -114,7 +114,7 @@ def _fresh_postgres(template_name: str) -> Iterator[str]:
 @pytest.fixture
 def postgres_url(postgres_template: str) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database, for tests that need a server database."""
-    yield from _fresh_postgres(postgres_template)
+    yield from fresh_postgres(postgres_template)
 
 
 @pytest.fixture

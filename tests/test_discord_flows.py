@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from bot.app import Dojo
 from core.db.models import AdminAudit, AiBudget, Community, CommunityXp, User, XpLedger
 from core.rules.xp import Activity
+from tests.exactly_once import Forgetting, switch_off
 from tests.fakes.discord_harness import DiscordBot, running_bot
 from tests.fakes.discord_payloads import EVERYDAY, MANAGE_GUILD
 
@@ -217,7 +219,20 @@ async def test_configured_moderator_role(bot: DiscordBot) -> None:
     assert "Sorry" not in log.messages[0]["content"]
 
 
-async def test_resume_replay_awards_nothing_twice(bot: DiscordBot) -> None:
+@dataclass
+class Replayed:
+    """What a RESUME that replays every event changed: XP entries, bot messages, answered
+    interactions, and the fake's complaints (an interaction answered twice)."""
+
+    chat_xp: int
+    messages: int
+    interactions: int
+    violations: list[str]
+
+
+async def _resume_replaying_everything(bot: DiscordBot) -> tuple[Replayed, Replayed]:
+    """A slash command, a chat message (XP), a quick `!streak` and a slow `!quiz` (which
+    runs, and claims its id, alone); then the gateway RESUMEs and replays all of them."""
     await bot.slash("start", options={"track": "backend", "level": "mid", "timezone": "UTC"})
     text = "Today I finally understood how database indexes speed up range queries"
     payload = bot.fake.user_message(text, bot.ada, guild_id=bot.guild)
@@ -231,21 +246,49 @@ async def test_resume_replay_awards_nothing_twice(bot: DiscordBot) -> None:
         if await _scalar(bot.dojo, query) == 1:
             break
         await asyncio.sleep(0.02)
-    assert await _scalar(bot.dojo, query) == 1
-    asked = bot.fake.user_message("!streak", bot.ada, guild_id=bot.guild)
-    await bot.fake.dispatch("MESSAGE_CREATE", asked)
-    await bot.fake.wait_for(lambda: len(bot.fake.channel_messages) == 1)
-    interactions_before = len(bot.fake.interactions)
+    await bot.say("!streak", bot.ada, guild_id=bot.guild)
+    await bot.say("!quiz sql 1", bot.ada, guild_id=bot.guild)
+
+    async def now() -> Replayed:
+        chat_xp = await _scalar(bot.dojo, query)
+        assert isinstance(chat_xp, int)
+        messages, interactions = len(bot.fake.channel_messages), len(bot.fake.interactions)
+        return Replayed(chat_xp, messages, interactions, list(bot.fake.violations))
+
+    before = await now()
     bot.fake.replay_everything_on_resume = True
     await bot.fake.ask_to_reconnect()
     await bot.fake.wait_connected()
     await bot.fake.wait_for(lambda: bot.fake.resume_count == 1)
     await asyncio.sleep(0.3)  # the replayed events are processed
     assert bot.fake.identify_count == 1, "the client RESUMEd instead of identifying again"
-    assert await _scalar(bot.dojo, query) == 1
-    assert len(bot.fake.interactions) == interactions_before
-    assert bot.fake.violations == [], "a replayed interaction was not answered twice"
-    assert len(bot.fake.channel_messages) == 1, "a replayed !streak was answered again"
+    return before, await now()
+
+
+async def test_resume_replay_awards_nothing_twice(bot: DiscordBot) -> None:
+    before, after = await _resume_replaying_everything(bot)
+    assert before.chat_xp == 1 and before.messages == 2, "the streak and the quiz were answered"
+    assert after == before, "a replayed event was answered or awarded again"
+
+
+@pytest.mark.parametrize(
+    "forgetting",
+    [(Forgetting.CLAIMS,), (Forgetting.CLAIMS, Forgetting.INTERACTIONS)],
+    ids=["claims", "claims-and-interactions"],
+)
+async def test_the_replay_check_sees_doubles_with_de_duplication_off(
+    bot: DiscordBot, forgetting: tuple[Forgetting, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check above can fail: with the database forgetting event ids, the replayed
+    `!streak` and `!quiz` are answered again; with the adapter's memory of interactions off
+    too, the replayed slash command is answered again as well."""
+    for switch in forgetting:
+        await switch_off(switch, monkeypatch, bot.dojo.engine)
+    before, after = await _resume_replaying_everything(bot)
+    assert after.messages >= before.messages + 2, "the replayed messages were answered again"
+    if Forgetting.INTERACTIONS in forgetting:
+        assert after.violations or after.interactions > before.interactions
+    bot.fake.violations.clear()  # the doubles this test provoked
 
 
 async def test_command_in_a_channel_the_bot_cannot_write_to(bot: DiscordBot) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,13 +14,14 @@ from sqlalchemy import func, select, text
 
 from bot.app import Dojo, build
 from core.db import engine as engine_module
-from core.db.models import ActivityLog, User, XpLedger
+from core.db.models import ActivityLog, QuizSession, User, XpLedger
 from core.messages import ChatKind, CommunityRef, Incoming, Platform
 from core.ports import FixedClock
 from core.progress import record_activity
 from core.router import UNAVAILABLE
 from core.rules.xp import Activity
-from tests.conftest import START, make_settings
+from tests.conftest import START, fresh_postgres, make_settings
+from tests.exactly_once import Forgetting, switch_off
 from tests.support import ChatDriver
 from tests.tcp_proxy import TcpProxy
 
@@ -38,13 +40,15 @@ def _workload(dojo: Dojo, count: int) -> list[Incoming]:
         roll = rng.random()
         if roll < 0.1:
             body = "/start backend mid UTC"
-        elif roll < 0.7:
+        elif roll < 0.65:
             body = f"message {number} about consistent hashing"
-        elif roll < 0.85:
+        elif roll < 0.8:
             body = "/profile"
-        else:
+        elif roll < 0.95:
             body = "/leaderboard"
-        events.append(chat.incoming(body, event_id=f"upd-{number}", addressed=roll >= 0.7))
+        else:
+            body = "/quiz sql 1"  # slow: it runs alone, and claims its id alone
+        events.append(chat.incoming(body, event_id=f"upd-{number}", addressed=roll >= 0.65))
     return events
 
 
@@ -66,40 +70,89 @@ async def _snapshot(dojo: Dojo) -> dict[str, object]:
             )
         ).all()
         activity = await session.scalar(select(func.count()).select_from(ActivityLog))
+        quizzes = await session.scalar(select(func.count()).select_from(QuizSession))
     return {
         "users": [tuple(row) for row in users],
         "ledger": [tuple(r) for r in ledger],
         "activity": activity,
+        "quizzes": quizzes,
     }
 
 
-async def test_a_thousand_updates_twice_equal_once(sqlite_url: str, tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def two_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two fresh, migrated databases on one back end: one gets each update once, the other
+    gets them redelivered."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        for name in ("once.db", "twice.db"):
+            shutil.copy(template, tmp_path / name)
+        yield (
+            f"sqlite+aiosqlite:///{tmp_path / 'once.db'}",
+            f"sqlite+aiosqlite:///{tmp_path / 'twice.db'}",
+        )
+        return
+    template_name: str = request.getfixturevalue("postgres_template")
+    once, twice = fresh_postgres(template_name), fresh_postgres(template_name)
+    yield next(once), next(twice)
+    for database in (once, twice):
+        next(database, None)  # dropped
 
-    twice_path = tmp_path / "twice.db"
-    shutil.copy(sqlite_url.removeprefix("sqlite+aiosqlite:///"), twice_path)
-    results = []
-    for url, repeat in ((sqlite_url, 1), (f"sqlite+aiosqlite:///{twice_path}", 2)):
-        clock = FixedClock(START)
-        dojo = await build(make_settings(url), clock=clock)
-        try:
-            events = _workload(dojo, 1000)
-            answered = 0
-            for index in range(0, len(events), 20):
-                batch = events[index : index + 20]
-                deliveries = [event for event in batch for _ in range(repeat)]
-                random.Random(index).shuffle(deliveries)
-                replies = await asyncio.gather(
-                    *(dojo.router.handle(event) for event in deliveries)
-                )
-                answered += sum(1 for answer in replies if answer)
-                clock.advance(seconds=30)
-            # A redelivered update is answered nothing: the learner hears each answer once.
-            # (XP alone could not tell: its ledger keys are idempotent by themselves.)
-            results.append({**await _snapshot(dojo), "answered": answered})
-        finally:
-            await dojo.close()
-    once, twice = results
-    assert once["activity"] and once["answered"] and once == twice
+
+async def _deliver(
+    url: str,
+    count: int,
+    redeliver: bool,
+    forgetting: Forgetting | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> dict[str, object]:
+    """Run `count` updates in chunks of 20 sent at once; redelivered, half of each chunk's
+    updates come twice within the chunk (the same batch, or the next), the other half again
+    with the next chunk (an earlier batch claimed them), and the last chunk's one at a time.
+    Returns what the database holds and how many deliveries were answered."""
+    clock = FixedClock(START)
+    dojo = await build(make_settings(url), clock=clock)
+    if forgetting is not None:
+        assert monkeypatch is not None
+        await switch_off(forgetting, monkeypatch, dojo.engine)
+    try:
+        events = _workload(dojo, count)
+        answered = 0
+        late: list[Incoming] = []
+        for index in range(0, len(events), 20):
+            chunk = events[index : index + 20]
+            deliveries = chunk + (chunk[::2] + late if redeliver else [])
+            late = chunk[1::2]
+            random.Random(index).shuffle(deliveries)
+            replies = await asyncio.gather(*(dojo.router.handle(event) for event in deliveries))
+            answered += sum(1 for answer in replies if answer)
+            clock.advance(seconds=30)
+        for event in late if redeliver else []:
+            answered += 1 if await dojo.router.handle(event) else 0
+        # A redelivered update is answered nothing: the learner hears each answer once.
+        # (XP alone could not tell: its ledger keys are idempotent by themselves.)
+        return {**await _snapshot(dojo), "answered": answered}
+    finally:
+        await dojo.close()
+
+
+async def test_a_thousand_updates_twice_equal_once(two_databases: tuple[str, str]) -> None:
+    once = await _deliver(two_databases[0], 1000, redeliver=False)
+    twice = await _deliver(two_databases[1], 1000, redeliver=True)
+    assert once["activity"] and once["answered"] and once["quizzes"]
+    assert once == twice
+
+
+@pytest.mark.parametrize("forgetting", [Forgetting.CLAIMS, Forgetting.REPEATS_IN_A_BATCH])
+async def test_the_twice_equal_once_check_sees_doubles_with_de_duplication_off(
+    two_databases: tuple[str, str], forgetting: Forgetting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check above can fail: with either de-duplication switched off, redelivered updates
+    are answered (and counted) again, and the two databases differ."""
+    once = await _deliver(two_databases[0], 300, redeliver=False)
+    twice = await _deliver(two_databases[1], 300, True, forgetting, monkeypatch)
+    assert isinstance(once["answered"], int) and isinstance(twice["answered"], int)
+    assert twice["answered"] > once["answered"], forgetting
 
 
 async def test_fifty_concurrent_awards_keep_xp_equal_to_ledger_and_in_the_allowance(
