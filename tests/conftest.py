@@ -16,6 +16,7 @@ from bot.app import Dojo, build
 from bot.settings import Settings
 from core.db.migrate import upgrade_blocking
 from core.ports import FixedClock
+from tests.query_counter import Queries, count_queries
 from tests.support import ChatDriver
 
 POSTGRES_URL = os.environ.get("DOJO_TEST_POSTGRES_URL")  # an admin URL to a throwaway server
@@ -146,6 +147,13 @@ async def dojo(database_url: str, clock: FixedClock) -> AsyncIterator[Dojo]:
     )
     yield app
     await app.close()
+
+
+@pytest.fixture
+def queries(dojo: Dojo) -> Queries:
+    """`with queries() as counted:` counts the statements the Dojo's engine sends in the block
+    (tests.query_counter): by kind and table, with their texts for the failure message."""
+    return lambda: count_queries(dojo.engine)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from core.kinds import Kind
 from core.messages import ChatKind, CommunityRef, Platform, Reply, reply
 from core.registry import command
 from core.rules.xp import Activity
+from tests.query_counter import Queries
 from tests.support import ChatDriver, text_of
 
 GROUP = CommunityRef(Platform.TELEGRAM, "-42", "algorithms club")
@@ -343,57 +344,43 @@ async def test_private_messages_share_batches_and_open_work_runs_alone(dojo: Doj
     assert again == [[] for _ in events]
 
 
-async def test_an_idle_learners_message_skips_the_lookups_for_open_work(dojo: Dojo) -> None:
+async def test_an_idle_learners_message_skips_the_lookups_for_open_work(
+    dojo: Dojo, queries: Queries
+) -> None:
     """With no interview or review open (the learner's row says so: users.open_work), the
     handlers that would look for one are skipped: no statement asks about them at all."""
-    from sqlalchemy import event
-
     ada = _private(dojo, "ada")
     await ada.say("/start backend mid UTC")
-    statements: list[str] = []
-    engine = dojo.services.uow_factory.engine.sync_engine
-
-    def seen(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with queries() as counted:
         answer = await ada.say("what should I study next?")
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert answer
-    assert sum("interview_sessions" in sql for sql in statements) == 0
-    assert sum("code_reviews" in sql for sql in statements) == 0
+    assert counted.touching("interview_sessions") == [], counted
+    assert counted.touching("code_reviews") == [], counted
 
 
 async def test_a_batch_claims_and_finds_its_learners_in_one_statement_on_postgres(
-    dojo: Dojo,
+    dojo: Dojo, queries: Queries
 ) -> None:
     """On PostgreSQL a batch's first round trip both claims its event ids and loads its
     learners (core.db.claim_pg); SQLite runs the two statements."""
-    from sqlalchemy import event
-
     learners = _learners(dojo, 6)
     for learner in learners:
         await learner.say("/start backend mid UTC")
-    statements: list[str] = []
-    engine = dojo.services.uow_factory.engine.sync_engine
-
-    def seen(*args: object) -> None:
-        statements.append(" ".join(str(args[2]).split()))
-
     batches = dojo.router.batcher.batches
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with queries() as counted:
         replies = await asyncio.gather(*(learner.say("/streak") for learner in learners))
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert all("streak" in text.lower() for text in replies)
     ran = dojo.router.batcher.batches - batches
-    claims = [sql for sql in statements if "processed_events" in sql]
-    lookups = [sql for sql in statements if sql.startswith("SELECT platform_accounts.id")]
-    assert len(claims) == ran < len(learners)
+    claims = counted.touching("processed_events")
+    lookups = [
+        statement
+        for statement in counted.of("select")
+        if "platform_accounts" in statement.tables and statement not in claims
+    ]
+    assert len(claims) == ran < len(learners), counted
     if dojo.settings.database_url.startswith("postgresql"):
-        assert lookups == [] and all("platform_accounts" in sql for sql in claims)
+        assert lookups == [], counted
+        assert all({"platform_accounts", "users"} <= claim.tables for claim in claims), counted
     else:
-        assert 0 < len(lookups) <= ran
+        assert all(claim.kind == "insert" for claim in claims), counted
+        assert 0 < len(lookups) <= ran, counted

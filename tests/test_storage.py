@@ -4,7 +4,7 @@ import asyncio
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from bot.app import Dojo
 from core.db.engine import create_engine
@@ -13,6 +13,7 @@ from core.db.models import Base, User, UserAchievement, XpWeekly
 from core.leaderboard import week_start
 from core.progress import record_activity
 from core.rules.xp import Activity
+from tests.query_counter import Queries
 from tests.support import ChatDriver, fixed_clock
 
 DESIGN_TABLES = {
@@ -98,32 +99,26 @@ async def test_an_award_delivered_twice_counts_once(dojo: Dojo) -> None:
     assert requested == 1
 
 
-async def test_an_award_writes_ledger_week_learner_and_log_together(dojo: Dojo) -> None:
+async def test_an_award_writes_ledger_week_learner_and_log_together(
+    dojo: Dojo, queries: Queries
+) -> None:
     """One award: its ledger row, the week's total, the learner's XP and other columns, and the
     activity's log entry. On PostgreSQL that is a single statement; a repeat writes nothing."""
     user_id = await _learner(dojo)
     now = dojo.services.clock.now()
     entry = ActivityEntry("quiz_completed", "quiz", "q1", 80, {"topic": "sql"})
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
     async with dojo.services.uow_factory() as uow:
         before = await uow.users.get(user_id)
         assert before is not None
         xp_before, week = before.xp, utc_week_start(now)
-        event.listen(dojo.engine.sync_engine, "before_cursor_execute", count)
-        try:
+        with queries() as counted:
             uow.learners.change(before, recent_chat_digests=["abc"], last_chat_xp_at=now)
             first = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, entry)
             again = await uow.xp.award(user_id, "quiz", "q1", 30, now, None, entry)
-        finally:
-            event.remove(dojo.engine.sync_engine, "before_cursor_execute", count)
         await uow.commit()
     assert first == xp_before + 30 and again is None
     if dojo.settings.database_url.startswith("postgresql"):
-        assert len(statements) == 2, statements  # one per award, the repeat included
+        assert counted.total == 2, counted  # one per award, the repeat included
     async with dojo.services.uow_factory() as uow:
         user = await uow.users.get(user_id)
         assert user is not None and user.xp == await uow.xp.ledger_sum(user_id) == first

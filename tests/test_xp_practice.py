@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import Dojo, build
 from core.db.ledger import ActivityEntry, Allowance
@@ -17,6 +17,7 @@ from core.features.quiz.store import QuizStore
 from core.messages import ChatKind, CommunityRef, Platform, QuizPoll
 from core.ports import FixedClock
 from tests.conftest import START, make_settings
+from tests.query_counter import Queries
 from tests.support import ChatDriver, fixed_clock
 from tests.test_quiz_flow import answer, poll_of
 from tests.test_review_offline import MESSY
@@ -229,7 +230,7 @@ async def test_help_with_other_words_still_lists_commands(sqlite_dojo: Dojo, tex
 
 
 async def test_an_award_under_the_allowance_is_still_one_statement_on_postgres(
-    dojo: Dojo,
+    dojo: Dojo, queries: Queries
 ) -> None:
     """The day's count, the priced ledger entry, the week, the learner and the log: one
     statement on PostgreSQL (core.db.award_pg); a repeated reference gives its place back."""
@@ -237,30 +238,22 @@ async def test_an_award_under_the_allowance_is_still_one_statement_on_postgres(
     now = dojo.services.clock.now()
     allowance = Allowance(now.date(), full_until=1, paid_until=2, halved_amount=8)
     entry = ActivityEntry("code_review_requested")
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
     async with dojo.services.uow_factory() as uow:
         user = await uow.users.by_account("console", "ada")
         assert user is not None
-        event.listen(dojo.engine.sync_engine, "before_cursor_execute", count)
-        try:
+        with queries() as counted:
             first = await uow.xp.award_daily(user.id, "r", "a", 15, now, allowance, log=entry)
-            statements_for_one = len(statements)
+            for_one = list(counted.statements)
             again = await uow.xp.award_daily(user.id, "r", "a", 15, now, allowance, log=entry)
             second = await uow.xp.award_daily(user.id, "r", "b", 15, now, allowance, log=entry)
             third = await uow.xp.award_daily(user.id, "r", "c", 15, now, allowance, log=entry)
-        finally:
-            event.remove(dojo.engine.sync_engine, "before_cursor_execute", count)
         await uow.commit()
     assert first is not None and (first.amount, first.nth) == (15, 1)
     assert again is None
     assert second is not None and (second.amount, second.nth) == (8, 2)
     assert third is not None and (third.amount, third.nth) == (0, 3)
     if dojo.settings.database_url.startswith("postgresql"):
-        assert statements_for_one == 1, statements
+        assert len(for_one) == 1, counted
     assert third.xp == await xp_matches_ledger(dojo)
 
 
