@@ -19,7 +19,6 @@ from core.db.engine import create_engine, is_sqlite
 from core.db.migrate import upgrade
 from core.db.uow import UnitOfWorkFactory
 from core.db.write_gate import WriteGate
-from core.jobs.delivery import NOTIFIER_EXTRA
 from core.ports import LLM, Clock, Notifier, SystemClock
 from core.router import Router
 
@@ -108,6 +107,7 @@ async def build(
     uow_factory = UnitOfWorkFactory(engine, backend_for(engine))  # SQLite or PostgreSQL
     llm = llm if llm is not None else build_llm(settings)
     write_gate = WriteGate() if is_sqlite(url) else None
+    notifiers: dict[str, Notifier] = {}
     services = Services(
         config=config,
         clock=clock,
@@ -115,9 +115,8 @@ async def build(
         llm=llm,
         ai=AiGateway(llm, config, uow_factory, clock, write_gate),
         write_gate=write_gate,
+        notifier=MultiNotifier(notifiers),
     )
-    notifiers: dict[str, Notifier] = {}
-    services.extras[NOTIFIER_EXTRA] = MultiNotifier(notifiers)
     size, concurrent = (32, 1) if is_sqlite(url) else POSTGRES_BATCHES
     router = Router(
         services,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from core import channels
 from core.community_settings import settings_of
-from core.jobs.delivery import can_deliver, notifier_of
+from core.jobs.delivery import can_deliver
 from core.messages import (
     ChatKind,
     DirectMessage,
@@ -92,7 +92,7 @@ async def announce(services: Services, incoming: Incoming, replies: list[Reply])
     still the community's own, core.channels); otherwise they stay with the answer, where they
     happened. No write is held open while the platform paces us."""
     announced = [item for item in replies if item.kind is ReplyKind.ANNOUNCEMENT]
-    notifier = notifier_of(services.extras)
+    notifier = services.notifier
     if not announced or notifier is None or incoming.community is None:
         return replies
     ref = incoming.community

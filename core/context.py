@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from core.ai.gateway import AiGateway
+from core.banks import QuestionBanks
 from core.config import CoreConfig
 from core.db.models import Community, PlatformAccount, User
 from core.db.scope import Repositories
@@ -14,7 +15,7 @@ from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.write_gate import GateHold, WriteGate
 from core.errors import UserError
 from core.messages import Effect, Incoming, Reply
-from core.ports import LLM, Clock
+from core.ports import LLM, Clock, Notifier
 from core.progress import Outcome, announcements, record_activity
 from core.rules.xp import Activity
 
@@ -30,15 +31,16 @@ class Services:
     llm: LLM | None = None
     ai: AiGateway | None = None
     registry: Registry | None = None
-    # Feature-owned singletons (question banks, budget policy) keyed by feature name.
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Sends to any connected platform (bot/app.py): channel checks, posts after commit.
+    notifier: Notifier | None = None
+    banks: QuestionBanks = field(default_factory=QuestionBanks)
     # SQLite allows one writer: events queue here in-process instead of polling a busy file.
     write_gate: WriteGate | None = None
 
 
 class QuickServices(Protocol):
     """The services a quick handler may use: no unit of work factory (a transaction of its
-    own), no notifier (a platform call inside the batch's transaction), no feature extras."""
+    own), no notifier (a platform call inside the batch's transaction)."""
 
     @property
     def config(self) -> CoreConfig: ...

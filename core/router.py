@@ -22,7 +22,6 @@ from core.db.scope import RepositoryView
 from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
 from core.errors import NotAllowed, UserError
-from core.jobs.delivery import notifier_of
 from core.kinds import Kind
 from core.messages import (
     Effect,
@@ -200,7 +199,7 @@ class Router:
         outbox: list[Effect] = []
         replies = await self._alone_transaction(unit, incoming, outbox)
         return replies + await send_outbox(
-            notifier_of(self.services.extras), outbox, self.services.uow_factory
+            self.services.notifier, outbox, self.services.uow_factory
         )
 
     async def _alone_transaction(
@@ -241,7 +240,7 @@ class Router:
             answer = results[index]
             if outbox and answer is not None:
                 results[index] = answer + await send_outbox(
-                    notifier_of(self.services.extras), outbox, self.services.uow_factory
+                    self.services.notifier, outbox, self.services.uow_factory
                 )
         return results
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Dojo, build
+from core.banks import QuestionBanks
 from core.db.models import InterviewSession, SkillScore, XpLedger
 from core.features.interview import abandon_idle_interviews
 from core.features.interview.bank import InterviewBank
@@ -26,7 +27,7 @@ GOOD_HERD = "Use a lock or single flight per key so one request refills, and add
 
 async def open_dojo(url: str, clock: FixedClock) -> Dojo:
     app = await build(make_settings(url), clock=clock)
-    app.services.extras["interview_bank"] = tiny_bank()
+    app.services.banks = QuestionBanks(interview=tiny_bank())
     return app
 
 

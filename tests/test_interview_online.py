@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from adapters.anthropic import AnthropicLLM, RetryPolicy
 from bot.app import Dojo, build
 from core import codec
+from core.banks import QuestionBanks
 from core.db.models import AiUsage, InterviewSession, User, XpLedger
 from core.ports import FixedClock
 from tests.budget_support import spend_already
@@ -46,7 +47,7 @@ async def open_online(url: str, clock: FixedClock, fake: FakeAnthropic, waits: W
     )
     settings = make_settings(url, ANTHROPIC_API_KEY="test-key", DOJO_MODEL=MODEL)
     app = await build(settings, clock=clock, llm=llm)
-    app.services.extras["interview_bank"] = tiny_bank()
+    app.services.banks = QuestionBanks(interview=tiny_bank())
     return app
 
 

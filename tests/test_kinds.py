@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 
 from bot.app import Dojo, build
 from core import codec
+from core.banks import QuestionBanks
 from core.context import Context, QuickContext
 from core.db.engine import create_engine
 from core.db.migrate import upgrade
@@ -36,13 +37,13 @@ GROUP = CommunityRef(Platform.TELEGRAM, "-77", "Kinds group")
 # What a quick handler must not find on its context, its unit of work or its services.
 NOT_ON_QUICK_CONTEXT = ("checkpoint", "gate")
 NOT_ON_QUICK_UOW = ("commit", "rollback", "savepoint", "session", "claim_and_preload", "shared")
-NOT_ON_QUICK_SERVICES = ("uow_factory", "extras", "write_gate", "llm")
+NOT_ON_QUICK_SERVICES = ("uow_factory", "notifier", "write_gate", "llm")
 
 
 @pytest.fixture
 async def app(sqlite_url: str, clock: FixedClock) -> AsyncIterator[Dojo]:
     dojo = await build(make_settings(sqlite_url), clock=clock)
-    dojo.services.extras["interview_bank"] = tiny_bank()
+    dojo.services.banks = QuestionBanks(interview=tiny_bank())
     yield dojo
     await dojo.close()
 
@@ -156,7 +157,7 @@ async def sneaky(context: QuickContext) -> list[Reply]:
         pass
     await context.uow.session.commit()
     context.gate.release()
-    context.services.extras["notifier"]
+    context.services.notifier
     context.services.uow_factory()
     return []
 
@@ -209,7 +210,7 @@ def test_mypy_refuses_a_quick_handler_that_reaches_for_the_transaction(tmp_path:
         '"Repositories" has no attribute "savepoint"',
         '"Repositories" has no attribute "session"',
         '"QuickContext" has no attribute "gate"',
-        '"QuickServices" has no attribute "extras"',
+        '"QuickServices" has no attribute "notifier"',
         '"QuickServices" has no attribute "uow_factory"',
         'Argument 1 has incompatible type "Callable[[Context], Coroutine[Any, Any, list[Reply]]]"',
         'Argument 1 to "complete" of "AiGateway" has incompatible type "QuickContext"; '

@@ -110,3 +110,29 @@ def test_leitner_boxes() -> None:
     assert higher is not None and higher.due_at - NOW > timedelta(days=3)
     assert next_schedule(Schedule(LAST_BOX, NOW), True, NOW) is None  # learnt
     assert next_schedule(Schedule(3, NOW), False, NOW) == Schedule(0, NOW + MISSED_DELAY)
+
+
+def test_the_banks_are_read_on_first_use_and_then_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.banks import QuestionBanks
+    from core.features.interview.bank import InterviewBank
+    from core.features.quiz.bank import BankSync
+
+    reads: list[str] = []
+    real_quiz, real_interview = BankSync.from_files, InterviewBank.load
+
+    def read_quiz() -> BankSync:
+        reads.append("quiz")
+        return real_quiz()
+
+    def read_interview() -> InterviewBank:
+        reads.append("interview")
+        return real_interview()
+
+    monkeypatch.setattr(BankSync, "from_files", read_quiz)
+    monkeypatch.setattr(InterviewBank, "load", read_interview)
+    banks = QuestionBanks()
+    assert reads == []
+    assert banks.quiz is banks.quiz and banks.interview is banks.interview
+    assert reads == ["quiz", "interview"]
+    given = BankSync([])
+    assert QuestionBanks(quiz=given).quiz is given and reads == ["quiz", "interview"]

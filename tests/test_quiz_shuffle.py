@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Dojo, build
+from core.banks import QuestionBanks
 from core.db.models import QuizAnswer, QuizQuestion
 from core.errors import UserError
 from core.features.quiz.bank import BankSync, load_bank
@@ -39,7 +40,7 @@ PRESENTATIONS = 40  # a key stuck in one place survives this with chance (1/4)^3
 async def open_dojo(url: str, clock: FixedClock, bank: list[QuestionData] | None = None) -> Dojo:
     app = await build(make_settings(url), clock=clock)
     if bank is not None:
-        app.services.extras["quiz_bank"] = BankSync(bank)
+        app.services.banks = QuestionBanks(quiz=BankSync(bank))
     return app
 
 

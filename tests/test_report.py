@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.app import Dojo
+from core.banks import QuestionBanks
 from core.db.models import SkillScore, XpLedger
 from core.ports import FixedClock
 from tests.support import ChatDriver
@@ -81,7 +82,7 @@ async def test_the_chart_survives_a_hostile_display_name(sqlite_dojo: Dojo) -> N
 async def test_offline_coverage_is_kept_apart_from_ai_skills(sqlite_dojo: Dojo) -> None:
     from tests.fakes.interview_bank import tiny_bank
 
-    sqlite_dojo.services.extras["interview_bank"] = tiny_bank()
+    sqlite_dojo.services.banks = QuestionBanks(interview=tiny_bank())
     ada = ChatDriver(sqlite_dojo.router, "ada")
     await ada.say("/interview backend mid system-design")
     await ada.say("Cache-aside: on a miss load from the database and set a TTL.")

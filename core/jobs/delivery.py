@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 from core.db.uow import UnitOfWorkFactory
 from core.jobs import runs
@@ -20,9 +19,6 @@ from core.messages import Reply, SendTarget
 from core.ports import DeliveryError, Notifier
 
 log = logging.getLogger(__name__)
-
-# Where bot/app.py puts the platform-routing notifier for handlers (channel checks).
-NOTIFIER_EXTRA = "notifier"
 
 
 class Sent(StrEnum):
@@ -89,11 +85,6 @@ async def run_claimed(
     async with uow_factory() as uow:
         await runs.finish(uow, job, run_key, now)
     return report
-
-
-def notifier_of(extras: dict[str, Any]) -> Notifier | None:
-    found = extras.get(NOTIFIER_EXTRA)
-    return found if found is not None else None
 
 
 def can_deliver(notifier: Notifier, platform: str) -> bool:

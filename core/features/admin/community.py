@@ -8,7 +8,6 @@ from core import channels
 from core.errors import UserError
 from core.features.admin.common import AdminCall, audit, word
 from core.features.admin.grammar import CHANNEL_USAGE, CHAT_XP_USAGE, MOD_ROLE_USAGE
-from core.jobs.delivery import notifier_of
 from core.messages import Platform, Post, Reply, reply
 
 _ROLE = re.compile(r"^<@&(\d{1,20})>$|^(\d{1,20})$")
@@ -68,7 +67,7 @@ async def _check_can_post(call: AdminCall, chat_id: str, what: str) -> None:
     """The channel must be one of this community's chats, as the platform says (core.channels);
     a short hello goes there once the setting is committed, and a channel that refuses it is
     reported to the moderator (posts then fall back to where things happen)."""
-    notifier = notifier_of(call.services.extras)
+    notifier = call.services.notifier
     community = call.community
     assert community is not None
     if notifier is None:

@@ -54,10 +54,7 @@ BUSY = "⏳ I'm still working on your previous message. One moment, then carry o
 
 
 def bank_of(context: Context) -> InterviewBank:
-    bank = context.services.extras.get("interview_bank")
-    if bank is None:
-        bank = context.services.extras["interview_bank"] = InterviewBank.load()
-    return bank  # type: ignore[no-any-return]
+    return context.services.banks.interview
 
 
 async def current(context: Context) -> InterviewSession:

@@ -50,11 +50,7 @@ def parse_request(args: tuple[str, ...]) -> QuizRequest:
 
 def bank_of(context: Context) -> BankSync:
     """The process's bank loader, created on first use (reading the files once)."""
-    bank = context.services.extras.get("quiz_bank")
-    if not isinstance(bank, BankSync):
-        bank = BankSync.from_files()
-        context.services.extras["quiz_bank"] = bank
-    return bank
+    return context.services.banks.quiz
 
 
 async def _generated_ids(context: Context, request: QuizRequest) -> tuple[list[int], str | None]:
