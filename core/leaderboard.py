@@ -2,8 +2,13 @@
 
 "week" ranks XP earned since the start of the week; "all" ranks total XP. A community board
 ranks its members' XP wherever they earned it, plus the adjustments its own moderators made
-(`community_xp`), which move that board alone. Learners who opted out or are banned (from Dojo,
-or from that community) are left out of public boards.
+(`community_xp`), which move that board alone.
+
+One rule decides who is on a board and what rank they hold, on every path (`_shown`, then
+`_board`): learners who opted out or are banned (from Dojo, or, on a community's board, from
+that community) are never shown and never counted in anyone's rank, and a rank is one more than
+the number of learners shown with a higher score. The board and a learner's own rank are both
+read from the same statement of shown learners, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -103,8 +108,22 @@ def _global_scores(kind: str) -> Select[int, str, int, int]:
         query = select(_USERS.id, _USERS.display_name, _USERS.level, score).join(
             earned_sub, earned_sub.c.user_id == _USERS.id
         )
-    query = query.where(_USERS.banned.is_(False), _USERS.leaderboard_opt_out.is_(False))
-    return query.where(score > 0)
+    return _shown(query, score, in_community=False)
+
+
+def _shown(query: Select[Any], score: ColumnElement[Any], *, in_community: bool) -> Select[Any]:
+    """The board's rule, for every shape: only learners who take part (not opted out, not
+    banned, not banned by this community on its board) with a score above zero."""
+    query = query.where(_USERS.banned.is_(False), _USERS.leaderboard_opt_out.is_(False), score > 0)
+    if in_community:
+        banned_here = (
+            select(1)
+            .select_from(table_of(CommunityBan))
+            .where(_BANS.community_id == bindparam("community_id"), _BANS.user_id == _USERS.id)
+            .exists()
+        )
+        query = query.where(~banned_here)
+    return query
 
 
 def _earned(kind: str) -> Any:
@@ -150,21 +169,10 @@ def _community_scores(kind: str) -> Select[int, str, int, int]:
         query = query.outerjoin(earned, earned.c.user_id == _USERS.id)
         base = earned.c.score
     total = func.coalesce(base, 0) + func.coalesce(adjustment.c.amount, 0)
-    banned_here = (
-        select(1)
-        .select_from(table_of(CommunityBan))
-        .where(_BANS.community_id == bindparam("community_id"), _BANS.user_id == _USERS.id)
-        .exists()
-    )
-    return query.with_only_columns(
+    members = query.with_only_columns(
         _USERS.id, _USERS.display_name, _USERS.level, total.label("score")
-    ).where(
-        _MEMBERS.community_id == bindparam("community_id"),
-        _USERS.banned.is_(False),
-        _USERS.leaderboard_opt_out.is_(False),
-        ~banned_here,
-        total > 0,
-    )
+    ).where(_MEMBERS.community_id == bindparam("community_id"))
+    return _shown(members, total, in_community=True)
 
 
 @cache
@@ -172,25 +180,10 @@ def _board(kind: str, in_community: bool) -> _Board:
     ranked = _scores(kind, in_community).subquery("ranked")
     top = select(ranked).order_by(ranked.c.score.desc(), ranked.c.id).limit(bindparam("limit"))
     mine = select(ranked).where(ranked.c.id == bindparam("user_id")).subquery("mine")
-    if kind == "week" and not in_community:
-        ahead = _weekly_ahead(mine.c.score)
-    else:
-        others = _scores(kind, in_community).subquery("others")
-        ahead = select(func.count()).where(others.c.score > mine.c.score)
+    # The rank: the same shown learners as the board, those with a higher score counted.
+    others = _scores(kind, in_community).subquery("others")
+    ahead = select(func.count()).where(others.c.score > mine.c.score)
     return _Board(top, select(mine, ahead.scalar_subquery().label("ahead")))
-
-
-def _weekly_ahead(score: ColumnElement[int]) -> Select[int]:
-    """Learners who earned more this week on the global board: an index-only count.
-
-    It counts everyone on the week's board, including learners hidden from public boards, so
-    a rank never needs a join per row; hidden learners are few and the rank stays honest.
-    (Community boards count from the same rows they rank, as their adjustments need.)"""
-    return (
-        select(func.count())
-        .select_from(table_of(XpWeekly))
-        .where(_WEEKLY.week_start == bindparam("week"), _WEEKLY.xp > score)
-    )
 
 
 def _shape(
