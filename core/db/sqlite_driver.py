@@ -1,33 +1,49 @@
-"""aiosqlite, with statements run in place unless another process holds the database.
+"""aiosqlite, with statements run in place unless the database is locked.
 
 aiosqlite runs every sqlite3 call on its worker thread and hands each result back to the event
 loop; SQLAlchemy's adapter makes four such calls per statement (create cursor, execute, fetch,
 close). Each hand-over costs 100-200 µs of thread wake-ups, while SQLite answers an indexed
 query in a few µs. So a statement's execute, fetch and close run together, in place on the
-event loop, and the rows wait in the cursor.
+event loop, and the rows wait in the cursor. Commits go the other way, to aiosqlite's thread:
+a commit is an fsync (0.2-0.5 ms on this VM, milliseconds on many disks) that would otherwise
+stop the loop. On the core benchmark the saturated rate is about the same either way, and a
+lone commit loop is slower (each commit pays a hand-over); what is gained is a loop that keeps
+serving the network while the disk syncs. Group commit makes it one commit per batch.
 
-Commits go the other way, to aiosqlite's thread: a commit is an fsync (0.2-0.5 ms on this VM,
-milliseconds on many disks) that would otherwise stop the loop, and while it runs the loop
-answers the events of the batch before and queues the next, so the next batch is fuller. On
-the core benchmark the saturated rate is about the same either way (2,150-2,550 events/s,
-within this VM's noise), and a lone commit loop is slower, since each commit pays a hand-over
-(about 2,000 against 2,700 commits/s); what is gained is a loop that keeps serving the network
-while the disk syncs. Group commit makes it one commit per batch of events.
+What this promises (tests/test_sqlite_driver.py tests each):
+1. A statement runs in place, with no hand-over; so a slow query (a community board over
+   100k learners, ~20 ms) holds the loop that long.
+2. A commit runs on aiosqlite's thread, one hand-over per transaction; a connection that only
+   read has nothing to commit and hands nothing over.
+3. Nothing waits on the loop: the busy timeout is zero there. A statement that finds the
+   database locked fails at once with SQLITE_BUSY, having done nothing, and runs again on the
+   thread with the real busy timeout (`busy_timeout_ms`), where waiting blocks no one. A
+   commit told busy is retried the same way.
+4. Writers in one process do meet. The write gate (core.db.write_gate) queues the router's
+   transactions and the AI gateway's writes, so those never find the file locked by each
+   other; but a write outside the gate (a scheduled job, an adapter's poll link, the admin
+   CLI) finds it locked while a gated transaction has written and not committed, and waits as
+   in 3 until that commit: a poll-link write once waited 436 ms behind a router batch. Past the
+   busy timeout it fails with "database is locked".
+5. Readers do not wait (WAL): a read while another connection holds the write lock runs in
+   place at once and sees what was last committed.
 
-Running in place never waits on another process: the busy timeout is zero there, so a
-write that finds the file locked by another process fails at once with SQLITE_BUSY, and that
-statement (which did nothing) is then run on aiosqlite's thread with the real busy timeout,
-where waiting blocks no one. Within one process writers never meet (core.db.write_gate), and
-WAL readers never wait. What does hold the loop is a slow query (a community board over 100k
-learners, ~20 ms); every event waits behind it at the write gate anyway, and only network I/O
-is delayed that long.
+Only aiosqlite's public API is used, with two exceptions, both forced by SQLAlchemy. The
+connection is a subclass of `aiosqlite.Connection`, not a wrapper: SQLAlchemy's aiosqlite
+adapter reads private members of the connection it is given (`_connection`, `_conn`, `_tx`), so
+only a real one will do. And its worker thread is made a daemon (`_thread.daemon`), as
+SQLAlchemy's own aiosqlite connect does, for want of a public switch: a connection nobody
+closed must not keep the process from exiting. The sqlite3 connection the statements run on
+in place is the one this module's connector opened, kept by reference, not aiosqlite's; work
+on the thread goes through its public `commit`, `execute` and `executemany`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiosqlite
@@ -48,12 +64,11 @@ class PrefetchingCursor:
         self.arraysize = 1
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> PrefetchingCursor:
-        outcome = await self._connection.run(_execute, sql, parameters if parameters else ())
-        self._take(outcome)
+        self._take(await self._connection.run(sql, parameters if parameters else ()))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> PrefetchingCursor:
-        self._take(await self._connection.run(_execute_many, sql, list(parameters)))
+        self._take(await self._connection.run(sql, list(parameters), many=True))
         return self
 
     def _take(self, outcome: _Outcome) -> None:
@@ -132,28 +147,62 @@ class PrefetchingConnection(aiosqlite.Connection):
     in_place = 0
     waited = 0
 
+    def __init__(self, database: str, busy_timeout_ms: int) -> None:
+        opened: list[sqlite3.Connection] = []
+
+        def connect() -> sqlite3.Connection:
+            # No waiting in place: a locked database is retried on the thread (see `run`).
+            connection = sqlite3.connect(database, timeout=0, check_same_thread=False)
+            opened.append(connection)
+            return connection
+
+        super().__init__(connect, iter_chunk_size=64)
+        self._opened = opened
+        self.busy_timeout_ms = busy_timeout_ms
+
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection this driver opened (on aiosqlite's thread, at connect)."""
+        if not self._opened:
+            raise ValueError("no active connection")
+        return self._opened[0]
+
     def cursor(self) -> _CursorOpener:  # type: ignore[override]
         return _CursorOpener(self)
 
-    async def run(self, function: Callable[..., _Outcome], *args: Any) -> _Outcome:
-        """Run `function(sqlite3_connection, *args)` in place, or on the worker thread with the
-        busy timeout if the database is locked by another process."""
+    async def run(self, sql: str, parameters: Any, *, many: bool = False) -> _Outcome:
+        """Run a statement in place, or on the worker thread with the busy timeout if the
+        database is locked."""
         try:
-            outcome = function(self._conn, *args)
+            outcome = (_execute_many if many else _execute)(self.sqlite, sql, parameters)
         except sqlite3.OperationalError as error:
             if not _is_busy(error):
                 raise
             PrefetchingConnection.waited += 1
-            return await self._execute(self._waiting, function, args)  # type: ignore[no-any-return]
+            async with self._busy_timeout():
+                return await self._on_thread(sql, parameters, many)
         PrefetchingConnection.in_place += 1
         return outcome
 
-    def _waiting(self, function: Callable[..., _Outcome], args: tuple[Any, ...]) -> _Outcome:
-        self._conn.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+    async def _on_thread(self, sql: str, parameters: Any, many: bool) -> _Outcome:
+        if many:
+            cursor = await super().executemany(sql, parameters)
+        else:
+            cursor = await super().execute(sql, parameters)
         try:
-            return function(self._conn, *args)
+            rows = [tuple(row) for row in await cursor.fetchall()] if cursor.description else []
+            return cursor.description, cursor.rowcount, cursor.lastrowid, rows
         finally:
-            self._conn.execute("PRAGMA busy_timeout=0")
+            await cursor.close()
+
+    @asynccontextmanager
+    async def _busy_timeout(self) -> AsyncIterator[None]:
+        """The real busy timeout for what runs on the thread inside, zero again after."""
+        await (await super().execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")).close()
+        try:
+            yield
+        finally:
+            await (await super().execute("PRAGMA busy_timeout=0")).close()
 
     async def commit(self) -> None:
         """On the worker thread (see the module docstring); a unit of work that only read has
@@ -161,43 +210,30 @@ class PrefetchingConnection(aiosqlite.Connection):
 
         In WAL mode the transaction's first write took the write lock, so the commit waits on
         no other process and runs without the busy timeout. Setting the timeout and back would
-        be two more calls on the thread, and each call there waits for the GIL while the loop
-        is busy: on the Telegram benchmark that cost about a fifth of the updates/s. Should
-        SQLite report busy all the same, the commit (still pending) is retried with it."""
-        if self._conn.in_transaction:
-            try:
-                await self._execute(_commit, self._conn)
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error):
-                    raise
-                PrefetchingConnection.waited += 1
-                await self._execute(self._waiting, _commit, ())
+        be two more hand-overs, and each waits for the GIL while the loop is busy: on the
+        Telegram benchmark that cost about a fifth of the updates/s. Should SQLite report busy
+        all the same, the commit (still pending) is retried with it."""
+        if not self.sqlite.in_transaction:
+            return
+        try:
+            await super().commit()
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            PrefetchingConnection.waited += 1
+            async with self._busy_timeout():
+                await super().commit()
 
     async def rollback(self) -> None:
-        await self.run(_rollback)
-
-
-def _commit(connection: sqlite3.Connection) -> _Outcome:
-    connection.commit()
-    return None, -1, None, []
-
-
-def _rollback(connection: sqlite3.Connection) -> _Outcome:
-    connection.rollback()
-    return None, -1, None, []
+        self.sqlite.rollback()  # in place: a rollback never waits for a lock
 
 
 def connector(database: str, timeout: float) -> Callable[[], Any]:
     """An `async_creator` for SQLAlchemy that opens a PrefetchingConnection."""
 
     async def open_connection() -> PrefetchingConnection:
-        def connect() -> sqlite3.Connection:
-            # No waiting in place: a locked database is retried on the thread (see `run`).
-            return sqlite3.connect(database, timeout=0, check_same_thread=False)
-
-        connection = PrefetchingConnection(connect, iter_chunk_size=64)
-        connection.busy_timeout_ms = int(timeout * 1000)
-        connection._thread.daemon = True  # a forgotten connection must not keep the process up
+        connection = PrefetchingConnection(database, int(timeout * 1000))
+        connection._thread.daemon = True  # see the module docstring: no public switch
         await connection  # starts the thread and opens the database; typed as the base class
         return connection
 
