@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.ledger import utc_week_start
@@ -111,10 +111,21 @@ def _global_scores(kind: str) -> Select[int, str, int, int]:
     return _shown(query, score, in_community=False)
 
 
+def _hidden() -> ColumnElement[bool]:
+    """Banned from Dojo or opted out of boards: never shown on a board, never counted in a
+    rank. (Written as the partial index ix_users_hidden's condition, so a count of them reads
+    that index.)"""
+    return or_(_USERS.banned, _USERS.leaderboard_opt_out)
+
+
+def _takes_part() -> ColumnElement[bool]:
+    return not_(_hidden())
+
+
 def _shown(query: Select[Any], score: ColumnElement[Any], *, in_community: bool) -> Select[Any]:
     """The board's rule, for every shape: only learners who take part (not opted out, not
     banned, not banned by this community on its board) with a score above zero."""
-    query = query.where(_USERS.banned.is_(False), _USERS.leaderboard_opt_out.is_(False), score > 0)
+    query = query.where(_takes_part(), score > 0)
     if in_community:
         banned_here = (
             select(1)
@@ -180,10 +191,39 @@ def _board(kind: str, in_community: bool) -> _Board:
     ranked = _scores(kind, in_community).subquery("ranked")
     top = select(ranked).order_by(ranked.c.score.desc(), ranked.c.id).limit(bindparam("limit"))
     mine = select(ranked).where(ranked.c.id == bindparam("user_id")).subquery("mine")
-    # The rank: the same shown learners as the board, those with a higher score counted.
-    others = _scores(kind, in_community).subquery("others")
-    ahead = select(func.count()).where(others.c.score > mine.c.score)
-    return _Board(top, select(mine, ahead.scalar_subquery().label("ahead")))
+    ahead: ColumnElement[int]
+    if kind == "week" and not in_community:
+        ahead = _weekly_ahead(mine.c.score)
+    else:  # the same shown learners as the board, those with a higher score counted
+        others = _scores(kind, in_community).subquery("others")
+        ahead = select(func.count()).where(others.c.score > mine.c.score).scalar_subquery()
+    return _Board(top, select(mine, ahead.label("ahead")))
+
+
+def _weekly_ahead(score: ColumnElement[int]) -> ColumnElement[int]:
+    """The shown learners ahead on the global week's board, counted without a join per row:
+    everyone with more XP this week (an index-only count on the week's totals), less those of
+    them who are hidden (`_hidden`, from their own small index), looked up one by one. Counting
+    the board's own rows instead joins every row to its learner: 250-480 ms on the
+    100,000-learner benchmark, against a few ms this way."""
+    everyone = (
+        select(func.count())
+        .select_from(table_of(XpWeekly))
+        .where(_WEEKLY.week_start == bindparam("week"), _WEEKLY.xp > score)
+        .scalar_subquery()
+    )
+    their_week = (
+        select(_WEEKLY.xp)
+        .where(_WEEKLY.user_id == _USERS.id, _WEEKLY.week_start == bindparam("week"))
+        .scalar_subquery()
+    )
+    hidden = (
+        select(func.count())
+        .select_from(table_of(User))
+        .where(_hidden(), their_week > score)
+        .scalar_subquery()
+    )
+    return everyone - hidden
 
 
 def _shape(

@@ -9,9 +9,11 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,6 +48,16 @@ class User(Base):
     open_work: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    # The few learners hidden from boards (core.leaderboard counts them out of a weekly rank).
+    __table_args__ = (
+        Index(
+            "ix_users_hidden",
+            "id",
+            sqlite_where=text("banned = 1 OR leaderboard_opt_out = 1"),
+            postgresql_where=text("banned OR leaderboard_opt_out"),
+        ),
+    )
 
 
 class PlatformAccount(Base):
