@@ -7,8 +7,9 @@ ranks its members' XP wherever they earned it, plus the adjustments its own mode
 One rule decides who is on a board and what rank they hold, on every path (`_shown`, then
 `_board`): learners who opted out or are banned (from Dojo, or, on a community's board, from
 that community) are never shown and never counted in anyone's rank, and a rank is one more than
-the number of learners shown with a higher score. The board and a learner's own rank are both
-read from the same statement of shown learners, so the two cannot disagree.
+the number of learners shown with a higher score. A learner's own rank counts the board's own
+rows, except on the global week's board, where it is everyone ahead less the hidden among them
+(`_weekly_ahead`, for speed); tests/test_leaderboard_ranks.py holds every path to the board.
 """
 
 from __future__ import annotations
