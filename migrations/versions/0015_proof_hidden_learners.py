@@ -5,8 +5,8 @@ and then takes away the hidden learners among those (core.leaderboard._weekly_ah
 partial index holds only the hidden ones, so finding them reads a few rows, not every learner.
 Its condition is written as the query writes it, so SQLite sees that the index applies.
 
-Revision ID: 0014_proof_hidden_learners
-Revises: 0013
+Revision ID: 0015_proof_hidden_learners
+Revises: 0014_kinds
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_proof_hidden_learners"
-down_revision: str | None = "0013"
+revision: str = "0015_proof_hidden_learners"
+down_revision: str | None = "0014_kinds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
