@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord.adapter import DiscordAdapter
-from core.db import repositories, uow
+from core.db import postgres_backend, repositories
 
 
 class Forgetting(Enum):
@@ -70,6 +70,6 @@ async def switch_off(
         await forget_claims(engine)
     elif forgetting is Forgetting.REPEATS_IN_A_BATCH:
         monkeypatch.setattr(repositories, "claimed_flags", _every_repeat_new)
-        monkeypatch.setattr(uow, "claimed_flags", _every_repeat_new)
+        monkeypatch.setattr(postgres_backend, "claimed_flags", _every_repeat_new)
     else:
         monkeypatch.setattr(DiscordAdapter, "first_time", lambda _self, _interaction: True)
