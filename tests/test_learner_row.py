@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import Dojo
 from core.context import QuickContext
@@ -17,6 +16,7 @@ from core.db.uow import UnitOfWork
 from core.kinds import Kind
 from core.messages import ChatKind, CommunityRef, Platform, Reply, reply
 from core.registry import command
+from tests.query_counter import Queries
 from tests.support import ChatDriver, fixed_clock
 
 GROUP = CommunityRef(Platform.TELEGRAM, "-7", "systems reading group")
@@ -76,32 +76,21 @@ async def _loaded(uow: UnitOfWork, user_id: int) -> User:
     return user
 
 
-def _statements(dojo: Dojo) -> tuple[list[str], Callable[[], None]]:
-    """The SQL the engine runs from now on, and how to stop listening."""
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(str(args[2]).split()[0])
-
-    event.listen(dojo.engine.sync_engine, "before_cursor_execute", record)
-    return seen, lambda: event.remove(dojo.engine.sync_engine, "before_cursor_execute", record)
-
-
-async def test_changes_are_shown_at_once_and_written_together_at_commit(dojo: Dojo) -> None:
+async def test_changes_are_shown_at_once_and_written_together_at_commit(
+    dojo: Dojo, queries: Queries
+) -> None:
     ids = await _learners(dojo, "ana", "bo", "cy")
     async with dojo.services.uow_factory() as uow:
         loaded = [await _loaded(uow, user_id) for user_id in ids]
-        seen, stop = _statements(dojo)
-        try:
+        with queries() as counted:
             for n, user in enumerate(loaded):
                 uow.learners.change(user, recent_chat_digests=[f"d{n}"], reminder_hour=n)
                 assert user.recent_chat_digests == [f"d{n}"]  # shown at once
             await uow.users.get(ids[0])  # a query meanwhile flushes nothing of theirs
-            assert seen == []
+            assert counted.total == 0, counted
             await uow.commit()
-        finally:
-            stop()
-    assert seen == ["UPDATE"], "the three learners in one executemany"
+    # The three learners in one executemany, and nothing else.
+    assert counted.by_kind == {"update": 1} and counted.touching("users"), counted
     stored = {user.id: user for user in await _every_learner(dojo)}
     assert [stored[user_id].recent_chat_digests for user_id in ids] == [["d0"], ["d1"], ["d2"]]
     assert [stored[user_id].reminder_hour for user_id in ids] == [0, 1, 2]
@@ -187,7 +176,9 @@ async def test_a_savepoint_rolled_back_after_an_award_keeps_earlier_changes(dojo
     assert (stored.reminder_hour, stored.xp) == (6, xp_before)
 
 
-async def test_an_award_and_a_change_of_one_learner_are_both_stored(dojo: Dojo) -> None:
+async def test_an_award_and_a_change_of_one_learner_are_both_stored(
+    dojo: Dojo, queries: Queries
+) -> None:
     """Changes before an award ride in its UPDATE; changes after it are written at commit."""
     ana, bo = await _learners(dojo, "ana", "bo")
     now = uow_now(dojo)
@@ -195,17 +186,15 @@ async def test_an_award_and_a_change_of_one_learner_are_both_stored(dojo: Dojo) 
         first, second = await _loaded(uow, ana), await _loaded(uow, bo)
         xp = first.xp  # as onboarding left both
         uow.learners.change(first, recent_chat_digests=["before"], last_chat_xp_at=now)
-        seen, stop = _statements(dojo)
-        try:
+        with queries() as counted:
             assert await uow.xp.award(ana, "test", "a1", 10, now) == xp + 10
-        finally:
-            stop()
         uow.learners.change(first, reminder_hour=8)  # after the award
         second.announce_opt_out = True  # an assignment, then an award
         assert await uow.xp.award(bo, "test", "b1", 20, now) == xp + 20
         await uow.commit()
     if dojo.settings.database_url.startswith("postgresql"):
-        assert seen == ["WITH"], "the award carried the learner's changes"
+        # One statement: the award carried the learner's changes.
+        assert counted.total == 1 and counted.touching("users"), counted
     stored = {user.id: user for user in await _every_learner(dojo)}
     assert stored[ana].recent_chat_digests == ["before"]
     assert stored[ana].last_chat_xp_at == now

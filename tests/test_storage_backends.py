@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from core.db.backend import ActivityEntry, Allowance, Award, StorageBackend
 from core.db.backends import backend_for
@@ -20,6 +20,7 @@ from core.db.postgres_backend import PostgresBackend
 from core.db.sqlite_backend import SqliteBackend
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.messages import Platform, UserRef
+from tests.query_counter import count_queries
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -141,20 +142,12 @@ async def test_preloading_resolves_the_learners_without_further_queries(
             [*refs, UserRef(Platform.TELEGRAM, "newcomer", "newcomer")],
             NOW,
         )
-        queries: list[str] = []
-
-        def record(*args: object) -> None:
-            queries.append(str(args[2]))
-
-        event.listen(factory.engine.sync_engine, "before_cursor_execute", record)
-        try:
+        with count_queries(factory.engine) as counted:
             found = [(await uow.users.ensure(ref, NOW))[0] for ref in refs]
-        finally:
-            event.remove(factory.engine.sync_engine, "before_cursor_execute", record)
     assert claimed == [True]
     assert [user.display_name for user in found] == ["ana", "bo", "cy"]
     assert all(isinstance(user, User) for user in found)
-    assert queries == [], "the learners were loaded with the claim"
+    assert counted.total == 0, f"the learners were loaded with the claim, not: {counted}"
 
 
 async def _claim(uow: UnitOfWork, claims: list[tuple[str, str]]) -> list[bool]:
