@@ -96,8 +96,6 @@ class QuickContext:
     community: Community | None
     is_admin: bool
     now: datetime
-    # The event's unit of work, for `record` (core.progress) alone.
-    _unit: UnitOfWork = field(repr=False)
     # Effects (messages for other chats, DMs) run by the router after this event's commit.
     outbox: list[Effect] = field(default_factory=list)
 
@@ -136,7 +134,7 @@ class QuickContext:
         """Record an activity for the current learner; returns the outcome and announcements.
         `reason`: what its XP is for, as core.xp_note tells the learner."""
         outcome = await record_activity(
-            self._unit,
+            self.uow,
             self.user,
             activity,
             self.services.clock.now(),

@@ -15,7 +15,7 @@ from typing import Any
 
 from core.db.ledger import Allowance, activity_entry
 from core.db.models import Achievement, User
-from core.db.uow import UnitOfWork
+from core.db.scope import Repositories
 from core.messages import Reply, ReplyKind
 from core.rules.badges import CountKey, Standing, badges_earned, count_key
 from core.rules.levels import level_for, title_for
@@ -84,7 +84,7 @@ class Outcome:
 
 
 async def record_activity(
-    uow: UnitOfWork,
+    uow: Repositories,
     user: User,
     activity: Activity,
     now: datetime,
@@ -170,7 +170,7 @@ def _reason(activity: Activity, score: int | None) -> str:
 
 
 async def _advance_streak(
-    uow: UnitOfWork, user: User, now: datetime, outcome: Outcome, community_id: int | None
+    uow: Repositories, user: User, now: datetime, outcome: Outcome, community_id: int | None
 ) -> None:
     state = StreakState(
         user.streak_current, user.streak_longest, user.last_active_date, user.streak_freezes
@@ -209,7 +209,7 @@ def _relevant(criteria: dict[str, Any], activity: Activity, outcome: Outcome) ->
 
 
 async def _unlock_badges(
-    uow: UnitOfWork,
+    uow: Repositories,
     user: User,
     activity: Activity,
     now: datetime,
@@ -235,7 +235,7 @@ async def _unlock_badges(
         badge_id = candidates[slug][0]
         if not await uow.achievements.unlock(user.id, badge_id, now):
             continue
-        badge = await uow.session.get(Achievement, badge_id)
+        badge = await uow.achievements.get(badge_id)
         assert badge is not None
         outcome.badges.append(badge)
         if (

@@ -356,7 +356,6 @@ class Router:
             is_admin=is_admin,
             now=now,
             gate=gate,
-            _unit=uow,
             outbox=outbox,
         )
         return await self._dispatch(context)
@@ -393,7 +392,6 @@ class Router:
             community=context.community,
             is_admin=context.is_admin,
             now=context.now,
-            _unit=context.uow,
             outbox=context.outbox,
         )
 

@@ -18,10 +18,11 @@ from sqlalchemy import select, text
 from bot.app import Dojo, build
 from core import codec
 from core.banks import QuestionBanks
-from core.context import Context, QuickContext
+from core.context import Context, QuickContext, Services
 from core.db.engine import create_engine
 from core.db.migrate import upgrade
 from core.db.models import User
+from core.db.uow import UnitOfWork
 from core.features.interview import abandon_idle_interviews
 from core.kinds import Kind
 from core.messages import ChatKind, CommunityRef, Platform
@@ -35,7 +36,7 @@ from tests.support import ChatDriver, text_of
 ROOT = Path(__file__).resolve().parents[1]
 GROUP = CommunityRef(Platform.TELEGRAM, "-77", "Kinds group")
 # What a quick handler must not find on its context, its unit of work or its services.
-NOT_ON_QUICK_CONTEXT = ("checkpoint", "gate")
+NOT_ON_QUICK_CONTEXT = ("checkpoint", "gate", "_unit")
 NOT_ON_QUICK_UOW = ("commit", "rollback", "savepoint", "session", "claim_and_preload", "shared")
 NOT_ON_QUICK_SERVICES = ("uow_factory", "notifier", "write_gate", "llm")
 
@@ -132,6 +133,9 @@ async def test_every_quick_handler_gets_a_context_without_a_transaction(app: Doj
             if declared[name] is Kind.QUICK:
                 assert type(context) is QuickContext, name
                 assert not any(hasattr(context, what) for what in NOT_ON_QUICK_CONTEXT), name
+                # Nor, under another name, the unit of work or the full services themselves.
+                fields = vars(context).values()
+                assert not any(isinstance(v, UnitOfWork | Services) for v in fields), name
                 uow = context.uow
                 assert not any(hasattr(uow, what) for what in NOT_ON_QUICK_UOW), name
                 services = context.services

@@ -38,6 +38,9 @@ class AchievementRepository:
         cached: dict[str, tuple[int, dict[str, Any]]] = self._cache["criteria"]
         return cached
 
+    async def get(self, achievement_id: int) -> Achievement | None:
+        return await self.session.get(Achievement, achievement_id)
+
     async def by_slug(self, slug: str) -> Achievement | None:
         return await self.session.scalar(select(Achievement).where(Achievement.slug == slug))
 
