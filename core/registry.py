@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from core.command_meta import Param, Subcommand, Venue, usage_line
 from core.kinds import Kind
 from core.messages import Incoming, Reply
+from core.open_work import OpenWork
 
 if TYPE_CHECKING:
     from core.context import Context, QuickContext
@@ -96,6 +97,9 @@ class TextSpec:
     # MAY_CALL_MODEL: acts only on a learner's open model work (core.open_work), so the
     # router skips it for learners with none and runs their messages alone otherwise.
     kind: Kind
+    # MAY_CALL_MODEL: the open work it acts on (an interview, a review waiting for code); the
+    # router runs it only for learners who hold that work, not for those with other work open.
+    serves: OpenWork = OpenWork.NONE
 
 
 @overload
@@ -148,10 +152,14 @@ def text_handler(
 ) -> Callable[[QuickTextHandler], QuickTextHandler]: ...
 @overload
 def text_handler(
-    name: str, priority: int, *, kind: Literal[Kind.MAY_CALL_MODEL]
+    name: str, priority: int, *, kind: Literal[Kind.MAY_CALL_MODEL], serves: OpenWork
 ) -> Callable[[TextHandler], TextHandler]: ...
-def text_handler(name: str, priority: int, *, kind: Kind) -> Callable[[Any], Any]:
-    spec = TextSpec(name, priority, _checked(kind, _TEXT_KINDS, "text handler"))
+def text_handler(
+    name: str, priority: int, *, kind: Kind, serves: OpenWork = OpenWork.NONE
+) -> Callable[[Any], Any]:
+    if (kind is Kind.MAY_CALL_MODEL) != bool(serves):
+        raise ValueError(f"text handler {name!r}: open work is what a MAY_CALL_MODEL one serves")
+    spec = TextSpec(name, priority, _checked(kind, _TEXT_KINDS, "text handler"), serves)
 
     def record(handler: Any) -> Any:
         setattr(handler, _MARK, spec)

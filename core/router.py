@@ -29,7 +29,7 @@ from core.messages import (
     Reply,
     reply,
 )
-from core.open_work import has_open_work
+from core.open_work import has_open_work, holds
 from core.registry import (
     ActionSpec,
     CommandSpec,
@@ -424,16 +424,15 @@ class Router:
             if spec.private and not incoming.chat.is_private:
                 return [privately(item) for item in replies]
             return replies
-        busy = has_open_work(context.user)
         quick: QuickContext | None = None
         for text_spec, text_handler in self.registry.text_handlers:
             if text_spec.kind is Kind.QUICK:
                 quick = quick or self._quick(context)
                 answered = await cast(QuickTextHandler, text_handler)(quick)
-            elif busy:
+            elif holds(context.user, text_spec.serves):
                 answered = await text_handler(context)
             else:
-                continue  # it acts only on open model work, and the learner has none
+                continue  # it acts only on its own open work, and the learner has none
             if answered is not None:
                 return answered
         return []

@@ -245,6 +245,29 @@ def test_commands_are_quick_or_slow_and_text_handlers_never_slow() -> None:
         text_handler("odd", 1, kind=Kind.SLOW)  # type: ignore[call-overload]
 
 
+def test_a_may_call_model_text_handler_names_the_open_work_it_serves() -> None:
+    with pytest.raises(ValueError, match="open work is what a MAY_CALL_MODEL one serves"):
+        text_handler("odd", 1, kind=Kind.MAY_CALL_MODEL, serves=OpenWork.NONE)
+    with pytest.raises(ValueError, match="open work is what a MAY_CALL_MODEL one serves"):
+        text_handler("odd", 1, kind=Kind.QUICK, serves=OpenWork.REVIEW)  # type: ignore[call-overload]
+
+
+async def test_open_work_runs_only_the_text_handler_that_serves_it(app: Dojo) -> None:
+    """A learner with a review waiting for code, and no interview, sends a plain message: the
+    review's handler looks at it, the interview's is not asked (and the other way round)."""
+    seen = spy_on_handlers(app)
+    ada = ChatDriver(app.router, "ada")
+    await ada.say("/start backend mid UTC")
+    assert "Send the code" in await ada.say("/review")
+    await ada.say("just a thought, not code")
+    assert "review-code" in seen and "interview-answer" not in seen
+    await ada.say("/review cancel")
+    seen.clear()
+    await ada.say("/interview backend mid")
+    await ada.say("I would add an index on the filtered column.")
+    assert "interview-answer" in seen and "review-code" not in seen
+
+
 async def test_the_reminders_quiz_button_runs_alone_and_reruns_no_batch(app: Dojo) -> None:
     """The `go` button runs /quiz, which is SLOW: it never joins a batch (it used to, and
     /quiz's early commit sent the whole batch to run again)."""

@@ -167,7 +167,7 @@ async def end(context: Context) -> list[Reply]:
     return await flow.end(context, await flow.current(context))
 
 
-@text_handler("interview-answer", priority=10, kind=Kind.MAY_CALL_MODEL)
+@text_handler("interview-answer", priority=10, kind=Kind.MAY_CALL_MODEL, serves=OpenWork.INTERVIEW)
 @keeps_open_work(OpenWork.INTERVIEW, learners_interviewing)
 async def interview_answer(context: Context) -> list[Reply] | None:
     """While an interview is active, the learner's plain messages in that chat are answers.

@@ -72,7 +72,7 @@ async def review(context: Context) -> list[Reply]:
     ]
 
 
-@text_handler("review-code", priority=5, kind=Kind.MAY_CALL_MODEL)
+@text_handler("review-code", priority=5, kind=Kind.MAY_CALL_MODEL, serves=OpenWork.REVIEW)
 @keeps_open_work(OpenWork.REVIEW, learners_awaiting_review)
 async def code_after_review(context: Context) -> list[Reply] | None:
     """The message after `/review`: the code. Other messages pass on (to an interview, say).
