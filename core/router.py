@@ -1,26 +1,26 @@
 """The router: one entry point for every platform event.
 
 It de-duplicates redelivered events, resolves the learner (creating them on first contact),
-refuses banned learners, checks moderator commands, dispatches to the registered handler inside
-one unit of work and turns failures into a clear answer instead of a crash.
+refuses banned learners, decides from each event's kind whether it joins a batch or runs alone,
+hands it to its handler inside one unit of work (core.dispatch), sends its effects after the
+commit and turns failures into a clear answer instead of a crash.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import nullcontext
-from typing import cast
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from core.after_commit import announce, privately, send_outbox
+from core.after_commit import announce, send_outbox
 from core.batching import EventBatcher
 from core.community_settings import settings_of
-from core.context import Context, QuickContext, Services, ServicesView
-from core.db.scope import RepositoryView
+from core.context import Context, Services, ServicesView
 from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
+from core.dispatch import Dispatcher
 from core.errors import NotAllowed, UserError
 from core.kinds import Kind
 from core.messages import (
@@ -29,13 +29,10 @@ from core.messages import (
     Reply,
     reply,
 )
-from core.open_work import has_open_work, holds
+from core.open_work import has_open_work
 from core.registry import (
     ActionSpec,
     CommandSpec,
-    Handler,
-    QuickHandler,
-    QuickTextHandler,
     Registry,
 )
 from core.sanitize import clean_incoming
@@ -65,7 +62,7 @@ class Router:
         self.services = services
         self.registry = registry
         services.registry = registry
-        self._quick_services = ServicesView(services)
+        self.dispatcher = Dispatcher(registry, ServicesView(services))
         self.batcher: EventBatcher[Incoming, list[Reply]] = EventBatcher(
             self._handle_batch,
             self._handle_alone,
@@ -358,7 +355,7 @@ class Router:
             gate=gate,
             outbox=outbox,
         )
-        return await self._dispatch(context)
+        return await self.dispatcher.run(context)
 
     async def _audit_refusal(
         self, incoming: Incoming, uow: UnitOfWork, error: NotAllowed, *, commit: bool = True
@@ -379,60 +376,3 @@ class Router:
         )
         if commit:
             await uow.commit()
-
-    def _quick(self, context: Context) -> QuickContext:
-        """The narrow context of a QUICK handler (core.kinds): the same event, learner and
-        outbox, with the repositories but not the transaction, and no notifier."""
-        return QuickContext(
-            incoming=context.incoming,
-            services=self._quick_services,
-            uow=RepositoryView(context.uow),
-            user=context.user,
-            account=context.account,
-            community=context.community,
-            is_admin=context.is_admin,
-            now=context.now,
-            outbox=context.outbox,
-        )
-
-    async def _call(self, kind: Kind, handler: Handler, context: Context) -> list[Reply]:
-        if kind is Kind.QUICK:
-            return await cast(QuickHandler, handler)(self._quick(context))
-        return await handler(context)
-
-    async def _dispatch(self, context: Context) -> list[Reply]:
-        incoming = context.incoming
-        if incoming.action is not None:
-            if incoming.action.name in self.registry.shortcuts:
-                self.registry.shortcuts[incoming.action.name][1](incoming)  # raises: not runnable
-                raise UserError("That button has expired. Send /help to see what you can do.")
-            entry = self.registry.actions.get(incoming.action.name)
-            if entry is None:
-                raise UserError("That button has expired. Send /help to see what you can do.")
-            return await self._call(entry[0].kind, entry[1], context)
-        if incoming.command is not None:
-            found = self.registry.commands.get(incoming.command.lower())
-            if found is None:
-                raise UserError(
-                    f"I don't know the command /{incoming.command[:40]}. "
-                    "Send /help to see what I can do."
-                )
-            spec, handler = found
-            if spec.admin_only and not context.is_admin:
-                raise NotAllowed("Only moderators can use that command.")
-            replies = await self._call(spec.kind, handler, context)
-            if spec.private and not incoming.chat.is_private:
-                return [privately(item) for item in replies]
-            return replies
-        quick: QuickContext | None = None
-        for text_spec, text_handler in self.registry.text_handlers:
-            if text_spec.kind is Kind.QUICK:
-                quick = quick or self._quick(context)
-                answered = await cast(QuickTextHandler, text_handler)(quick)
-            elif holds(context.user, text_spec.serves):
-                answered = await text_handler(context)
-            else:
-                continue  # it acts only on its own open work, and the learner has none
-            if answered is not None:
-                return answered
-        return []
