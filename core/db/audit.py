@@ -13,6 +13,28 @@ from core.db.models import AdminAudit
 REFUSALS_FOLD = timedelta(hours=1)
 
 
+def _entry(
+    actor: str,
+    action: str,
+    now: datetime,
+    target: str | None,
+    reason: str | None,
+    community_id: int | None,
+    allowed: bool,
+) -> AdminAudit:
+    """One new log entry, its texts cut to the columns' sizes."""
+    return AdminAudit(
+        actor=actor[:100],
+        action=action[:40],
+        target=target[:200] if target else None,
+        reason=reason[:500] if reason else None,
+        community_id=community_id,
+        allowed=allowed,
+        attempts=1,
+        created_at=now,
+    )
+
+
 class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -53,18 +75,7 @@ class AuditRepository:
             )
             if folded.rowcount:  # type: ignore[attr-defined]
                 return
-        self.session.add(
-            AdminAudit(
-                actor=actor[:100],
-                action=action[:40],
-                target=target[:200] if target else None,
-                reason=reason[:500] if reason else None,
-                community_id=community_id,
-                allowed=allowed,
-                attempts=1,
-                created_at=now,
-            )
-        )
+        self.session.add(_entry(actor, action, now, target, reason, community_id, allowed))
 
     async def record_action(
         self,
@@ -77,15 +88,7 @@ class AuditRepository:
         community_id: int | None = None,
     ) -> int:
         """Write an allowed action's entry now and return its id (XP references point at it)."""
-        entry = AdminAudit(
-            actor=actor[:100],
-            action=action[:40],
-            target=target[:200] if target else None,
-            reason=reason[:500] if reason else None,
-            community_id=community_id,
-            allowed=True,
-            created_at=now,
-        )
+        entry = _entry(actor, action, now, target, reason, community_id, allowed=True)
         self.session.add(entry)
         await self.session.flush()
         return entry.id
