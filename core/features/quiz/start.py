@@ -108,7 +108,13 @@ async def start_quiz(context: Context) -> list[Reply]:
         ids, note = await _generated_ids(context, request)
         rng = random.Random()
         if len(ids) < request.count:
-            more = await store.pick_questions(user_id, request.topic, request.count + len(ids), rng)
+            more = await store.pick_questions(
+                user_id,
+                request.topic,
+                request.count + len(ids),
+                rng,
+                community_id=context.community.id if context.community else None,
+            )
             ids += [qid for qid in more if qid not in ids][: request.count - len(ids)]
     if not ids:
         raise UserError("There are no questions on that topic yet. Try /quiz random.")

@@ -120,22 +120,40 @@ class QuizStore(Repository):
         return int(count or 0)
 
     async def pick_questions(
-        self, user_id: int, topic: str, count: int, rng: random.Random
+        self,
+        user_id: int | None,
+        topic: str,
+        count: int,
+        rng: random.Random,
+        *,
+        community_id: int | None = None,
+        difficulty: str | None = None,
     ) -> list[int]:
-        """`count` question ids for a topic (or a mix), questions the learner has not seen first."""
+        """`count` question ids for a topic (or a mix), questions the learner has not seen first.
+
+        Every feature that asks questions picks them here, so a community's own question packs
+        reach /quiz, the daily question, duels and live rounds alike: `community_id` names the
+        community asking (None in a private chat), `user_id` None picks for a whole group (a
+        daily question, a live round) with no learner's history, and `difficulty` narrows to
+        junior, mid or senior questions.
+        """
         query = select(QuizQuestion.id)
         if topic != MIXED:
             query = query.where(QuizQuestion.topic == topic)
+        if difficulty is not None:
+            query = query.where(QuizQuestion.difficulty == difficulty)
         candidates = list((await self.session.scalars(query)).all())
-        seen = set(
-            (
-                await self.session.scalars(
-                    select(QuizAnswer.question_id)
-                    .join(QuizSession, QuizSession.id == QuizAnswer.session_id)
-                    .where(QuizSession.user_id == user_id)
-                )
-            ).all()
-        )
+        seen: set[int] = set()
+        if user_id is not None:
+            seen = set(
+                (
+                    await self.session.scalars(
+                        select(QuizAnswer.question_id)
+                        .join(QuizSession, QuizSession.id == QuizAnswer.session_id)
+                        .where(QuizSession.user_id == user_id)
+                    )
+                ).all()
+            )
         fresh = [qid for qid in candidates if qid not in seen]
         again = [qid for qid in candidates if qid in seen]
         rng.shuffle(fresh)
