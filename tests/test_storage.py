@@ -239,7 +239,7 @@ async def test_weekly_xp_follows_the_ledger_across_weeks(dojo: Dojo) -> None:
         )
         this_week = utc_week_start(clock.now())
         assert weekly == {this_week: 30, this_week + timedelta(days=7): 30}
-        await uow.xp.rebuild_weekly(user_id)
+        await uow.xp.rebuild_period_totals(user_id)
         await uow.commit()
         rebuilt = dict(
             (

@@ -1,11 +1,11 @@
 """PostgreSQL's XP award in one statement.
 
-An award is up to four writes: the ledger entry (once per learner, source and reference), the
-week's total, the learner's row (the XP, plus the event's other changes; core.db.learner_row)
+An award is up to five writes: the ledger entry (once per learner, source and reference), the
+week's and the month's totals, the learner's row (the XP, plus the event's other changes; core.db.learner_row)
 and, for an activity, its log entry. On PostgreSQL every statement is a round trip that costs
 this process about 170 µs, more than the server takes to do the write, so data-modifying CTEs
-chain the four into one statement. The ledger's INSERT ... ON CONFLICT DO NOTHING RETURNING
-feeds the other three: a repeated reference inserts no ledger row, so nothing else changes
+chain them into one statement. The ledger's INSERT ... ON CONFLICT DO NOTHING RETURNING
+feeds the others: a repeated reference inserts no ledger row, so nothing else changes
 and no row comes back. SQLite has no data-modifying CTEs and runs the writes one by one
 (core.db.sqlite_backend); both keep the learner's XP equal to the ledger's sum.
 
@@ -26,11 +26,12 @@ from typing import Any
 from sqlalchemy import BindParameter, Column, Update, bindparam, case, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from core.db.models import ActivityLog, User, XpDaily, XpLedger, XpWeekly, table_of
+from core.db.models import ActivityLog, User, XpDaily, XpLedger, XpMonthly, XpWeekly, table_of
 
 _DAILY = table_of(XpDaily)
 _LEDGER = table_of(XpLedger)
 _WEEKLY = table_of(XpWeekly)
+_MONTHLY = table_of(XpMonthly)
 _USERS = table_of(User)
 _LOG = table_of(ActivityLog)
 LOGGED_COLUMNS = ("event_type", "context_type", "context_id", "score", "metadata")
@@ -45,7 +46,7 @@ def _typed(name: str, column: Column[Any]) -> BindParameter[Any]:
 def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False) -> Update:
     """The award with `columns` of the learner's row set alongside, and the activity's log
     entry when `logged`. Parameters: user_id, source, reference, amount, community_id, now,
-    week, set_<column> for each column, and the LOGGED_COLUMNS when logged. It returns the
+    week, month, set_<column> for each column, and the LOGGED_COLUMNS when logged. It returns the
     learner's new xp and the amount awarded.
 
     `capped`: the amount depends on the day's count (core.db.ledger.Allowance); parameters
@@ -79,18 +80,8 @@ def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False
         .returning(_LEDGER.c.user_id, _LEDGER.c.amount)
         .cte("awarded")
     )
-    week_rows = select(
-        awarded.c.user_id, _typed("week", _WEEKLY.c.week_start), awarded.c.amount
-    ).where(awarded.c.amount != 0)  # a capped award adds no week row of 0 to the boards
-    weekly_insert = insert(_WEEKLY).from_select(["user_id", "week_start", "xp"], week_rows)
-    weekly = (
-        weekly_insert.on_conflict_do_update(
-            index_elements=["user_id", "week_start"],
-            set_={"xp": _WEEKLY.c.xp + weekly_insert.excluded.xp},
-        )
-        .returning(_WEEKLY.c.user_id)
-        .cte("weekly")
-    )
+    weekly = _period_total(awarded, _WEEKLY, "week_start", "week")
+    monthly = _period_total(awarded, _MONTHLY, "month_start", "month")
     values: dict[str, Any] = {name: _typed(f"set_{name}", _USERS.c[name]) for name in columns}
     values["xp"] = _USERS.c.xp + awarded.c.amount
     returned: list[Any] = [_USERS.c.xp, awarded.c.amount]
@@ -98,7 +89,7 @@ def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False
     if counted is not None:
         statement = statement.where(counted.c.user_id == awarded.c.user_id)  # for its count
         returned.append(counted.c.count)
-    statement = statement.values(values).returning(*returned).add_cte(weekly)
+    statement = statement.values(values).returning(*returned).add_cte(weekly).add_cte(monthly)
     if logged:
         log_rows = select(
             awarded.c.user_id,
@@ -114,6 +105,21 @@ def award_statement(columns: tuple[str, ...], logged: bool, capped: bool = False
         )
         statement = statement.add_cte(log)
     return statement
+
+
+def _period_total(awarded: Any, table: Any, key: str, parameter: str) -> Any:
+    """The upsert adding the award's amount to a period's total (the month's, as the week's)."""
+    rows = select(awarded.c.user_id, _typed(parameter, table.c[key]), awarded.c.amount).where(
+        awarded.c.amount != 0
+    )
+    adding = insert(table).from_select(["user_id", key, "xp"], rows)
+    return (
+        adding.on_conflict_do_update(
+            index_elements=["user_id", key], set_={"xp": table.c.xp + adding.excluded.xp}
+        )
+        .returning(table.c.user_id)
+        .cte(f"{parameter}ly")
+    )
 
 
 def _count_of_the_day() -> Any:

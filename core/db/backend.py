@@ -97,6 +97,11 @@ def utc_week_start(moment: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def utc_month_start(moment: datetime) -> date:
+    """The first day (UTC) of the month containing `moment`: the key of monthly XP."""
+    return moment.astimezone(UTC).date().replace(day=1)
+
+
 class StorageBackend(Protocol):
     async def award(
         self,
@@ -107,7 +112,8 @@ class StorageBackend(Protocol):
         allowance: Allowance | None,
     ) -> Awarded | None:
         """Add the ledger entry unless its (user, source, reference) is there already (then
-        None, and nothing else changes); if added, add its amount to the week's XP and to
+        None, and nothing else changes); if added, add its amount to the week's and the month's XP
+        and to
         the learner's xp, set `values` on the learner's row in that same UPDATE and log
         `log`. Under `allowance` the amount is priced by the day's count of the source,
         which counts up even for a repeat (the caller gives it back)."""

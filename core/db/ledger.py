@@ -1,4 +1,4 @@
-"""Repositories for progress: the XP ledger (and weekly XP) and the activity log."""
+"""Repositories for progress: the XP ledger (and weekly and monthly XP) and the activity log."""
 
 from __future__ import annotations
 
@@ -15,10 +15,19 @@ from core.db.backend import (
     Award,
     Awarded,
     StorageBackend,
+    utc_month_start,
     utc_week_start,
 )
 from core.db.learner_row import LearnerChanges, learner_update, parameters
-from core.db.models import ActivityLog, User, XpDaily, XpLedger, XpWeekly, table_of
+from core.db.models import (
+    ActivityLog,
+    User,
+    XpDaily,
+    XpLedger,
+    XpMonthly,
+    XpWeekly,
+    table_of,
+)
 
 _LOG_ACTIVITY = insert(table_of(ActivityLog))  # a Core INSERT: cheaper than an ORM flush
 
@@ -130,18 +139,25 @@ class XpRepository:
         )
         return {activity: count for activity, count in rows.all() if count}
 
-    async def rebuild_weekly(self, user_id: int) -> None:
-        """Recompute a learner's weekly XP from the ledger (after a merge of two learners)."""
+    async def rebuild_period_totals(self, user_id: int) -> None:
+        """Recompute a learner's weekly and monthly XP from the ledger (after a merge of two
+        learners)."""
         await self.session.execute(delete(XpWeekly).where(XpWeekly.user_id == user_id))
+        await self.session.execute(delete(XpMonthly).where(XpMonthly.user_id == user_id))
         rows = await self.session.execute(
             select(XpLedger.created_at, XpLedger.amount).where(XpLedger.user_id == user_id)
         )
-        totals: dict[date, int] = {}
+        weeks: dict[date, int] = {}
+        months: dict[date, int] = {}
         for created_at, amount in rows.all():
-            week = utc_week_start(created_at)
-            totals[week] = totals.get(week, 0) + amount
+            week, month = utc_week_start(created_at), utc_month_start(created_at)
+            weeks[week] = weeks.get(week, 0) + amount
+            months[month] = months.get(month, 0) + amount
         self.session.add_all(
-            XpWeekly(user_id=user_id, week_start=week, xp=xp) for week, xp in totals.items()
+            XpWeekly(user_id=user_id, week_start=week, xp=xp) for week, xp in weeks.items()
+        )
+        self.session.add_all(
+            XpMonthly(user_id=user_id, month_start=month, xp=xp) for month, xp in months.items()
         )
 
     async def ledger_sum(self, user_id: int) -> int:

@@ -17,6 +17,7 @@ from core.db.backend import (
     Award,
     Awarded,
     claim_then_preload,
+    utc_month_start,
     utc_week_start,
 )
 from core.db.claim_pg import claim_and_resolve_statement
@@ -45,6 +46,7 @@ class PostgresBackend:
             community_id=award.community_id,
             now=award.now,
             week=utc_week_start(award.now),
+            month=utc_month_start(award.now),
             **(log.columns() if log else {}),
             **(allowance.parameters() if allowance else {}),
         )

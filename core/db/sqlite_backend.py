@@ -19,10 +19,11 @@ from core.db.backend import (
     Award,
     Awarded,
     claim_then_preload,
+    utc_month_start,
     utc_week_start,
 )
 from core.db.learner_row import learner_update, parameters
-from core.db.models import ActivityLog, XpDaily, XpLedger, XpWeekly, table_of
+from core.db.models import ActivityLog, XpDaily, XpLedger, XpMonthly, XpWeekly, table_of
 from core.db.upsert import count_up, insert_ignore, insert_or_add
 from core.messages import UserRef
 
@@ -74,6 +75,13 @@ class SqliteBackend:
                 XpWeekly,
                 {"user_id": award.user_id, "week_start": utc_week_start(award.now), "xp": amount},
                 ["user_id", "week_start"],
+                "xp",
+            )
+            await insert_or_add(
+                session,
+                XpMonthly,
+                {"user_id": award.user_id, "month_start": utc_month_start(award.now), "xp": amount},
+                ["user_id", "month_start"],
                 "xp",
             )
         new_xp = await session.scalar(

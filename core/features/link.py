@@ -183,7 +183,7 @@ async def merge_learners(uow: Repositories, source: User, target: User, now: dat
     await uow.xp.recount(target)
     change = uow.learners.change
     change(target, level=level_for(target.xp))
-    await uow.xp.rebuild_weekly(target.id)
+    await uow.xp.rebuild_period_totals(target.id)
     change(target, **_merged_streaks(source, target))
     for field in ("track", "experience_level"):
         if getattr(target, field) is None:

@@ -12,8 +12,9 @@ from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 from core.db.models import Base, LinkCode, PlatformAccount
 from core.db.repository import Repository
 
-# Not re-pointed row by row: the learner and account rows themselves; weekly XP is rebuilt.
-_SKIP_TABLES = {"users", "platform_accounts", "xp_weekly"}
+# Not re-pointed row by row: the learner and account rows themselves; weekly and monthly XP
+# are rebuilt.
+_SKIP_TABLES = {"users", "platform_accounts", "xp_weekly", "xp_monthly"}
 
 
 def _unique_keys(table: Table) -> list[list[str]]:

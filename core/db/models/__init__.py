@@ -19,9 +19,11 @@ from core.db.models.progress import (
     Achievement,
     ActivityLog,
     LeaderboardSnapshot,
+    LeaderboardWinner,
     UserAchievement,
     XpDaily,
     XpLedger,
+    XpMonthly,
     XpWeekly,
 )
 from core.db.models.standing import CommunityBan, CommunityXp
@@ -43,6 +45,7 @@ __all__ = [
     "InterviewSession",
     "JobRun",
     "LeaderboardSnapshot",
+    "LeaderboardWinner",
     "LinkCode",
     "PlatformAccount",
     "PollLink",
@@ -57,6 +60,7 @@ __all__ = [
     "UserAchievement",
     "XpDaily",
     "XpLedger",
+    "XpMonthly",
     "XpWeekly",
     "table_of",
 ]

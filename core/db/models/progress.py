@@ -1,4 +1,5 @@
-"""Progress: the activity log, the XP ledger and weekly XP, badges, leaderboard snapshots."""
+"""Progress: the activity log, the XP ledger, weekly and monthly XP, badges, leaderboard
+snapshots and the boards' winners."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,6 +77,22 @@ class XpWeekly(Base):
     xp: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class XpMonthly(Base):
+    """XP earned per learner per calendar month (the 1st, 00:00 UTC), kept like `XpWeekly`.
+
+    A month's board is then the same short index walk as a week's; a community's month in its
+    own zone adds the few hours at either end from the ledger (core.leaderboard). A month is
+    not a sum of weeks: weeks straddle month ends.
+    """
+
+    __tablename__ = "xp_monthly"
+    __table_args__ = (Index("idx_xp_monthly_board", "month_start", "xp"),)
+
+    user_id: Mapped[int] = mapped_column(_fk("users"), primary_key=True)
+    month_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    xp: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class XpDaily(Base):
     """How many XP-earning awards of each activity a learner had on one of their local days.
 
@@ -126,4 +144,37 @@ class LeaderboardSnapshot(Base):
     user_id: Mapped[int] = mapped_column(_fk("users"))
     score: Mapped[int] = mapped_column(Integer)
     rank: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LeaderboardWinner(Base):
+    """Who topped a closed week's or month's board: the hall of fame and the posts' streaks.
+
+    Written once per board and period (a rerun inserts nothing), for a community's board
+    (`community_id`) or the global one (NULL). Ties for first are all winners. `streak` is how
+    many periods in a row this learner has won this board, counted when the row is written."""
+
+    __tablename__ = "leaderboard_winners"
+    __table_args__ = (
+        UniqueConstraint("community_id", "period", "period_start", "user_id"),
+        # NULLs are distinct in a unique constraint: the global board's rows need their own.
+        Index(
+            "uq_leaderboard_winners_global",
+            "period",
+            "period_start",
+            "user_id",
+            unique=True,
+            sqlite_where=text("community_id IS NULL"),
+            postgresql_where=text("community_id IS NULL"),
+        ),
+        Index("idx_leaderboard_winners_recent", "community_id", "period", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    community_id: Mapped[int | None] = mapped_column(_fk("communities"))
+    period: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int] = mapped_column(_fk("users"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    streak: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
