@@ -22,7 +22,7 @@ MIRRORED = tuple(SUBCOMMANDS)
 def add_admin_commands(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="admin_command", required=True)
     job = actions.add_parser("run-job", help="run a scheduled job once (e.g. weekly_leaderboard)")
-    job.add_argument("name", help="streak_reminders, weekly_leaderboard or housekeeping")
+    job.add_argument("name", help="a job from `dojo admin jobs`, e.g. monthly_leaderboard")
     job.add_argument("--at", default=None, help="act as if the clock read this ISO 8601 time")
     job.add_argument("--dry-run", action="store_true", help="print the messages instead")
     actions.add_parser("jobs", help="list the scheduled jobs")

@@ -3,7 +3,8 @@
 The jobs themselves (core/jobs) decide what is due at the moment they run and claim their work
 in the database, so this module only says how often to look. Coalescing and a short misfire
 grace mean that after a stall the scheduler runs a job once, not once per missed tick; the
-jobs' own windows (two hours for reminders, two days for the weekly post) do the catching up.
+jobs' own windows (two hours for reminders, two days for the weekly and monthly posts) do the
+catching up.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ SCHEDULES = (
     Schedule("streak_reminders", {"minute": "*"}, 50),
     # Every quarter hour, since some time zones sit 30 or 45 minutes off the hour.
     Schedule("weekly_leaderboard", {"minute": "0,15,30,45"}, 600),
+    Schedule("monthly_leaderboard", {"minute": "0,15,30,45"}, 600),
     Schedule("housekeeping", {"minute": "7"}, 1800),
 )
 

@@ -207,9 +207,7 @@ def _month_edges() -> Any:
     the UTC month does. Two windows of at most a day each, read from the ledger's index."""
     at = _LEDGER.created_at
     in_board = case((and_(at >= bindparam("since"), at < bindparam("until")), 1), else_=0)
-    in_utc = case(
-        (and_(at >= bindparam("month_since"), at < bindparam("month_until")), 1), else_=0
-    )
+    in_utc = case((and_(at >= bindparam("month_since"), at < bindparam("month_until")), 1), else_=0)
     windows = or_(
         and_(at >= bindparam("head_from"), at < bindparam("head_to")),
         and_(at >= bindparam("tail_from"), at < bindparam("tail_to")),

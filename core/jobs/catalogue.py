@@ -8,6 +8,7 @@ from datetime import datetime
 from core.db.uow import UnitOfWorkFactory
 from core.jobs.delivery import JobReport
 from core.jobs.housekeeping import housekeep
+from core.jobs.monthly import post_monthly_leaderboards
 from core.jobs.reminders import send_reminders
 from core.jobs.weekly import post_weekly_leaderboards
 from core.ports import Notifier
@@ -17,6 +18,7 @@ Job = Callable[[UnitOfWorkFactory, Notifier, datetime], Awaitable[JobReport]]
 JOBS: dict[str, Job] = {
     "streak_reminders": send_reminders,
     "weekly_leaderboard": post_weekly_leaderboards,
+    "monthly_leaderboard": post_monthly_leaderboards,
     "housekeeping": housekeep,
 }
 

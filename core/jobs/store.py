@@ -1,6 +1,6 @@
 """The scheduled jobs' queries, one repository per job (reached through uow.repository):
 claims in `job_runs` (core.jobs.runs), who is due a reminder (core.jobs.reminders), weekly
-board snapshots (core.jobs.weekly) and the hourly pruning (core.jobs.housekeeping)."""
+board snapshots (core.jobs.board_posts) and the hourly pruning (core.jobs.housekeeping)."""
 
 from __future__ import annotations
 

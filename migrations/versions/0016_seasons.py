@@ -76,9 +76,7 @@ def upgrade() -> None:
         "leaderboard_winners",
         ["community_id", "period", "period_start"],
     )
-    op.create_index(
-        "ix_leaderboard_winners_user_id", "leaderboard_winners", ["user_id"]
-    )
+    op.create_index("ix_leaderboard_winners_user_id", "leaderboard_winners", ["user_id"])
 
 
 def downgrade() -> None:
