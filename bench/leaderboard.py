@@ -1,8 +1,9 @@
 """Leaderboard and reminder planning at scale: 100,000 learners, 2,000,000 activities.
 
 Loads the data straight into a migrated database (executemany on SQLite, COPY on PostgreSQL),
-then times the queries Dojo really runs: the weekly top 10 plus one learner's own rank
-(core.leaderboard, globally and for a community) and planning a reminder fan-out in which all
+then times the queries Dojo really runs: the weekly and monthly top 10 plus one learner's own
+rank (core.leaderboard, globally and for a community; the month also in a zone other than UTC,
+and as the ledger would answer it without monthly totals) and planning a reminder fan-out in which all
 100,000 learners are due at once (core.jobs.reminders.plan_reminders).
 
     python -m bench.leaderboard            # SQLite, and PostgreSQL with DOJO_TEST_POSTGRES_URL
@@ -28,6 +29,7 @@ from sqlalchemy import select
 
 from bench.databases import postgres_admin_url, throwaway_postgres
 from bench.report import emit
+from core.db.backend import utc_month_start
 from core.db.engine import create_engine
 from core.db.ledger import utc_week_start
 from core.db.migrate import upgrade
@@ -35,6 +37,7 @@ from core.db.models import User, XpLedger
 from core.db.uow import UnitOfWorkFactory
 from core.jobs.reminders import plan_reminders
 from core.leaderboard import rank_of, top, week_start
+from core.rules.periods import Cadence, period_at
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", 100_000))
 ACTIVITIES = int(os.environ.get("BENCH_ACTIVITIES", 2_000_000))
@@ -104,6 +107,18 @@ def weekly(pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> list[tuple[A
     return [(user, week, xp) for (user, week), xp in totals.items()]
 
 
+MONTHLY_COLUMNS = ("user_id", "month_start", "xp")
+
+
+def monthly(pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+    """xp_monthly rows as XpRepository.award would have kept them for these ledger rows."""
+    totals: dict[tuple[int, date], int] = {}
+    for _, (_, user, _, _, amount, _, when) in pairs:
+        key = (user, utc_month_start(when))
+        totals[key] = totals.get(key, 0) + amount
+    return [(user, month, xp) for (user, month), xp in totals.items()]
+
+
 def communities() -> list[tuple[Any, ...]]:
     return [(n, "telegram", f"-100{n}", f"group {n}", "UTC", "{}", NOW) for n in range(1, 11)]
 
@@ -154,6 +169,7 @@ def load_sqlite(path: str) -> None:
     db.executemany(_insert("activity_log", ACTIVITY_COLUMNS), rows(pair[0] for pair in pairs))
     db.executemany(_insert("xp_ledger", LEDGER_COLUMNS), rows(pair[1] for pair in pairs))
     db.executemany(_insert("xp_weekly", WEEKLY_COLUMNS), rows(weekly(pairs)))
+    db.executemany(_insert("xp_monthly", MONTHLY_COLUMNS), rows(monthly(pairs)))
     for _, sql in indexes:
         db.execute(sql)
     db.commit()
@@ -204,6 +220,9 @@ async def load_postgres(url: str) -> None:
         )
         await connection.copy_records_to_table(
             "xp_weekly", records=weekly(pairs), columns=WEEKLY_COLUMNS
+        )
+        await connection.copy_records_to_table(
+            "xp_monthly", records=monthly(pairs), columns=MONTHLY_COLUMNS
         )
         await connection.execute("VACUUM ANALYZE")
     finally:
@@ -271,6 +290,7 @@ async def measure(label: str, url: str) -> None:
             emit(BENCH, f"{label} one learner's weekly rank, {scope}", rank_ms, "ms")
             emit(BENCH, f"{label} top 10 + own rank, {scope}", top_ms + rank_ms, "ms",
                  target=f"< {TARGET_MS:.0f} ms", met=top_ms + rank_ms < TARGET_MS)  # fmt: skip
+        await measure_month(label, factory, me)
         # /leaderboard today passes only `since`; shown so the difference stays visible.
         open_ms = await timed(lambda: board(None, None), repeat=1)
         emit(BENCH, f"{label} weekly top 10 with no upper bound (/leaderboard)", open_ms, "ms")
@@ -278,6 +298,45 @@ async def measure(label: str, url: str) -> None:
         emit(BENCH, f"{label} plan reminder fan-out to {LEARNERS:,}", ms, "ms")
     finally:
         await engine.dispose()
+
+
+async def measure_month(label: str, factory: UnitOfWorkFactory, me: int) -> None:
+    """This month's board (/leaderboard month): UTC's from the monthly totals, a community's
+    in its own zone with the hours at either end from the ledger, and the same month as the
+    ledger alone would answer it (what the month cost before xp_monthly)."""
+    home = me % COMMUNITIES + 1
+    utc_month = period_at(Cadence.MONTH, NOW)
+    berlin = period_at(Cadence.MONTH, NOW, "Europe/Berlin")
+    shapes: tuple[tuple[str, int | None, datetime, datetime], ...] = (
+        ("global", None, utc_month.since, utc_month.until),
+        ("community", home, utc_month.since, utc_month.until),
+        ("community, Europe/Berlin", home, berlin.since, berlin.until),
+        # Two days longer: no longer a month, so the ledger answers it, as it did for months.
+        ("global, from the ledger", None, utc_month.since, utc_month.until + timedelta(days=2)),
+    )
+    for scope, community, since, until in shapes:
+
+        async def board(community: int | None = community, since: datetime = since,
+                        until: datetime = until) -> None:  # fmt: skip
+            async with factory() as uow:
+                entries = await top(uow.session, since=since, until=until, community_id=community)
+                assert len(entries) == 10
+
+        async def own_rank(community: int | None = community, since: datetime = since,
+                           until: datetime = until) -> None:  # fmt: skip
+            async with factory() as uow:
+                mine = await rank_of(
+                    uow.session, me, since=since, until=until, community_id=community
+                )
+                assert mine is not None
+
+        top_ms = await timed(board, repeat=3 if "ledger" in scope else 7)
+        rank_ms = await timed(own_rank, repeat=3 if "ledger" in scope else 7)
+        emit(BENCH, f"{label} monthly top 10, {scope}", top_ms, "ms")
+        emit(BENCH, f"{label} one learner's monthly rank, {scope}", rank_ms, "ms")
+        met = top_ms + rank_ms < TARGET_MS
+        emit(BENCH, f"{label} monthly top 10 + own rank, {scope}", top_ms + rank_ms, "ms",
+             target=f"< {TARGET_MS:.0f} ms", met=met)  # fmt: skip
 
 
 async def main() -> None:

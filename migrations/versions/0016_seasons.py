@@ -2,8 +2,8 @@
 
 `xp_monthly` mirrors `xp_weekly`, keyed by the month's first day in UTC, and is backfilled from
 the ledger in one statement. `leaderboard_winners` keeps every closed week's and month's winners
-of a community's board (and of the global board, community_id NULL) for the hall of fame and
-the posts' "third week in a row".
+of a community's board (`board` community:<id>) and of the global one (`global`) for the hall
+of fame and the posts' "third week in a row".
 
 Revision ID: 0016_seasons
 Revises: 0015_proof_hidden_learners
@@ -50,6 +50,7 @@ def upgrade() -> None:
     op.create_table(
         "leaderboard_winners",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("board", sa.String(length=24), nullable=False),
         sa.Column("community_id", _ID, nullable=True),
         sa.Column("period", sa.String(length=10), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
@@ -60,21 +61,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["community_id"], ["communities.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("community_id", "period", "period_start", "user_id"),
+        sa.UniqueConstraint("board", "period", "period_start", "user_id"),
         sqlite_autoincrement=True,
-    )
-    op.create_index(
-        "uq_leaderboard_winners_global",
-        "leaderboard_winners",
-        ["period", "period_start", "user_id"],
-        unique=True,
-        sqlite_where=sa.text("community_id IS NULL"),
-        postgresql_where=sa.text("community_id IS NULL"),
-    )
-    op.create_index(
-        "idx_leaderboard_winners_recent",
-        "leaderboard_winners",
-        ["community_id", "period", "period_start"],
     )
     op.create_index("ix_leaderboard_winners_user_id", "leaderboard_winners", ["user_id"])
 

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -150,28 +149,18 @@ class LeaderboardSnapshot(Base):
 class LeaderboardWinner(Base):
     """Who topped a closed week's or month's board: the hall of fame and the posts' streaks.
 
-    Written once per board and period (a rerun inserts nothing), for a community's board
-    (`community_id`) or the global one (NULL). Ties for first are all winners. `streak` is how
-    many periods in a row this learner has won this board, counted when the row is written."""
+    Written once per board and period (a rerun inserts nothing), for a community's board or
+    the global one. `board` names it (`community:<id>` or `global`): a unique key needs a
+    value that is never NULL, also for a merge of two learners (core.features.link_store),
+    which reads the table's unique keys. Ties for first are all winners. `streak` is how many
+    periods in a row this learner has won this board, counted when the row is written."""
 
     __tablename__ = "leaderboard_winners"
-    __table_args__ = (
-        UniqueConstraint("community_id", "period", "period_start", "user_id"),
-        # NULLs are distinct in a unique constraint: the global board's rows need their own.
-        Index(
-            "uq_leaderboard_winners_global",
-            "period",
-            "period_start",
-            "user_id",
-            unique=True,
-            sqlite_where=text("community_id IS NULL"),
-            postgresql_where=text("community_id IS NULL"),
-        ),
-        Index("idx_leaderboard_winners_recent", "community_id", "period", "period_start"),
-    )
+    __table_args__ = (UniqueConstraint("board", "period", "period_start", "user_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    community_id: Mapped[int | None] = mapped_column(_fk("communities"))
+    board: Mapped[str] = mapped_column(String(24))
+    community_id: Mapped[int | None] = mapped_column(_fk("communities"))  # None: global
     period: Mapped[str] = mapped_column(String(10))
     period_start: Mapped[date] = mapped_column(Date)
     user_id: Mapped[int] = mapped_column(_fk("users"), index=True)

@@ -38,10 +38,13 @@ class PastWinner:
     streak: int
 
 
+def board_name(community_id: int | None) -> str:
+    """The board's name in `leaderboard_winners.board`."""
+    return "global" if community_id is None else f"community:{community_id}"
+
+
 def _board(community_id: int | None) -> ColumnElement[bool]:
-    if community_id is None:
-        return LeaderboardWinner.community_id.is_(None)
-    return LeaderboardWinner.community_id == community_id
+    return LeaderboardWinner.board == board_name(community_id)
 
 
 class WinnerStore(Repository):
@@ -66,14 +69,16 @@ class WinnerStore(Repository):
             for winner in await self._period(community_id, cadence, previous_start)
         }
         dialect = self.session.get_bind().dialect.name
-        # No conflict target: either unique key holds, a community's or the global board's.
-        statement = dialect_insert(dialect, table_of(LeaderboardWinner)).on_conflict_do_nothing()
+        statement = dialect_insert(dialect, table_of(LeaderboardWinner)).on_conflict_do_nothing(
+            index_elements=["board", "period", "period_start", "user_id"]
+        )
         for entry in entries:
             if entry.rank != 1:
                 continue
             await self.session.execute(
                 statement,
                 {
+                    "board": board_name(community_id),
                     "community_id": community_id,
                     "period": cadence.value,
                     "period_start": start,
