@@ -5,7 +5,7 @@ against the fake Bot API where the platform matters."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from bot.app import Dojo, build
 from bot.cli import main
 from bot.notifiers import RecordingNotifier
-from core.db.models import LeaderboardWinner
+from core.db.models import LeaderboardWinner, XpMonthly
+from core.features.link import merge_learners
 from core.jobs.monthly import post_monthly_leaderboards
 from core.jobs.weekly import post_weekly_leaderboards
 from core.messages import CommunityRef, Platform
@@ -26,6 +27,7 @@ from tests.scheduler_support import group_member, update_user, utc
 GROUP = CommunityRef(Platform.TELEGRAM, "-1001", "Study group")
 GUILD = CommunityRef(Platform.DISCORD, "g-77", "A server without a channel")
 FIRST = "2026-12-01T09:05:00+00:00"  # the 1st after November, just past 09:00 UTC
+POST_WEEK = "2026-11-30T09:05:00+00:00"  # the Monday after the week of Nov 23
 
 
 async def members(dojo: Dojo, names: list[str], community: CommunityRef = GROUP) -> dict[str, int]:
@@ -275,3 +277,37 @@ def test_run_job_monthly_leaderboard_at_the_shell(
             await dojo.close()
 
     assert asyncio.run(kept()) == 2  # the group's November and the global one
+
+
+async def test_a_merge_keeps_both_accounts_wins_and_rebuilds_monthly_xp(sqlite_dojo: Dojo) -> None:
+    """Two accounts of one learner that won two boards in the same week: after the merge
+    both wins are the learner's, and their monthly XP is rebuilt from the ledger."""
+    ids = await members(sqlite_dojo, ["ada"]) | await members(sqlite_dojo, ["dee"], GUILD)
+    await earn(sqlite_dojo, ids["ada"], 60, "2026-11-25T12:00:00+00:00")
+    await earn(sqlite_dojo, ids["dee"], 40, "2026-11-26T12:00:00+00:00")
+    notifier = RecordingNotifier()
+    await post_weekly_leaderboards(sqlite_dojo.services.uow_factory, notifier, utc(POST_WEEK))
+    async with sqlite_dojo.services.uow_factory() as uow:
+        source, target = await uow.users.get(ids["dee"]), await uow.users.get(ids["ada"])
+        assert source is not None and target is not None
+        await merge_learners(uow, source, target, utc(POST_WEEK))
+        await uow.commit()
+    stored = {(row[0], row[1], row[3]) for row in await winners(sqlite_dojo)}
+    assert stored == {(1, "week", ids["ada"]), (2, "week", ids["ada"]), (None, "week", ids["ada"])}
+    async with sqlite_dojo.services.uow_factory() as uow:
+        months = dict(
+            (
+                await uow.session.execute(
+                    select(XpMonthly.month_start, XpMonthly.xp).where(
+                        XpMonthly.user_id == ids["ada"]
+                    )
+                )
+            ).all()
+        )
+    assert months[date(2026, 11, 1)] == 100
+    assert sum(months.values()) == await ledger_total(sqlite_dojo, ids["ada"])
+
+
+async def ledger_total(dojo: Dojo, user_id: int) -> int:
+    async with dojo.services.uow_factory() as uow:
+        return await uow.xp.ledger_sum(user_id)
