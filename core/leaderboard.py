@@ -11,9 +11,9 @@ One rule decides who is on a board and what rank they hold, on every path (`_sho
 `_board`): learners who opted out or are banned (from Dojo, or, on a community's board, from
 that community) are never shown and never counted in anyone's rank, and a rank is one more than
 the number of learners shown with a higher score. A learner's own rank counts the board's own
-rows, except on the global week's
-and month's boards, where it is everyone ahead less the hidden among them (`_period_ahead`, for
-speed); tests/test_leaderboard_ranks.py holds every path to the board.
+rows, except on the global week's and month's boards, where it is everyone ahead less the hidden
+among them (`_period_ahead`, for speed); tests/test_leaderboard_ranks.py holds the week's paths
+to the board, tests/test_seasons_boards.py the month's.
 """
 
 from __future__ import annotations
