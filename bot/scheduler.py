@@ -36,6 +36,8 @@ SCHEDULES = (
     # Every quarter hour, since some time zones sit 30 or 45 minutes off the hour.
     Schedule("weekly_leaderboard", {"minute": "0,15,30,45"}, 600),
     Schedule("housekeeping", {"minute": "7"}, 1800),
+    # Live quiz rounds: every second, closing questions whose time is up (core.features.live).
+    Schedule("live_rounds", {"second": "*"}, 1),
 )
 
 

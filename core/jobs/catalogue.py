@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from core.db.uow import UnitOfWorkFactory
+from core.features.live.advance import advance_live_rounds
 from core.jobs.delivery import JobReport
 from core.jobs.housekeeping import housekeep
 from core.jobs.reminders import send_reminders
@@ -18,6 +19,7 @@ JOBS: dict[str, Job] = {
     "streak_reminders": send_reminders,
     "weekly_leaderboard": post_weekly_leaderboards,
     "housekeeping": housekeep,
+    "live_rounds": advance_live_rounds,
 }
 
 

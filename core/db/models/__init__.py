@@ -13,6 +13,7 @@ from core.db.models.learning import (
     QuizSession,
     SkillScore,
 )
+from core.db.models.live import LiveAnswer, LiveQuestion, LiveRound
 from core.db.models.operations import AdminAudit, JobRun, LinkCode, PollLink, ProcessedEvent
 from core.db.models.people import Community, CommunityMember, PlatformAccount, User
 from core.db.models.progress import (
@@ -44,6 +45,9 @@ __all__ = [
     "JobRun",
     "LeaderboardSnapshot",
     "LinkCode",
+    "LiveAnswer",
+    "LiveQuestion",
+    "LiveRound",
     "PlatformAccount",
     "PollLink",
     "ProcessedEvent",
