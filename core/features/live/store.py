@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select, text, update
 
-from core.db.models import LiveAnswer, LiveQuestion, LiveRound, QuizQuestion, User
+from core.db.models import LiveAnswer, LiveQuestion, LiveRound, QuizQuestion, User, table_of
 from core.db.models.live import RUNNING
 from core.db.repository import Repository
-from core.db.upsert import insert_ignore
+from core.db.upsert import dialect_insert, insert_ignore
 
 FINISHED, ABANDONED = "finished", "abandoned"
 _RIGHT = case((LiveAnswer.correct, 1), else_=0)
@@ -45,7 +45,11 @@ class LiveStore(Repository):
 
     async def start(self, values: dict[str, object]) -> int | None:
         """A new running round; None if the channel has one (the partial unique index)."""
-        if not await insert_ignore(self.session, LiveRound, values, ["chat_key"]):
+        statement = dialect_insert(self.dialect, table_of(LiveRound)).on_conflict_do_nothing(
+            index_elements=["chat_key"], index_where=text(f"status = '{RUNNING}'")
+        )
+        result = await self.session.execute(statement, values)
+        if not result.rowcount:  # type: ignore[attr-defined]
             return None
         found = await self.running_in(str(values["chat_key"]))
         return found.id if found is not None else None
