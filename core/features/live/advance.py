@@ -15,12 +15,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from core.db.models import LiveQuestion, LiveRound
+from core.db.models import LiveQuestion, LiveRound, User
 from core.db.models.live import RUNNING
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.features.live.render import closed, final_results, question_reply, standings_after
 from core.features.live.scoring import round_xp
-from core.features.live.store import ABANDONED, FINISHED, LiveStore
+from core.features.live.store import ABANDONED, SCORING, LiveStore
 from core.features.quiz.shuffle import new_order
 from core.jobs import runs
 from core.jobs.delivery import JobReport, Sent, can_deliver
@@ -33,6 +33,12 @@ from core.text import Doc
 log = logging.getLogger(__name__)
 
 JOB = "live_rounds"
+_AWARDS_PER_TRANSACTION = 25
+# The round moves on this long after a question's close: Telegram closes its poll
+# `open_period` after it *sent* it, a moment after the post time, and the votes it took in that
+# moment are still on their way. Ticks come every second, so standings follow a close within
+# 0.5 to 1.5 s (bench/live_round.py measures it).
+MOVE_SLACK = timedelta(seconds=0.5)
 XP_LINE = "XP: 5 per right answer, within your daily quiz allowance (/profile shows yours)."
 
 
@@ -49,6 +55,10 @@ async def advance_live_rounds(
         pending = await uow.repository(LiveStore).unannounced()
     for round_id, step in pending:
         report.count(await _announce(uow_factory, notifier, round_id, step, now))
+    async with uow_factory() as uow:
+        scoring = await uow.repository(LiveStore).to_score()
+    for round_id in scoring:
+        await _score(uow_factory, round_id, now)
     return report
 
 
@@ -61,7 +71,7 @@ async def _move(uow_factory: UnitOfWorkFactory, round_id: int, step: int, now: d
         upcoming = step + 1
         if upcoming < len(live.question_ids):
             closes = now + timedelta(seconds=live.seconds)
-            if not await store.move(round_id, step, closes, RUNNING, now):
+            if not await store.move(round_id, step, closes + MOVE_SLACK, RUNNING, now):
                 return  # another process moved it first
             question = await store.bank_question(int(live.question_ids[upcoming]))
             count = len(question.options) if question is not None else 0
@@ -75,33 +85,53 @@ async def _move(uow_factory: UnitOfWorkFactory, round_id: int, step: int, now: d
                     closes_at=closes,
                 )
             )
-        else:
-            if not await store.move(round_id, step, None, FINISHED, now):
-                return
-            await _award(uow, live, now)
+        elif not await store.move(round_id, step, None, SCORING, now):
+            return
         await uow.commit()
 
 
-async def _award(uow: UnitOfWork, live: LiveRound, now: datetime) -> None:
-    """XP for everyone who answered, through the one award path (the quiz's daily allowance)."""
-    store = uow.repository(LiveStore)
-    standings = {item.user_id: item for item in await store.standings(live.id)}
+async def _score(uow_factory: UnitOfWorkFactory, round_id: int, now: datetime) -> None:
+    """XP for everyone who answered, through the one award path (the quiz's daily allowance),
+    after the final results are out: a few learners a transaction, so no write waits long
+    behind it. Once across processes (a claim); an award repeated after a crash is a no-op
+    (its reference is the round's)."""
+    key = f"{round_id}:xp"
+    async with uow_factory() as uow:
+        if not await runs.claim(uow, JOB, key, now):
+            return
+        live = await uow.repository(LiveStore).round(round_id)
+        standings = await uow.repository(LiveStore).standings(round_id)
+    assert live is not None
+    right = {item.user_id: item.right for item in standings}
+    ids = list(right)
+    for start in range(0, len(ids), _AWARDS_PER_TRANSACTION):
+        async with uow_factory() as uow:
+            chunk = ids[start : start + _AWARDS_PER_TRANSACTION]
+            for user in await uow.repository(LiveStore).users(chunk):
+                await _award(uow, live, user, right[user.id], now)
+            await uow.commit()
+    async with uow_factory() as uow:
+        await uow.repository(LiveStore).scored(round_id, now)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await runs.finish(uow, JOB, key, now)
+
+
+async def _award(uow: UnitOfWork, live: LiveRound, user: User, right: int, now: datetime) -> None:
     total = len(live.question_ids)
-    for user in await store.users(list(standings)):
-        right = standings[user.id].right
-        await record_activity(
-            uow,
-            user,
-            Activity.QUIZ_COMPLETED,
-            now,
-            reference=f"live:{live.id}",
-            score=round(100 * right / total) if total else 0,
-            context=("live", str(live.id)),
-            meta={"topic": live.topic, "questions": total, "live": True},
-            community_id=live.community_id,
-            xp=round_xp(right),
-            reason=f"live round, {right}/{total} right",
-        )
+    await record_activity(
+        uow,
+        user,
+        Activity.QUIZ_COMPLETED,
+        now,
+        reference=f"live:{live.id}",
+        score=round(100 * right / total) if total else 0,
+        context=("live", str(live.id)),
+        meta={"topic": live.topic, "questions": total, "live": True},
+        community_id=live.community_id,
+        xp=round_xp(right),
+        reason=f"live round, {right}/{total} right",
+    )
 
 
 @dataclass

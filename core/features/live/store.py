@@ -16,7 +16,9 @@ from core.db.models.live import RUNNING
 from core.db.repository import Repository
 from core.db.upsert import dialect_insert, insert_ignore
 
-FINISHED, ABANDONED = "finished", "abandoned"
+# Once its last question closes a round is SCORING: its results are posted, then its XP is
+# awarded, and it is FINISHED.
+SCORING, FINISHED, ABANDONED = "scoring", "finished", "abandoned"
 _RIGHT = case((LiveAnswer.correct, 1), else_=0)
 
 
@@ -88,6 +90,23 @@ class LiveStore(Repository):
             .limit(limit)
         )
         return [(int(round_id), int(step)) for round_id, step in rows]
+
+    async def to_score(self, limit: int = 20) -> list[int]:
+        """Rounds whose final results are posted and whose XP is not yet awarded."""
+        rows = await self.session.scalars(
+            select(LiveRound.id)
+            .where(LiveRound.status == SCORING, LiveRound.announced >= LiveRound.step)
+            .limit(limit)
+        )
+        return [int(round_id) for round_id in rows]
+
+    async def scored(self, round_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(LiveRound)
+            .where(LiveRound.id == round_id, LiveRound.status == SCORING)
+            .values(status=FINISHED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def move(
         self, round_id: int, step: int, next_at: datetime | None, status: str, now: datetime
