@@ -27,7 +27,7 @@ from core.jobs.delivery import JobReport, Sent, can_deliver
 from core.messages import ChatKind, Platform, Reply, SendTarget
 from core.ports import DeliveryError, Notifier
 from core.progress import record_activity
-from core.rules.xp import Activity
+from core.rules.xp import QUIZ_XP_PER_QUESTION, Activity
 from core.text import Doc
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,10 @@ _AWARDS_PER_TRANSACTION = 25
 # moment are still on their way. Ticks come every second, so standings follow a close within
 # 0.5 to 1.5 s (bench/live_round.py measures it).
 MOVE_SLACK = timedelta(seconds=0.5)
-XP_LINE = "XP: 5 per right answer, within your daily quiz allowance (/profile shows yours)."
+XP_LINE = (
+    f"XP: {QUIZ_XP_PER_QUESTION} per right answer, within your daily quiz allowance "
+    "(/profile shows yours)."
+)
 
 
 async def advance_live_rounds(
