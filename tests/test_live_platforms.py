@@ -4,7 +4,11 @@ lettered buttons that are closed by an edit when the question's time is up."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +60,40 @@ async def test_a_round_on_telegram(sqlite_dojo: Dojo) -> None:
         assert "Winner: Ada with 19 points" in final
         assert tg.fake.refusals() == []
     assert await live_xp(sqlite_dojo) == {"Ada": 5}
+
+
+async def test_moderators_only_on_telegram(sqlite_dojo: Dojo) -> None:
+    async with running_adapter(sqlite_dojo.router) as tg:
+        sqlite_dojo.notifiers["telegram"] = tg.adapter.notifier
+        tg.fake.admins[GROUP] = {3100}
+        mod = tg.person(3100, "Mod").in_chat(GROUP)
+        lea = tg.person(3101, "Lea").in_chat(GROUP)
+        assert "Only moderators can start" in texts(await mod.say("/admin live mods"))
+        refused = texts(await lea.say("/quiz live sql 2 10"))
+        assert refused.startswith("Only moderators start live rounds")
+        assert "Live round: sql" in texts(await mod.say("/quiz live sql 2 10"))
+        assert "Anyone can start" in texts(await mod.say("/admin live anyone"))
+
+
+def test_the_console_answers_one_line(tmp_path: Path) -> None:
+    """The console is a private chat: a live round is for a group, and it says so."""
+    keep = ("DOJO_", "TELEGRAM", "DISCORD", "ANTHROPIC")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(keep)}
+    environment |= {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/dojo.db",
+        "DOJO_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--user", "ada"],
+        input="/quiz live sql 3 10\n",
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "A live round runs in a group or server channel: send /quiz live there." in result.stdout
 
 
 @pytest.fixture
