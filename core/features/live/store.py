@@ -86,7 +86,9 @@ class LiveStore(Repository):
         """(round id, step) of rounds whose latest step's posts have not gone out."""
         rows = await self.session.execute(
             select(LiveRound.id, LiveRound.step)
-            .where(LiveRound.announced < LiveRound.step, LiveRound.status != ABANDONED)
+            # Only these two can owe a post (an abandoned round owes none): the status index
+            # keeps this tick-by-tick query off the table's history of finished rounds.
+            .where(LiveRound.status.in_((RUNNING, SCORING)), LiveRound.announced < LiveRound.step)
             .limit(limit)
         )
         return [(int(round_id), int(step)) for round_id, step in rows]
