@@ -46,6 +46,15 @@ class MultiNotifier:
         notifier = self.notifiers.get(str(target.platform))
         return None if notifier is None else await notifier.community_of(target)
 
+    async def post(self, target: SendTarget, reply: Reply) -> str | None:
+        """core.ports.TrackingNotifier where the platform's notifier is one; else a plain send."""
+        notifier = self.notifiers.get(str(target.platform))
+        post = getattr(notifier, "post", None)
+        if post is None:
+            await self.send(target, [reply])
+            return None
+        return await post(target, reply)  # type: ignore[no-any-return]
+
 
 class ConsoleNotifier:
     """Prints what would be sent: the console platform, and dry runs of jobs."""

@@ -38,6 +38,8 @@ SCHEDULES = (
     Schedule("weekly_leaderboard", {"minute": "0,15,30,45"}, 600),
     Schedule("monthly_leaderboard", {"minute": "0,15,30,45"}, 600),
     Schedule("housekeeping", {"minute": "7"}, 1800),
+    # Live quiz rounds: every second, closing questions whose time is up (core.features.live).
+    Schedule("live_rounds", {"second": "*"}, 1),
 )
 
 

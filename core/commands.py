@@ -21,6 +21,7 @@ from core.features import (
 )
 from core.features.admin import command as admin
 from core.features.interview import handlers as interview
+from core.features.live import handlers as live
 from core.features.quiz import handlers as quiz
 from core.features.report import handlers as report
 from core.features.review import handlers as review
@@ -43,6 +44,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     shortcuts,
     interview,
     usage,
+    live,
 )
 
 

@@ -44,6 +44,8 @@ class CommunitySettings:
     # True once the community has banned someone: only then does the router look a member's
     # ban up, so the communities that never ban (most) pay no query per message.
     has_bans: bool = False
+    # Only moderators may start a live quiz round (`/admin live mods`; `anyone` resets it).
+    live_mods: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The stored form: the keys that differ from their defaults, as today's rows hold."""
@@ -88,6 +90,7 @@ _CHECKS: dict[str, Callable[[str, object], object]] = {
     "chat_xp": _flag,
     "mod_role": _role,
     "has_bans": _flag,
+    "live_mods": _flag,
 }
 assert set(_CHECKS) == {item.name for item in fields(CommunitySettings)}
 

@@ -103,6 +103,8 @@ class QuizPoll:
     explanation: str
     # Callback data prefix; the chosen option index is appended as the last argument.
     answer_data: str
+    # Seconds the poll stays open (a live round's timer); None: open until answered.
+    open_period: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,15 @@ class FixedClock:
         self._at += timedelta(**delta)
 
 
+class TrackingNotifier(Protocol):
+    """A Notifier that can also say which message it posted, so it can be edited later (a
+    live round closes a question's buttons by editing it). Optional: callers check for it."""
+
+    async def post(self, target: SendTarget, reply: Reply) -> str | None:
+        """Send one reply; the platform id of the last message sent for it, if any."""
+        ...
+
+
 class DeliveryError(Exception):
     """A send the platform refused for good (blocked bot, deleted or forbidden channel)."""
 

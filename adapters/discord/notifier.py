@@ -54,8 +54,42 @@ class DiscordNotifier:
         except (discord.NotFound, discord.Forbidden) as error:
             raise DeliveryError(f"cannot reach Discord user {user_id}: {error}") from error
 
+    async def post(self, target: SendTarget, reply: Reply) -> str | None:
+        """Send one reply to a channel; the id of its last message (core.ports.TrackingNotifier)."""
+        if not target.chat_id.isdigit():
+            raise DeliveryError(f"not a Discord channel id: {target.chat_id!r}")
+        channel = self.client.get_partial_messageable(int(target.chat_id))
+        try:
+            sent = await self._send_all(channel, [reply])
+        except (discord.NotFound, discord.Forbidden) as error:
+            raise DeliveryError(f"cannot post in {target.chat_id}: {error}") from error
+        return str(sent[-1].id) if sent else None
+
     @staticmethod
-    async def _send_all(channel: discord.abc.Messageable, replies: Sequence[Reply]) -> None:
+    async def _send_all(
+        channel: discord.abc.Messageable, replies: Sequence[Reply]
+    ) -> list[discord.Message]:
+        sent: list[discord.Message] = []
         for reply in replies:
+            if (
+                reply.edit_of
+                and reply.edit_of.isdigit()
+                and hasattr(channel, "get_partial_message")
+            ):
+                await _edit(channel.get_partial_message(int(reply.edit_of)), reply)
+                continue
             for out in to_messages(reply):
-                await channel.send(**out.kwargs())
+                sent.append(await channel.send(**out.kwargs()))
+        return sent
+
+
+async def _edit(message: discord.PartialMessage, reply: Reply) -> None:
+    """Replace a posted message's text and buttons (none left: its buttons are closed)."""
+    outs = to_messages(reply)
+    first = outs[0] if outs else None
+    await message.edit(
+        content=first.content if first else None,
+        embed=first.embed if first else None,
+        view=first.view if first else None,
+        allowed_mentions=discord.AllowedMentions.none(),
+    )

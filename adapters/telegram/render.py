@@ -50,6 +50,7 @@ class PollOut:
     # The whole explanation when the poll's 200 characters could not hold it.
     full_explanation: str | None = None
     keyboard: Keyboard = None
+    open_period: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def render_poll(poll: QuizPoll, native: bool = True) -> list[Outgoing]:
             explanation=short,
             answer_data=poll.answer_data,
             full_explanation=explanation if short != explanation else None,
+            open_period=poll.open_period,
         )
     ]
 

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from adapters.telegram.polls import PollLinks, PollPlace
 from adapters.telegram.render import FileOut, Outgoing, PollOut, TextOut, render_reply
-from core.messages import Reply, SendTarget
+from core.messages import ChatKind, Reply, SendTarget
 from core.ports import Clock, DeliveryError
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,7 @@ class Sender:
             explanation=out.explanation or None,
             reply_markup=out.keyboard,
             message_thread_id=topic,
+            open_period=out.open_period,
         )
         if message.poll is not None:
             place = PollPlace(chat_id, group_title, out.full_explanation, topic)
@@ -161,6 +162,19 @@ class TelegramNotifier:
             await self.sender.send_replies(chat_id, replies)
         except TelegramError as error:
             raise DeliveryError(f"Telegram chat {chat_id}: {error}") from error
+
+    async def post(self, target: SendTarget, reply: Reply) -> str | None:
+        """Send one reply and return the id of its last message (core.ports.TrackingNotifier).
+        A poll posted in a group is remembered as the group's (a title of "" renames nothing),
+        so its votes arrive as the group's members, not as private chats."""
+        group_title = None if target.kind is ChatKind.PRIVATE else ""
+        try:
+            sent = await self.sender.send_replies(int(target.chat_id), [reply], group_title)
+        except ValueError:
+            raise DeliveryError(f"not a Telegram chat id: {target.chat_id!r}") from None
+        except TelegramError as error:
+            raise DeliveryError(f"Telegram chat {target.chat_id}: {error}") from error
+        return str(sent[-1].message_id) if sent else None
 
     async def community_of(self, target: SendTarget) -> str | None:
         """A group is its own community; a channel belongs to the group linked to it."""

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from core.db.uow import UnitOfWorkFactory
+from core.features.live.advance import advance_live_rounds
 from core.jobs.delivery import JobReport
 from core.jobs.housekeeping import housekeep
 from core.jobs.monthly import post_monthly_leaderboards
@@ -20,6 +21,7 @@ JOBS: dict[str, Job] = {
     "weekly_leaderboard": post_weekly_leaderboards,
     "monthly_leaderboard": post_monthly_leaderboards,
     "housekeeping": housekeep,
+    "live_rounds": advance_live_rounds,
 }
 
 

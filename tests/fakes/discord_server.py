@@ -232,6 +232,7 @@ class FakeDiscord(Payloads):
             ("GET", "/webhooks/{app}/{token}/messages/@original", self._get_original),
             ("POST", "/webhooks/{app}/{token}", self._followup),
             ("POST", "/channels/{cid}/messages", self._channel_message),
+            ("PATCH", "/channels/{cid}/messages/{mid}", self._edit_channel_message),
             ("POST", "/channels/{cid}/typing", self._typing),
             ("POST", "/channels/{cid}/threads", self._create_thread),
             ("PUT", "/channels/{cid}/thread-members/{uid}", self._add_thread_member),
@@ -399,6 +400,26 @@ class FakeDiscord(Payloads):
         self.channel_messages.append(message)
         await self._notify()
         return as_json(message)
+
+    async def _edit_channel_message(self, request: web.Request) -> web.Response:
+        """An edit of a posted message: its content, embeds and components are replaced."""
+        mid = request.match_info["mid"]
+        found = next((m for m in self.channel_messages if m["id"] == mid), None)
+        if found is None or found["channel_id"] != request.match_info["cid"]:
+            return self.error(404, 10008, "Unknown Message")
+        body, _ = await self._read_body(request)
+        problems = check_message({**found, **body})
+        if problems:
+            self.violations.extend(problems)
+            return self.error(400, 50035, "Invalid Form Body")
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                found[key] = (
+                    body[key] if body[key] is not None else ([] if key != "content" else "")
+                )
+        found["edited"] = True
+        await self._notify()
+        return as_json(found)
 
     async def _typing(self, request: web.Request) -> web.Response:
         cid = request.match_info["cid"]

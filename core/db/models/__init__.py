@@ -13,6 +13,7 @@ from core.db.models.learning import (
     QuizSession,
     SkillScore,
 )
+from core.db.models.live import LiveAnswer, LiveQuestion, LiveRound
 from core.db.models.operations import AdminAudit, JobRun, LinkCode, PollLink, ProcessedEvent
 from core.db.models.people import Community, CommunityMember, PlatformAccount, User
 from core.db.models.progress import (
@@ -47,6 +48,9 @@ __all__ = [
     "LeaderboardSnapshot",
     "LeaderboardWinner",
     "LinkCode",
+    "LiveAnswer",
+    "LiveQuestion",
+    "LiveRound",
     "PlatformAccount",
     "PollLink",
     "ProcessedEvent",

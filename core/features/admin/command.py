@@ -17,6 +17,7 @@ from core.errors import UserError
 from core.features.admin import awards, community, grammar, moderation, reports
 from core.features.admin.common import AdminCall
 from core.features.help import trust_summary
+from core.features.live import admin as live_admin
 from core.kinds import Kind
 from core.messages import Reply
 from core.registry import command
@@ -58,6 +59,7 @@ SUBCOMMANDS: dict[str, Runner] = {
     "channel": Runner(community.channel, Reach.COMMUNITY),
     "chatxp": Runner(community.chat_xp, Reach.COMMUNITY),
     "modrole": Runner(community.mod_role, Reach.COMMUNITY),
+    "live": Runner(live_admin.who_starts, Reach.COMMUNITY),
     "stats": Runner(reports.stats, Reach.COMMUNITY),
     "audit": Runner(reports.audit_log, Reach.COMMUNITY),
 }

@@ -87,6 +87,11 @@ MOD_ROLE = Subcommand(
 NO_MOD_ROLE = Subcommand(
     "nomodrole", "No moderator role (Manage Server only)", word="modrole", suffix=("off",)
 )
+LIVE = Subcommand(
+    "live",
+    "Who may start live quiz rounds (/quiz live)",
+    (Param("who", "Moderators only, or anyone", required=True, choices=("mods", "anyone")),),
+)
 STATS = Subcommand("stats", "This community's numbers")
 AUDIT = Subcommand(
     "audit",
@@ -115,6 +120,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     CHAT_XP,
     MOD_ROLE,
     NO_MOD_ROLE,
+    LIVE,
     STATS,
     AUDIT,
 )
@@ -129,4 +135,5 @@ CHANNEL_USAGE = CHANNEL.usage(ADMIN)
 CHAT_XP_USAGE = CHAT_XP.usage(ADMIN)
 MOD_ROLE_USAGE = MOD_ROLE.usage(ADMIN)
 STATS_USAGE = STATS.usage(ADMIN)
+LIVE_USAGE = LIVE.usage(ADMIN)
 AUDIT_USAGE = AUDIT.usage(ADMIN)

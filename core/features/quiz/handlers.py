@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from core.command_meta import Param, ParamKind
 from core.context import Context, QuickContext
+from core.features.live.request import is_live
+from core.features.live.start import start_live_round
 from core.features.quiz.answer import answer_question
 from core.features.quiz.render import ANSWER_ACTION
 from core.features.quiz.start import start_quiz
@@ -21,10 +23,12 @@ from core.registry import action, command
         Param("topic", "A topic, random for a mix, or due for your reviews", autocomplete="topic"),
         Param("count", "How many questions", ParamKind.INTEGER, min_value=1, max_value=20),
     ),
-    usage="/quiz [topic] [n] · /quiz due",
+    usage="/quiz [topic] [n] · /quiz due · /quiz live [topic] [n] [seconds]",
     kind=Kind.SLOW,
 )
 async def quiz(context: Context) -> list[Reply]:
+    if is_live(context.incoming.args):  # /quiz live ...: a timed round for the channel
+        return await start_live_round(context)
     return await start_quiz(context)
 
 
