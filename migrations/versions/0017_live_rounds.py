@@ -4,8 +4,8 @@ One running round per channel is the partial unique index `uq_live_rounds_runnin
 two processes starting a round in the same channel cannot both succeed. One answer per learner
 per question is the unique (live_question_id, user_id).
 
-Revision ID: 0016_live_rounds
-Revises: 0015_proof_hidden_learners
+Revision ID: 0017_live_rounds
+Revises: 0016_seasons
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_live_rounds"
-down_revision: str | None = "0015_proof_hidden_learners"
+revision: str = "0017_live_rounds"
+down_revision: str | None = "0016_seasons"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
