@@ -169,7 +169,7 @@ class DuelStore(Repository):
             .order_by(DuelRating.ordinal.desc(), DuelRating.user_id)
             .limit(limit)
         )
-        return [(rating, user) for rating, user in rows.tuples()]
+        return [(rating, user) for rating, user in rows.all()]
 
     async def ratings_of(self, user_id: int) -> list[DuelRating]:
         rows = await self.session.scalars(
