@@ -11,6 +11,7 @@ from core import codec
 from core.db.models import Duel, DuelPlayer, XpLedger
 from core.features.duels.sweep import sweep_duels
 from core.jobs.catalogue import job_named
+from core.messages import Platform
 from tests.conftest import make_settings
 from tests.duel_support import (
     button,
@@ -248,3 +249,22 @@ async def test_a_duel_survives_a_restart(sqlite_url: str, sqlite_dojo: Dojo) -> 
         assert "ada" in result.text.plain and "3/3" in result.text.plain
     finally:
         await again.close()
+
+
+async def test_a_linked_second_account_is_the_same_learner(dojo: Dojo) -> None:
+    """Ada's Discord account linked to her Telegram one is Ada: no duel between the two, and
+    her open challenge made before the merge is cancelled rather than left to be taken by
+    herself."""
+    _recorder(dojo)
+    ada, ada_dm = await member(dojo, "ada")
+    other = ChatDriver(dojo.router, "ada-dc", Platform.DISCORD, "dm-ada-dc")
+    await other.say("/start backend mid UTC")
+    await ada.say("/duel")
+    before = await latest_duel(dojo)
+    code = (await ada_dm.say("/link")).split("Your link code is ")[1]
+    question = await other.say(f"/link {code.split('.')[0]}")
+    assert "Merge this" in question
+    assert "Linked" in await other.press("Yes")
+    assert (await latest_duel(dojo)).status == "cancelled" and before.status == "open"
+    assert "can't duel yourself" in await ada.say("/duel discord:ada-dc")
+    assert "opens a duel" in await ada.say("/duel"), "the cancelled duel holds no one"

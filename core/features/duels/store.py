@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from core.db.models import (
     CommunityMember,
@@ -178,3 +179,34 @@ class DuelStore(Repository):
             .order_by(DuelRating.ordinal.desc())
         )
         return list(rows.all())
+
+    async def on_merge(self, source: int, target: int, now: datetime) -> None:
+        """Two accounts become one learner (core.features.link): a duel either holds open is
+        cancelled (between the two it would be a duel with oneself), and the source's duels
+        and places move to the target, so their history survives the source's deletion.
+        Runs before the generic re-pointing, which would read the one-live-duel index as a
+        key on the learner alone and drop every place of the source."""
+        for user_id in (source, target):
+            held = await self.live_duel_of(user_id)
+            if held is not None:
+                await self.close(held, CANCELLED, now)
+        for column in (Duel.challenger_id, Duel.opponent_id):
+            await self.session.execute(
+                update(Duel)
+                .where(column == source)
+                .values({column.key: target})
+                .execution_options(synchronize_session=False)
+            )
+        twin = aliased(DuelPlayer)
+        clash = exists().where(twin.duel_id == DuelPlayer.duel_id, twin.user_id == target)
+        await self.session.execute(
+            delete(DuelPlayer)
+            .where(DuelPlayer.user_id == source, clash)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            update(DuelPlayer)
+            .where(DuelPlayer.user_id == source)
+            .values(user_id=target)
+            .execution_options(synchronize_session=False)
+        )
