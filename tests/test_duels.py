@@ -14,8 +14,8 @@ from core.jobs.catalogue import job_named
 from core.messages import Platform
 from tests.conftest import make_settings
 from tests.duel_support import (
-    button,
     GROUP_ID,
+    button,
     establish,
     latest_duel,
     member,
