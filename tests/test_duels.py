@@ -223,6 +223,14 @@ async def test_a_puppet_yields_no_rating_and_a_pair_rates_once_a_day(dojo: Dojo)
         "ada": 1,
         "puppet": 1,
     }
+    async with dojo.services.uow_factory() as uow:
+        ada_xp = await uow.session.scalar(
+            select(func.sum(XpLedger.amount)).where(
+                XpLedger.source == "duel_finished",
+                XpLedger.user_id == await user_id(dojo, "ada"),
+            )
+        )
+    assert ada_xp == 5 * 9 + 2 * 5, "seven won duels: five a day at full XP, then half"
     clock.advance(hours=24)
     assert "rating" in await duel_and_win()
     assert (await ratings(dojo))["ada"][1] == 2

@@ -157,7 +157,10 @@ async def challenge(
     if opponent is not None:
         effects += await free_to_duel(uow, opponent, now, you=False)
     if not await store.reachable(user.id):
-        raise UserError(NOT_REACHABLE.format(name="you").replace("you,", "then challenge again;"))
+        raise UserError(
+            "I can't message you privately yet, and duel questions are private: send me /start "
+            "in a private chat, then challenge again."
+        )
     ids = await uow.repository(QuizStore).pick_questions(
         None, request.topic, request.count, random.Random(), community_id=community.id
     )
@@ -344,11 +347,11 @@ async def answer(
 class Standing:
     player: DuelPlayer
     user: User
-    seconds: int  # to the last answer; the whole clock for one who did not finish
+    ms: int  # to the last answer; the whole clock for one who did not finish
 
     @property
     def key(self) -> tuple[int, int]:
-        return (-self.player.correct_count, self.seconds)
+        return (-self.player.correct_count, self.ms)
 
 
 async def finish(uow: Repositories, duel: Duel, now: datetime) -> list[Effect]:
@@ -363,8 +366,8 @@ async def finish(uow: Repositories, duel: Duel, now: datetime) -> list[Effect]:
         user = await uow.users.get(player.user_id)
         if user is None:  # forgotten mid-duel: nothing to rate or post for them
             return []
-        seconds = player.time_ms // 1000 if player.finished_at is not None else clock
-        standings.append(Standing(player, user, seconds))
+        ms = player.time_ms if player.finished_at is not None else clock * 1000
+        standings.append(Standing(player, user, ms))
     if len(standings) != 2:
         return []
     standings.sort(key=lambda s: s.key)
@@ -385,7 +388,7 @@ async def finish(uow: Repositories, duel: Duel, now: datetime) -> list[Effect]:
             Activity.DUEL_FINISHED,
             now,
             reference=f"duel:{duel.id}",
-            score=standing.player.correct_count,
+            score=round(100 * standing.player.correct_count / len(duel.question_ids)),
             context=("duel", str(duel.id)),
             meta={"questions": len(duel.question_ids), "won": won, "rated": verdict.rated},
             community_id=duel.community_id,
@@ -399,7 +402,7 @@ async def finish(uow: Repositories, duel: Duel, now: datetime) -> list[Effect]:
             (
                 s.user.display_name,
                 s.player.correct_count,
-                s.seconds,
+                s.ms // 1000,
                 s.player.finished_at is not None,
                 moves.get(s.user.id),
             )
