@@ -114,3 +114,23 @@ async def test_a_duel_on_discord_with_a_user_option_and_answers_by_dm(sqlite_doj
         async with sqlite_dojo.services.uow_factory() as uow:
             assert await uow.session.scalar(select(func.count()).select_from(Duel)) == 1
         assert fake.violations == []
+
+
+async def test_on_telegram_a_member_is_named_by_their_username(sqlite_dojo: Dojo) -> None:
+    """`/duel @handle`: Telegram gives the bot no id for an @username mention, so Dojo keeps
+    each account's username and finds the member by it, here only."""
+    async with running_adapter(sqlite_dojo.router) as tg:
+        sqlite_dojo.notifiers["telegram"] = tg.adapter.notifier
+        ada, cy, zed = tg.person(3201, "Ada"), tg.person(3202, "Cy"), tg.person(3203, "Zed")
+        handles = ((ada, "ada_l"), (cy, "CyTheGreat"), (zed, "zed_z"))
+        for person, handle in handles:
+            # Zed never writes in the group: a stranger there.
+            for where in (person, person.in_chat(GROUP)) if person is not zed else (person,):
+                update = where.message("/start backend mid UTC" if where is person else "/help")
+                update["message"]["from"]["username"] = handle
+                await tg.send(update)
+        said = texts(await ada.in_chat(GROUP).say("/duel @cythegreat sql 3"))
+        assert "Ada challenges Cy" in said
+        await ada.in_chat(GROUP).press("Decline")
+        refused = texts(await ada.in_chat(GROUP).say("/duel @zed_z"))
+        assert "I don't know a member called 'zed_z' here" in refused

@@ -56,7 +56,7 @@ Translated = Incoming | PollVote | Notice | None
 
 def user_ref(user: TgUser) -> UserRef:
     name = user.full_name or user.username or str(user.id)
-    return UserRef(TELEGRAM, str(user.id), name[:100])
+    return UserRef(TELEGRAM, str(user.id), name[:100], (user.username or "")[:64])
 
 
 def chat_ref(chat: Chat) -> ChatRef | None:

@@ -1,4 +1,4 @@
-"""Duels: challenges, each player's progress, and per-community duel ratings.
+"""Duels: challenges, each player's progress, per-community duel ratings, account handles.
 
 A duel's questions, clock and each player's place live in the database so a duel survives a
 restart; `ux_duel_players_live` holds one open or running duel per learner.
@@ -26,6 +26,10 @@ def _user(name: str, nullable: bool = False) -> sa.Column[int]:
 
 
 def upgrade() -> None:
+    # Members name each other by handle (`/duel @bob` on Telegram): kept with the account.
+    with op.batch_alter_table("platform_accounts") as batch:
+        batch.add_column(sa.Column("username", sa.String(64), nullable=True))
+    op.create_index("ix_platform_accounts_username", "platform_accounts", ["username"])
     op.create_table(
         "duels",
         sa.Column("id", _ID, primary_key=True, autoincrement=True),
@@ -106,3 +110,6 @@ def downgrade() -> None:
     op.drop_table("duel_ratings")
     op.drop_table("duel_players")
     op.drop_table("duels")
+    op.drop_index("ix_platform_accounts_username", table_name="platform_accounts")
+    with op.batch_alter_table("platform_accounts") as batch:
+        batch.drop_column("username")
