@@ -47,9 +47,7 @@ async def answer_question(context: QuickContext) -> list[Reply]:
     return await answer_choice(context, *_parse(action.args))
 
 
-async def answer_choice(
-    context: QuickContext, quiz_id: int, index: int, chosen: int
-) -> list[Reply]:
+async def answer_choice(context: QuickContext, quiz_id: int, index: int, chosen: int) -> list[Reply]:
     """The option at position `chosen` (from 0, in the order shown) for question `index` of
     the quiz: by button, poll or typed."""
     quiz = await _owned_quiz(context, quiz_id)
