@@ -3,8 +3,8 @@
 A duel's questions, clock and each player's place live in the database so a duel survives a
 restart; `ux_duel_players_live` holds one open or running duel per learner.
 
-Revision ID: 0016_duels
-Revises: 0015_proof_hidden_learners
+Revision ID: 0018_duels
+Revises: 0017_live_rounds
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0016_duels"
-down_revision: str | None = "0015_proof_hidden_learners"
+revision: str = "0018_duels"
+down_revision: str | None = "0017_live_rounds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
