@@ -40,6 +40,7 @@ SCHEDULES = (
     Schedule("housekeeping", {"minute": "7"}, 1800),
     # Live quiz rounds: every second, closing questions whose time is up (core.features.live).
     Schedule("live_rounds", {"second": "*"}, 1),
+    Schedule("duel_sweep", {"minute": "*"}, 50),
 )
 
 

@@ -27,6 +27,9 @@ class UserRef:
     platform: Platform
     id: str
     display_name: str
+    # The platform's own handle, if it has one (Telegram's @username): how members name each
+    # other in a chat, when the platform hands the bot no id for a mention.
+    username: str = ""
 
     @property
     def key(self) -> str:

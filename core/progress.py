@@ -47,6 +47,7 @@ DEFAULT_REASONS = {
     Activity.REPORT_GENERATED: "this week's report",
     Activity.CHAT_MESSAGE: "a chat message",
     Activity.ADMIN_GRANT: "a moderator's grant",
+    Activity.DUEL_FINISHED: "a duel",
 }
 FIRST_TODAY = "your first practice today"
 

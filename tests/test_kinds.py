@@ -118,6 +118,9 @@ async def test_every_quick_handler_gets_a_context_without_a_transaction(app: Doj
     member = ChatDriver(app.router, "bob", Platform.TELEGRAM, "-77", ChatKind.GROUP, GROUP)
     await member.say("a long enough message about tries and hash maps in the group")
     await member.press_data(codec.encode("lv", "1", "0"))  # a live round's answer
+    for duel_button in ("dy", "dn"):  # duel buttons for a challenge that does not exist
+        await member.press_data(codec.encode(duel_button, "999"))
+    await ada.press_data(codec.encode("da", "999", "0", "0"))
     await ada.say("/interview backend mid")
     await ada.say("I would add an index on the column the query filters on.")
     await ada.say("/end")

@@ -56,7 +56,7 @@ Translated = Incoming | PollVote | Notice | None
 
 def user_ref(user: TgUser) -> UserRef:
     name = user.full_name or user.username or str(user.id)
-    return UserRef(TELEGRAM, str(user.id), name[:100])
+    return UserRef(TELEGRAM, str(user.id), name[:100], (user.username or "")[:64])
 
 
 def chat_ref(chat: Chat) -> ChatRef | None:
@@ -134,6 +134,30 @@ def with_fences(text: str, entities: tuple[MessageEntity, ...]) -> str:
     return "".join(parts)
 
 
+def with_member_mentions(text: str, entities: tuple[MessageEntity, ...], bot_id: int) -> str:
+    """A member picked from the mention list who has no username arrives as a `text_mention`
+    over their name; the core's word for a learner is `telegram:<id>` (command_meta.ParamKind
+    .USER), so the name is replaced by that, one word where the name may have had several."""
+    picked = sorted(
+        (e for e in entities if e.type == MessageEntity.TEXT_MENTION and e.user is not None),
+        key=lambda e: e.offset,
+    )
+    picked = [e for e in picked if e.user is not None and e.user.id != bot_id]
+    if not picked:
+        return text
+    encoded = text.encode("utf-16-le")
+    parts: list[str] = []
+    position = 0
+    for entity in picked:
+        assert entity.user is not None
+        start, end = entity.offset * 2, (entity.offset + entity.length) * 2
+        parts.append(encoded[position:start].decode("utf-16-le"))
+        parts.append(f"{TELEGRAM}:{entity.user.id}")
+        position = end
+    parts.append(encoded[position:].decode("utf-16-le"))
+    return "".join(parts)
+
+
 def _message(update: Update, message: Message, bot: BotIdentity) -> Translated:
     sender = message.from_user
     chat = chat_ref(message.chat)
@@ -157,6 +181,8 @@ def _message(update: Update, message: Message, bot: BotIdentity) -> Translated:
         "received_at": message.date,
     }
     parsed = parse_command(text)
+    if parsed is not None and text == message.text:  # offsets hold: no code fences added
+        parsed = parse_command(with_member_mentions(text, message.entities, bot.id))
     if parsed is None:
         addressed = private or _addressed(message, bot)
         if addressed and not private:

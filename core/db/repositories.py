@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -133,6 +133,9 @@ class UserRepository:
             user = found_user
         if account.display_name != name:
             account.display_name = name
+        handle = ref.username.lower() or None
+        if account.username != handle:
+            account.username = handle
         self._resolved[key] = (account, user)
         return user, account
 
@@ -145,6 +148,7 @@ class UserRepository:
             platform_user_id=ref.id,
             user_id=user.id,
             display_name=name,
+            username=ref.username.lower() or None,
             created_at=now,
         )
         self.session.add(account)
@@ -173,7 +177,13 @@ class UserRepository:
                 PlatformAccount.platform_user_id == platform_id,
             )
         else:
-            query = query.where(func.lower(User.display_name) == needle.lower())
+            # A display name, or a handle (`@name` on Telegram) of one of the learner's accounts.
+            handles = select(PlatformAccount.user_id).where(
+                PlatformAccount.username == needle.lower()
+            )
+            query = query.where(
+                or_(func.lower(User.display_name) == needle.lower(), User.id.in_(handles))
+            )
         if community_id is not None:
             query = query.join(
                 CommunityMember,

@@ -16,6 +16,7 @@ from core.command_meta import Param, usage_line
 from core.context import QuickContext
 from core.db.repository import Repository
 from core.errors import UserError
+from core.features.duels.board import duel_board
 from core.features.seasons.hall_of_fame import hall_of_fame
 from core.kinds import Kind
 from core.leaderboard import Entry, rank_of, top, week_start
@@ -165,8 +166,7 @@ async def winners_board(context: QuickContext, scope: Scope) -> list[Reply]:
 
 
 async def duels_board(context: QuickContext, scope: Scope) -> list[Reply]:
-    """Stands in for the duel ratings until /duel keeps them (the duels part replaces it)."""
-    raise UserError("Duel ratings are not kept yet: try /leaderboard week.")
+    return await duel_board(context, scope.community_id)  # ratings are per community
 
 
 BOARDS: dict[str, BoardHandler] = {

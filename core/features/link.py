@@ -23,6 +23,7 @@ from core.context import QuickContext
 from core.db.models import User
 from core.db.scope import Repositories
 from core.errors import UserError
+from core.features.duels.store import DuelStore
 from core.features.link_store import LinkStore, learner_tables
 from core.kinds import Kind
 from core.messages import Button, Reply, reply
@@ -178,6 +179,7 @@ async def merge_learners(uow: Repositories, source: User, target: User, now: dat
     moved = await uow.users.accounts_of(source.id)
     await store.move_accounts(moved, target.id)
     await uow.repository(SpendStore).fold_on_merge(moved, await uow.users.accounts_of(target.id))
+    await uow.repository(DuelStore).on_merge(source.id, target.id, now)
     for table in learner_tables():
         await store.repoint(table, source.id, target.id)
     await uow.xp.recount(target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.context import QuickContext
+from core.features.duels.board import profile_line
 from core.kinds import Kind
 from core.messages import Reply
 from core.registry import command
@@ -41,6 +42,8 @@ async def profile(context: QuickContext) -> list[Reply]:
         f"🔥 Streak: {_days(_streak_now(context))} (longest {_days(user.streak_longest)})",
         f"🏅 Badges ({len(owned)}): {badges}",
     ]
+    if duels := await profile_line(context):
+        lines.append(duels)
     if user.onboarding_step is not None:
         lines.append(italic("Finish setting up with /start to tailor interviews to you."))
     return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]

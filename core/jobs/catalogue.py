@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from core.db.uow import UnitOfWorkFactory
+from core.features.duels.sweep import sweep_duels
 from core.features.live.advance import advance_live_rounds
 from core.jobs.delivery import JobReport
 from core.jobs.housekeeping import housekeep
@@ -22,6 +23,7 @@ JOBS: dict[str, Job] = {
     "monthly_leaderboard": post_monthly_leaderboards,
     "housekeeping": housekeep,
     "live_rounds": advance_live_rounds,
+    "duel_sweep": sweep_duels,
 }
 
 

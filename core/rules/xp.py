@@ -28,6 +28,7 @@ class Activity(StrEnum):
     CHAT_MESSAGE = "chat_message_sent"
     ADMIN_GRANT = "admin_grant"
     BADGE_UNLOCKED = "achievement_unlocked"
+    DUEL_FINISHED = "duel_finished"
 
 
 INTERVIEW_BONUS_SCORE = 80
@@ -93,6 +94,8 @@ DAILY_CAPS: dict[Activity, DailyCap] = {
     Activity.REVIEW_REQUESTED: DailyCap(5, 5, "code review", "code reviews"),
     Activity.REVIEW_COMPLETED: DailyCap(5, 5, "approval", "approved reviews"),
     Activity.CHAT_MESSAGE: DailyCap(30, 30, "message", "chat messages"),
+    # Duels pay per question right (core.features.duels.fair_play): five a day whole.
+    Activity.DUEL_FINISHED: DailyCap(5, 5, "duel", "duels"),
 }
 
 

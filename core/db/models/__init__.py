@@ -1,6 +1,7 @@
 """SQLAlchemy models: the tables of DESIGN §4, one module per area, importable from here."""
 
 from core.db.models.base import Base, BigId, UTCDateTime, table_of
+from core.db.models.duels import Duel, DuelPlayer, DuelRating
 from core.db.models.learning import (
     AiBudget,
     AiSpend,
@@ -43,6 +44,9 @@ __all__ = [
     "CommunityBan",
     "CommunityMember",
     "CommunityXp",
+    "Duel",
+    "DuelPlayer",
+    "DuelRating",
     "InterviewSession",
     "JobRun",
     "LeaderboardSnapshot",

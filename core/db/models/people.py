@@ -62,13 +62,18 @@ class User(Base):
 
 class PlatformAccount(Base):
     __tablename__ = "platform_accounts"
-    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_user_id"),
+        Index("ix_platform_accounts_username", "username"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(20))
     platform_user_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = mapped_column(_fk("users"), index=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    # The platform's handle (Telegram's @username), lower-case, so `@name` finds the member.
+    username: Mapped[str | None] = mapped_column(String(64))
     # Where private messages (reminders) reach this account; for Telegram and Discord the
     # private chat id, learned from the first private message.
     private_chat_id: Mapped[str | None] = mapped_column(String(64))
