@@ -60,12 +60,12 @@ async def _add(call: AdminCall) -> list[Reply]:
     checked = check_pack(items)
     if checked.problems:
         count = counted(len(checked.problems), "problem")
-        lines: list[object] = [
+        lines = [
             f"❌ Pack {name} was not added: {count} in {call.attachments[0].filename[:60]}. "
             "Nothing was imported; fix them and send the file again."
         ]
         lines.extend(f"• {line}" for line in problem_lines(checked.problems))
-        return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
+        raise UserError("\n".join(lines))
     store = call.uow.repository(PackStore)
     replaced = await store.live_pack(community_id, name)
     if replaced is None and await store.live_count(community_id) >= MAX_PACKS:
