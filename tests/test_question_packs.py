@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,15 @@ async def last_quiz(dojo: Dojo, name: str) -> list[int]:
         return [int(qid) for qid in quiz.question_ids]
 
 
+async def due(dojo: Dojo, name: str) -> list[int]:
+    """The learner's review questions due within a year."""
+    async with dojo.services.uow_factory() as uow:
+        user = await uow.users.by_account("discord", name)
+        assert user is not None
+        later = dojo.services.clock.now() + timedelta(days=365)
+        return await uow.repository(QuizStore).due_questions(user.id, later, 100)
+
+
 async def count(dojo: Dojo, model: Any) -> int:
     async with dojo.services.uow_factory() as uow:
         return int(await uow.session.scalar(select(func.count()).select_from(model)) or 0)
@@ -159,13 +169,17 @@ async def test_remove_and_replace_keep_past_quizzes_whole(
     assert await picked(sqlite_dojo, GROUP) == second
     # Ada's quiz from the first upload still answers.
     (poll,) = [reply.poll for reply in ada.last if reply.poll is not None]
-    answered = await ada.press_data(f"{poll.answer_data}:{poll.correct_index}")
-    assert "Correct" in answered
+    wrong = (poll.correct_index + 1) % len(poll.options)
+    answered = await ada.press_data(f"{poll.answer_data}:{wrong}")
+    assert "Not quite" in answered
+    # Missed, but its upload was replaced: it is not brought back for review either.
+    assert not set(await due(sqlite_dojo, "ada")) & first
     removed = await mod.say("/admin pack remove git-extra")
     assert "Pack git-extra removed" in removed
     assert not await pack_question_ids(sqlite_dojo)
     assert not (first | second) & await picked(sqlite_dojo, GROUP)
     assert len(await pack_question_ids(sqlite_dojo, live=False)) == 7  # kept for the past
+    assert not set(await due(sqlite_dojo, "ada")) & (first | second)  # but not for review
     assert "No question packs here yet" in await mod.say("/admin pack list")
     assert "no pack called git-extra" in await mod.say("/admin pack remove git-extra")
     async with sqlite_dojo.services.uow_factory() as uow:

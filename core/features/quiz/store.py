@@ -13,6 +13,7 @@ from core.community_settings import settings_of
 from core.db.models import (
     Community,
     InterviewSession,
+    QuestionPack,
     QuizAnswer,
     QuizQuestion,
     QuizReviewSchedule,
@@ -187,9 +188,13 @@ class QuizStore(Repository):
         return {row.id: row for row in rows}
 
     async def due_questions(self, user_id: int, now: datetime, count: int) -> list[int]:
+        # A removed pack's questions are asked no more, reviews included (core.features.packs).
+        removed = select(QuestionPack.id).where(QuestionPack.removed_at.is_not(None))
         rows = await self.session.scalars(
             select(QuizReviewSchedule.question_id)
+            .join(QuizQuestion, QuizQuestion.id == QuizReviewSchedule.question_id)
             .where(QuizReviewSchedule.user_id == user_id, QuizReviewSchedule.due_at <= now)
+            .where(or_(QuizQuestion.pack_id.is_(None), QuizQuestion.pack_id.not_in(removed)))
             .order_by(QuizReviewSchedule.due_at, QuizReviewSchedule.question_id)
             .limit(count)
         )
