@@ -3,6 +3,7 @@ and which quizzes ask a pack's questions (its community's, never another's or a 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from datetime import timedelta
@@ -13,13 +14,15 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from bot.app import Dojo
+from bot.app import Dojo, build
 from core.db.models import AdminAudit, QuestionPack, QuizQuestion, QuizSession
 from core.features.packs import admin as packs_admin
 from core.features.packs.checks import check_pack
 from core.features.packs.pack_file import read_items
+from core.features.packs.store import PackNameTaken, PackStore
 from core.features.quiz.store import QuizStore
 from core.messages import Attachment, CommunityRef, Platform
+from tests.conftest import make_settings
 from tests.scheduler_support import group_member
 from tests.support import ChatDriver
 
@@ -48,15 +51,25 @@ def yaml_file(items: object, name: str = "pack.yaml") -> Attachment:
 PACK = [question(n) for n in range(1, 21)]
 
 
-@pytest.fixture
-async def people(sqlite_dojo: Dojo) -> tuple[ChatDriver, ChatDriver, ChatDriver]:
-    """A moderator and a learner in GROUP, and a learner in OTHER."""
-    mod = group_member(sqlite_dojo, "mia", GROUP, is_admin=True)
-    ada = group_member(sqlite_dojo, "ada", GROUP)
-    bob = group_member(sqlite_dojo, "bob", OTHER)
+async def _people(dojo: Dojo) -> tuple[ChatDriver, ChatDriver, ChatDriver]:
+    mod = group_member(dojo, "mia", GROUP, is_admin=True)
+    ada = group_member(dojo, "ada", GROUP)
+    bob = group_member(dojo, "bob", OTHER)
     for person in (mod, ada, bob):
         await person.say("/start backend junior UTC")
     return mod, ada, bob
+
+
+@pytest.fixture
+async def people(dojo: Dojo) -> tuple[ChatDriver, ChatDriver, ChatDriver]:
+    """A moderator and a learner in GROUP, and a learner in OTHER (on each backend)."""
+    return await _people(dojo)
+
+
+@pytest.fixture
+async def sqlite_people(sqlite_dojo: Dojo) -> tuple[ChatDriver, ChatDriver, ChatDriver]:
+    """The same people on SQLite alone, for the many checks of a file that write nothing."""
+    return await _people(sqlite_dojo)
 
 
 async def pack_question_ids(dojo: Dojo, *, live: bool = True) -> set[int]:
@@ -113,76 +126,80 @@ async def count(dojo: Dojo, model: Any) -> int:
 
 
 async def test_a_pack_joins_its_communitys_quizzes_and_no_one_elses(
-    sqlite_dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
+    dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
 ) -> None:
     mod, ada, bob = people
     added = await mod.say("/admin pack add git-extra", attachments=(yaml_file(PACK),))
     assert "Pack git-extra added: 20 questions (git 20)" in added
-    ours = await pack_question_ids(sqlite_dojo)
+    ours = await pack_question_ids(dojo)
     assert len(ours) == 20
-    assert ours <= await picked(sqlite_dojo, GROUP)  # beside the bank
-    assert len(await picked(sqlite_dojo, GROUP)) > 20
-    assert not ours & await picked(sqlite_dojo, OTHER)
-    assert not ours & await picked(sqlite_dojo, None)  # a private chat
+    assert ours <= await picked(dojo, GROUP)  # beside the bank
+    assert len(await picked(dojo, GROUP)) > 20
+    assert not ours & await picked(dojo, OTHER)
+    assert not ours & await picked(dojo, None)  # a private chat
     # A group /quiz of the community: 20 questions out of 20 pack and 36 bank ones.
     await ada.say("/quiz git 20")
-    assert set(await last_quiz(sqlite_dojo, "ada")) & ours
+    assert set(await last_quiz(dojo, "ada")) & ours
     await bob.say("/quiz git 20")
-    assert not set(await last_quiz(sqlite_dojo, "bob")) & ours
-    private = ChatDriver(sqlite_dojo.router, "ada", Platform.DISCORD)
+    assert not set(await last_quiz(dojo, "bob")) & ours
+    private = ChatDriver(dojo.router, "ada", Platform.DISCORD)
     await private.say("/quiz git 20")
-    assert not set(await last_quiz(sqlite_dojo, "ada")) & ours
+    assert not set(await last_quiz(dojo, "ada")) & ours
     listed = await mod.say("/admin pack list")
     assert "git-extra" in listed and "20 questions" in listed and "discord:mia" in listed
 
 
 async def test_pack_only_asks_the_packs_alone_and_falls_back_to_the_bank(
-    sqlite_dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
+    dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
 ) -> None:
     mod, ada, _ = people
     empty = await mod.say("/admin pack only on")
     assert "There are none yet" in empty
-    bank = await picked(sqlite_dojo, GROUP)
+    bank = await picked(dojo, GROUP)
     assert len(bank) >= 30  # no packs: the bank stands in
     await mod.say("/admin pack add git-extra", attachments=(yaml_file(PACK[:5]),))
-    ours = await pack_question_ids(sqlite_dojo)
-    assert await picked(sqlite_dojo, GROUP) == ours
+    ours = await pack_question_ids(dojo)
+    assert await picked(dojo, GROUP) == ours
     await ada.say("/quiz git 5")
-    assert set(await last_quiz(sqlite_dojo, "ada")) == ours
-    assert await picked(sqlite_dojo, GROUP, "sql")  # packs without sql: the bank's sql
+    assert set(await last_quiz(dojo, "ada")) == ours
+    (poll,) = [reply.poll for reply in ada.last if reply.poll is not None]
+    wrong = (poll.correct_index + 1) % len(poll.options)
+    assert "Not quite" in await ada.press_data(f"{poll.answer_data}:{wrong}")
+    assert set(await due(dojo, "ada")) & ours  # a missed pack question comes back for review
+    assert await picked(dojo, GROUP, "sql")  # packs without sql: the bank's sql
     assert "packs and the bank" in await mod.say("/admin pack only off")
-    assert len(await picked(sqlite_dojo, GROUP)) == len(bank) + 5
+    assert len(await picked(dojo, GROUP)) == len(bank) + 5
 
 
 async def test_remove_and_replace_keep_past_quizzes_whole(
-    sqlite_dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
+    dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
 ) -> None:
     mod, ada, _ = people
     await mod.say("/admin pack add git-extra", attachments=(yaml_file(PACK[:3]),))
     await mod.say("/admin pack only on")
-    first = await pack_question_ids(sqlite_dojo)
+    first = await pack_question_ids(dojo)
     await ada.say("/quiz git 3")
     replaced = await mod.say("/admin pack add git-extra", attachments=(yaml_file(PACK[3:7]),))
     assert "Pack git-extra replaced: 4 questions (git 4), was 3" in replaced
-    second = await pack_question_ids(sqlite_dojo)
+    second = await pack_question_ids(dojo)
     assert len(second) == 4 and not first & second
-    assert await picked(sqlite_dojo, GROUP) == second
+    assert await picked(dojo, GROUP) == second
     # Ada's quiz from the first upload still answers.
     (poll,) = [reply.poll for reply in ada.last if reply.poll is not None]
     wrong = (poll.correct_index + 1) % len(poll.options)
     answered = await ada.press_data(f"{poll.answer_data}:{wrong}")
     assert "Not quite" in answered
     # Missed, but its upload was replaced: it is not brought back for review either.
-    assert not set(await due(sqlite_dojo, "ada")) & first
+    assert not set(await due(dojo, "ada")) & first
     removed = await mod.say("/admin pack remove git-extra")
     assert "Pack git-extra removed" in removed
-    assert not await pack_question_ids(sqlite_dojo)
-    assert not (first | second) & await picked(sqlite_dojo, GROUP)
-    assert len(await pack_question_ids(sqlite_dojo, live=False)) == 7  # kept for the past
-    assert not set(await due(sqlite_dojo, "ada")) & (first | second)  # but not for review
+    assert not await pack_question_ids(dojo)
+    assert not (first | second) & await picked(dojo, GROUP)
+    assert len(await pack_question_ids(dojo, live=False)) == 7  # kept for the past
+    assert not set(await due(dojo, "ada")) & (first | second)  # but not for review
     assert "No question packs here yet" in await mod.say("/admin pack list")
     assert "no pack called git-extra" in await mod.say("/admin pack remove git-extra")
-    async with sqlite_dojo.services.uow_factory() as uow:
+    async with dojo.services.uow_factory() as uow:
         actions = list((await uow.session.scalars(select(AdminAudit.action))).all())
     assert {"pack.add", "pack.replace", "pack.remove", "pack.only"} <= set(actions)
 
@@ -221,11 +238,11 @@ MALFORMED: list[tuple[Attachment, str]] = [
 @pytest.mark.parametrize(("attachment", "message"), MALFORMED)
 async def test_a_malformed_pack_is_refused_with_one_clear_message_and_imports_nothing(
     sqlite_dojo: Dojo,
-    people: tuple[ChatDriver, ChatDriver, ChatDriver],
+    sqlite_people: tuple[ChatDriver, ChatDriver, ChatDriver],
     attachment: Attachment,
     message: str,
 ) -> None:
-    mod, _, _ = people
+    mod, _, _ = sqlite_people
     questions = await count(sqlite_dojo, QuizQuestion)
     answer = await mod.say("/admin pack add broken", attachments=(attachment,))
     assert message in answer
@@ -235,9 +252,9 @@ async def test_a_malformed_pack_is_refused_with_one_clear_message_and_imports_no
 
 
 async def test_every_problem_is_listed_with_its_item(
-    sqlite_dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
+    sqlite_dojo: Dojo, sqlite_people: tuple[ChatDriver, ChatDriver, ChatDriver]
 ) -> None:
-    mod, _, _ = people
+    mod, _, _ = sqlite_people
     bad = [question(1, question="y" * 400), question(2), question(3, options=["only"])]
     answer = await mod.say("/admin pack add broken", attachments=(yaml_file(bad),))
     assert "2 problems" in answer and "item 1: question" in answer and "item 3: options" in answer
@@ -245,9 +262,11 @@ async def test_every_problem_is_listed_with_its_item(
 
 
 async def test_wrong_names_files_and_places_are_refused(
-    sqlite_dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver], monkeypatch: Any
+    sqlite_dojo: Dojo,
+    sqlite_people: tuple[ChatDriver, ChatDriver, ChatDriver],
+    monkeypatch: Any,
 ) -> None:
-    mod, ada, _ = people
+    mod, ada, _ = sqlite_people
     assert "can't be a pack name" in await mod.say(
         "/admin pack add Bad_Name!", attachments=(yaml_file(PACK),)
     )
@@ -281,3 +300,31 @@ def test_the_example_packs_are_valid(name: str) -> None:
     assert checked.problems == () and len(checked.questions) >= 2
     if name.endswith(".json"):
         assert len(json.loads(path.read_text())) == len(checked.questions)
+
+
+@pytest.mark.postgres
+async def test_two_moderators_adding_one_name_at_once_keep_one_pack(
+    postgres_url: str, clock: Any
+) -> None:
+    """The second add waits on the first's unique name, then is refused with one line."""
+    dojo = await build(make_settings(postgres_url), clock=clock)
+    try:
+        await group_member(dojo, "mia", GROUP, is_admin=True).say("/start backend mid UTC")
+        questions = check_pack(PACK[:2]).questions
+        now = dojo.services.clock.now()
+        async with dojo.services.uow_factory() as first:
+            community = await first.communities.by_ref(GROUP.platform, GROUP.id)
+            assert community is not None
+            await first.repository(PackStore).add(community.id, "same", questions, "a", now)
+            async with dojo.services.uow_factory() as second:
+                racing = asyncio.create_task(
+                    second.repository(PackStore).add(community.id, "same", questions, "b", now)
+                )
+                await asyncio.sleep(0.3)
+                assert not racing.done()  # waiting on the first transaction's row
+                await first.commit()
+                with pytest.raises(PackNameTaken, match="added just now"):
+                    await racing
+        assert await count(dojo, QuestionPack) == 1
+    finally:
+        await dojo.close()

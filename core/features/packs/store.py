@@ -6,13 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core.db.models import QuestionPack, QuizQuestion
 from core.db.repository import Repository
+from core.errors import UserError
 from core.features.quiz.schema import QuestionData
 
 # Rows per INSERT: well under SQLite's 32,766 bound parameters at 9 columns a row.
 _CHUNK = 200
+
+
+class PackNameTaken(UserError):
+    """Two moderators added a pack of one name at once: the partial unique index keeps one."""
 
 
 def live_pack_ids(community_id: int) -> Select[int]:
@@ -77,7 +83,13 @@ class PackStore(Repository):
             added_at=now,
         )
         self.session.add(pack)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError:  # another moderator's pack of this name committed first
+            raise PackNameTaken(
+                f"Another pack called {name} was added just now; list the packs and try again. "
+                "Nothing was imported."
+            ) from None
         rows = [
             {
                 # Unique across Dojo: the pack's id (never reused) and the item's place.
