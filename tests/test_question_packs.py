@@ -328,3 +328,11 @@ async def test_two_moderators_adding_one_name_at_once_keep_one_pack(
         assert await count(dojo, QuestionPack) == 1
     finally:
         await dojo.close()
+
+
+async def test_a_file_too_large_to_fetch_is_too_big_for_a_review_too(ada: ChatDriver) -> None:
+    """Adapters hand a file over 1 MB over unread (Attachment.skipped_size): /review, the other
+    reader of files, says it is too big rather than finding no code."""
+    await ada.say("/start backend mid UTC")
+    huge = Attachment("big.py", b"", skipped_size=5_000_000)
+    assert "That file is too big" in await ada.say("/review python", attachments=(huge,))
