@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.app import Dojo, build
 from core.db.models import AdminAudit, QuestionPack, QuizQuestion, QuizSession
+from core.db.models.live import LiveRound
 from core.features.packs import admin as packs_admin
 from core.features.packs.checks import check_pack
 from core.features.packs.pack_file import read_items
@@ -336,3 +337,16 @@ async def test_a_file_too_large_to_fetch_is_too_big_for_a_review_too(ada: ChatDr
     await ada.say("/start backend mid UTC")
     huge = Attachment("big.py", b"", skipped_size=5_000_000)
     assert "That file is too big" in await ada.say("/review python", attachments=(huge,))
+
+
+async def test_a_live_round_asks_the_communitys_pack(
+    dojo: Dojo, people: tuple[ChatDriver, ChatDriver, ChatDriver]
+) -> None:
+    """Live rounds pick through pick_questions with their community: its packs join them."""
+    mod, ada, _ = people
+    await mod.say("/admin pack add git-extra", attachments=(yaml_file(PACK[:3]),))
+    await mod.say("/admin pack only on")
+    assert "Live round" in await ada.say("/quiz live git 3 10")
+    async with dojo.services.uow_factory() as uow:
+        asked = await uow.session.scalar(select(LiveRound.question_ids))
+    assert asked is not None and set(asked) == await pack_question_ids(dojo)
