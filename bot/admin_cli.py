@@ -2,8 +2,9 @@
 
 The moderator subcommands are the chat's `/admin` ones, run through the same core code as an
 operator (audited as `shell:<login>`); community settings name the community with
-`--community platform:id`. `run-job` runs a scheduled job once, as if the clock read `--at`,
-sending through the adapters whose tokens are set, without the bot running.
+`--community platform:id`, and `pack import FILE` adds a question pack from a file. `run-job`
+runs a scheduled job once, as if the clock read `--at`, sending through the adapters whose
+tokens are set, without the bot running.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import argparse
 import getpass
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.settings import Settings
 from core.features.admin.command import SUBCOMMANDS
+from core.messages import MAX_ATTACHMENT_BYTES, Attachment
 
 MIRRORED = tuple(SUBCOMMANDS)
 
@@ -99,6 +102,30 @@ async def _run_job(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _pack_import(name: str, words: list[str]) -> tuple[list[str], tuple[Attachment, ...]]:
+    """`pack import FILE [--name NAME]` is `/admin pack add NAME` with FILE attached; the name
+    defaults to the file's (python-basics.yaml: python-basics). The file is read no further
+    than one byte past the pack limit, so a huge file is refused by its size."""
+    if name != "pack" or not words or words[0].lower() != "import":
+        return words, ()
+    given = _pop_option(words, "--name")
+    if len(words) != 2:
+        raise ValueError("usage: dojo admin pack import FILE --community platform:id [--name NAME]")
+    path = Path(words[1])
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_ATTACHMENT_BYTES + 1)
+        size = path.stat().st_size
+    except OSError as error:
+        raise ValueError(f"can't read {path}: {error.strerror or error}") from None
+    attachment = (
+        Attachment(path.name, data)
+        if size <= MAX_ATTACHMENT_BYTES
+        else Attachment(path.name, b"", skipped_size=size)
+    )
+    return ["add", given or path.stem.lower()], (attachment,)
+
+
 async def _mirrored(settings: Settings, name: str, words: list[str]) -> int:
     from adapters.console.render import render_reply
     from bot.app import build
@@ -109,6 +136,11 @@ async def _mirrored(settings: Settings, name: str, words: list[str]) -> int:
     from core.features.admin.common import AdminCall
 
     community_ref = _pop_option(words, "--community")
+    try:
+        words, attachments = _pack_import(name, words)
+    except ValueError as error:
+        print(f"dojo: {error}", file=sys.stderr)
+        return 1
     dojo = await build(settings)
     try:
         async with standalone_notifiers(dojo, dry_run=name != "channel") as notifier:
@@ -129,6 +161,7 @@ async def _mirrored(settings: Settings, name: str, words: list[str]) -> int:
                     community=community,
                     args=tuple(words),
                     operator=True,
+                    attachments=attachments,
                 )
                 try:
                     replies = await run_subcommand(call, name)

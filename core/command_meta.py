@@ -82,6 +82,9 @@ class Subcommand:
     word: str = ""
     suffix: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    # Fixed words between the core's word and the parameters: `/admin pack add <name>` is the
+    # form `packadd` (word "pack", prefix "add"), a form of its own in chat usage too.
+    prefix: tuple[str, ...] = ()
 
     @property
     def core_word(self) -> str:
@@ -90,10 +93,11 @@ class Subcommand:
     @property
     def is_alias(self) -> bool:
         """A typed-options form of another subcommand: chat usage shows the other one."""
-        return bool(self.word) and self.word != self.name
+        return bool(self.word) and self.word != self.name and not self.prefix
 
     def usage(self, command: str) -> str:
-        return " ".join((f"/{command}", self.name, *(p.usage_word for p in self.params)))
+        words = (self.core_word, *self.prefix) if self.prefix else (self.name,)
+        return " ".join((f"/{command}", *words, *(p.usage_word for p in self.params)))
 
 
 def subcommand_usage(command: str, subcommands: tuple[Subcommand, ...]) -> str:
@@ -142,7 +146,7 @@ def call_words(
     Values are already platform-neutral (an adapter turns its user into `platform:id`); an
     integer out of range is refused here, since a platform's own check can be bypassed.
     """
-    words: list[str] = [subcommand.core_word] if subcommand else []
+    words: list[str] = [subcommand.core_word, *subcommand.prefix] if subcommand else []
     for param in params:
         value = values.get(param.name)
         if value is None and subcommand is not None and param is params[-1]:

@@ -46,6 +46,9 @@ class CommunitySettings:
     has_bans: bool = False
     # Only moderators may start a live quiz round (`/admin live mods`; `anyone` resets it).
     live_mods: bool = False
+    # Quizzes here ask only the community's own question packs (`/admin pack only on`); the
+    # bank stands in while it has none (core.features.quiz.store.pick_questions).
+    pack_only: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The stored form: the keys that differ from their defaults, as today's rows hold."""
@@ -91,6 +94,7 @@ _CHECKS: dict[str, Callable[[str, object], object]] = {
     "mod_role": _role,
     "has_bans": _flag,
     "live_mods": _flag,
+    "pack_only": _flag,
 }
 assert set(_CHECKS) == {item.name for item in fields(CommunitySettings)}
 

@@ -69,6 +69,15 @@ class Attachment:
     filename: str
     data: bytes
     mime_type: str = ""
+    # The size the platform gave for a file too large to fetch (over MAX_ATTACHMENT_BYTES):
+    # `data` is empty then, and a feature that wanted the file can say how large it was
+    # instead of finding none.
+    skipped_size: int | None = None
+
+
+# The largest file an adapter downloads for the core: a question pack at its limit fits
+# (core.features.packs.pack_file); code to review is held to far less by its own check.
+MAX_ATTACHMENT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)

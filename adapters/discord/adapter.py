@@ -84,7 +84,7 @@ class DiscordAdapter:
             pasted = typed.get(CODE_TEXT.name) if CODE_TEXT in options else None
             code = check(CODE_TEXT, pasted) if pasted is not None else ""
             files = translate.files_in(options, values)
-            attachments = await translate.read_attachments(files)
+            attachments = await translate.read_attachments(files, any_type=True)
         except (UserError, ValueError) as error:
             await self.refuse(interaction, getattr(error, "message", str(error)))
             return

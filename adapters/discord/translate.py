@@ -12,6 +12,7 @@ import discord
 
 from core.command_meta import Param, ParamKind
 from core.messages import (
+    MAX_ATTACHMENT_BYTES,
     Action,
     Attachment,
     ChatKind,
@@ -23,8 +24,15 @@ from core.messages import (
 )
 from core.parsing import parse_command
 
-TEXT_FILE_LIMIT = 100_000
-_TEXT_TYPES = ("text/", "application/json", "application/x-python", "application/javascript")
+TEXT_FILE_LIMIT = MAX_ATTACHMENT_BYTES
+_TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/x-python",
+    "application/javascript",
+    "application/yaml",
+    "application/x-yaml",
+)
 
 
 def user_ref(user: discord.abc.User) -> UserRef:
@@ -84,15 +92,24 @@ def files_in(options: tuple[Param, ...], values: dict[str, Any]) -> list[discord
     ]
 
 
-async def read_attachments(files: list[discord.Attachment]) -> tuple[Attachment, ...]:
-    """Small text files only (code to review); anything else is left out."""
+async def read_attachments(
+    files: list[discord.Attachment], *, any_type: bool = False
+) -> tuple[Attachment, ...]:
+    """Text files up to TEXT_FILE_LIMIT (code to review, a question pack); a larger one is
+    handed over unread with its size, so the core can say it is too large. Other files are
+    left out, unless `any_type` (a file given to a command's file option): the core judges
+    those itself."""
     found = []
     for file in files:
         content_type = (file.content_type or "").split(";")[0]
-        textual = content_type.startswith(_TEXT_TYPES) or not content_type
-        if file.size <= TEXT_FILE_LIMIT and textual:
-            data = await file.read()
-            found.append(Attachment(file.filename, data, content_type or "text/plain"))
+        textual = any_type or content_type.startswith(_TEXT_TYPES) or not content_type
+        if not textual:
+            continue
+        if file.size > TEXT_FILE_LIMIT:
+            found.append(Attachment(file.filename, b"", content_type, skipped_size=file.size))
+            continue
+        data = await file.read()
+        found.append(Attachment(file.filename, data, content_type or "text/plain"))
     return tuple(found)
 
 

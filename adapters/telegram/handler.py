@@ -31,6 +31,7 @@ from adapters.telegram.translate import BotIdentity, Notice, PollVote, translate
 from core import codec
 from core.command_meta import Venue
 from core.messages import (
+    MAX_ATTACHMENT_BYTES,
     Attachment,
     ChatKind,
     ChatRef,
@@ -45,7 +46,7 @@ from core.text import Doc
 
 log = logging.getLogger(__name__)
 
-MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_DOCUMENT_BYTES = MAX_ATTACHMENT_BYTES
 TYPING_EVERY_SECONDS = 4.0
 _RECENT_UPDATES = 10_000
 
@@ -219,21 +220,29 @@ class UpdateHandler:
         return incoming, topic
 
     async def _with_attachments(self, update: Update, incoming: Incoming) -> Incoming:
-        """A small document (code to review) is fetched from `<root>/file/bot<token>/`."""
+        """A document (code to review, a question pack) is fetched from
+        `<root>/file/bot<token>/`; one larger than MAX_DOCUMENT_BYTES is handed over unread,
+        with its size, so the core can say it is too large."""
         message = update.message
         if message is None or message.document is None:
             return incoming
         document = message.document
+        name = document.file_name or "file"
         if document.file_size is not None and document.file_size > MAX_DOCUMENT_BYTES:
-            return incoming
+            skipped = Attachment(
+                name, b"", document.mime_type or "", skipped_size=document.file_size
+            )
+            return dataclasses.replace(incoming, attachments=(skipped,))
         try:
             file = await document.get_file()
             data = bytes(await file.download_as_bytearray())
         except TelegramError as error:
             log.info("could not fetch document %s: %s", document.file_id, error)
             return incoming
-        name = document.file_name or "file"
-        attachment = Attachment(name, data[:MAX_DOCUMENT_BYTES], document.mime_type or "")
+        if len(data) > MAX_DOCUMENT_BYTES:
+            skipped = Attachment(name, b"", document.mime_type or "", skipped_size=len(data))
+            return dataclasses.replace(incoming, attachments=(skipped,))
+        attachment = Attachment(name, data, document.mime_type or "")
         return dataclasses.replace(incoming, attachments=(attachment,))
 
     @contextlib.asynccontextmanager

@@ -92,6 +92,8 @@ class Payloads:
         self.guilds: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.dm_recipients: dict[str, str] = {}  # dm channel id -> user id
+        # Files a slash command's file option names (FakeDiscord.add_file): id -> attachment
+        self.uploads: dict[str, dict[str, Any]] = {}
 
     def snowflake(self) -> int:
         ms = int(datetime.now(UTC).timestamp() * 1000) - _EPOCH_MS
@@ -362,6 +364,9 @@ class Payloads:
             values.append({"name": key, "type": kind, "value": value})
             if kind == 6:
                 resolved.setdefault("users", {})[value] = self.users[value]
+            elif kind == 11:
+                upload = {k: v for k, v in self.uploads[value].items() if not k.startswith("_")}
+                resolved.setdefault("attachments", {})[value] = upload
             elif kind == 7:
                 channel = self.channels[value]
                 resolved.setdefault("channels", {})[value] = {

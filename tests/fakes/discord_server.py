@@ -82,12 +82,14 @@ class FakeDiscord(Payloads):
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.downloads: list[str] = []  # file ids fetched from the fake's CDN path
 
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
         app = web.Application(client_max_size=30 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{fid}/{name}", self._attachment)
         self._add_rest_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -102,6 +104,31 @@ class FakeDiscord(Payloads):
             await self._socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def add_file(
+        self, name: str, data: bytes, content_type: str, *, size: int | None = None
+    ) -> str:
+        """An uploaded file for a slash command's file option, served from the fake's CDN
+        path; `size` claims another size than the bytes (a huge file never fetched)."""
+        file_id = str(self.snowflake())
+        url = f"http://127.0.0.1:{self.port}/attachments/{file_id}/{name}"
+        self.uploads[file_id] = {
+            "id": file_id,
+            "filename": name,
+            "size": len(data) if size is None else size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+            "_data": data,
+        }
+        return file_id
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        upload = self.uploads.get(request.match_info["fid"])
+        if upload is None:
+            return web.Response(status=404)
+        self.downloads.append(upload["id"])
+        return web.Response(body=upload["_data"], content_type=upload["content_type"])
 
     @property
     def api_base(self) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,8 +64,43 @@ class QuizQuestion(Base):
     options: Mapped[list[Any]] = mapped_column(JSON)
     correct_index: Mapped[int] = mapped_column(Integer)
     explanation: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(20), default="bank")  # bank | generated
+    source: Mapped[str] = mapped_column(String(20), default="bank")  # bank | generated | pack
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A moderator's question pack (core.features.packs): only its community is asked these.
+    # None for bank and generated questions, which every community shares.
+    pack_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("question_packs.id", ondelete="CASCADE"), index=True
+    )
+
+
+class QuestionPack(Base):
+    """One upload of a community's question pack.
+
+    Removing a pack, or replacing it by adding one of the same name, marks this row removed
+    rather than deleting it: its questions stay for the quiz sessions and answers that point at
+    them, and `QuizStore.pick_questions` stops choosing them. One live pack per name and
+    community (the partial unique index)."""
+
+    __tablename__ = "question_packs"
+    __table_args__ = (
+        Index(
+            "uq_question_packs_live_name",
+            "community_id",
+            "name",
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL"),
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    community_id: Mapped[int] = mapped_column(_fk("communities"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    question_count: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(100))  # platform:id, or shell:<login>
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class QuizSession(Base):

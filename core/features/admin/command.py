@@ -18,6 +18,7 @@ from core.features.admin import awards, community, grammar, moderation, reports
 from core.features.admin.common import AdminCall
 from core.features.help import trust_summary
 from core.features.live import admin as live_admin
+from core.features.packs import admin as packs_admin
 from core.kinds import Kind
 from core.messages import Reply
 from core.registry import command
@@ -62,6 +63,7 @@ SUBCOMMANDS: dict[str, Runner] = {
     "live": Runner(live_admin.who_starts, Reach.COMMUNITY),
     "stats": Runner(reports.stats, Reach.COMMUNITY),
     "audit": Runner(reports.audit_log, Reach.COMMUNITY),
+    "pack": Runner(packs_admin.pack, Reach.COMMUNITY),
 }
 
 
@@ -112,5 +114,6 @@ async def admin(context: Context) -> list[Reply]:
         actor_user_id=context.user.id,
         outbox=context.outbox,
         checkpoint=context.checkpoint,
+        attachments=context.incoming.attachments,
     )
     return await run_admin(call, args[0] if args else "")

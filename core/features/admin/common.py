@@ -18,7 +18,7 @@ from core.context import Services
 from core.db.models import Community, CommunityMember, User
 from core.db.uow import UnitOfWork
 from core.errors import NotAllowed, UserError
-from core.messages import Effect
+from core.messages import Attachment, Effect
 from core.trust import Role, role_of
 
 MAX_XP_CHANGE = 10_000
@@ -47,6 +47,8 @@ class AdminCall:
     # a subcommand asks a platform something: never with a transaction open. At the shell,
     # where nothing else waits on this process's transaction, there is nothing to do.
     checkpoint: Callable[[], Awaitable[None]] = _nothing_to_commit
+    # Files sent with the command (a question pack for /admin pack add).
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def role(self) -> Role:

@@ -107,6 +107,34 @@ AUDIT = Subcommand(
         ),
     ),
 )
+_PACK_NAME = Param("name", "The pack's name, e.g. python-basics", required=True, max_length=32)
+PACK_ADD = Subcommand(
+    "packadd",
+    "Add (or replace) a question pack from a JSON or YAML file",
+    (
+        _PACK_NAME,
+        Param(
+            "file",
+            "The pack: a JSON or YAML list of questions",
+            ParamKind.FILE,
+            True,
+            shown="(a JSON or YAML file attached)",
+        ),
+    ),
+    word="pack",
+    prefix=("add",),
+)
+PACK_LIST = Subcommand("packlist", "This community's question packs", word="pack", prefix=("list",))
+PACK_REMOVE = Subcommand(
+    "packremove", "Remove a question pack", (_PACK_NAME,), word="pack", prefix=("remove",)
+)
+PACK_ONLY = Subcommand(
+    "packonly",
+    "Quizzes here ask only this community's packs, or the bank too",
+    (Param("state", "On or off", required=True, choices=("on", "off")),),
+    word="pack",
+    prefix=("only",),
+)
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     XP,
@@ -123,6 +151,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     LIVE,
     STATS,
     AUDIT,
+    PACK_ADD,
+    PACK_LIST,
+    PACK_REMOVE,
+    PACK_ONLY,
 )
 USAGE = subcommand_usage(ADMIN, SUBCOMMANDS)
 XP_USAGE = XP.usage(ADMIN)
@@ -137,3 +169,7 @@ MOD_ROLE_USAGE = MOD_ROLE.usage(ADMIN)
 STATS_USAGE = STATS.usage(ADMIN)
 LIVE_USAGE = LIVE.usage(ADMIN)
 AUDIT_USAGE = AUDIT.usage(ADMIN)
+PACK_ADD_USAGE = PACK_ADD.usage(ADMIN)
+PACK_REMOVE_USAGE = PACK_REMOVE.usage(ADMIN)
+PACK_ONLY_USAGE = PACK_ONLY.usage(ADMIN)
+PACK_USAGE = "/admin pack add|list|remove|only ..."

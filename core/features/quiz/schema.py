@@ -44,7 +44,8 @@ def _text(raw: dict[str, Any], key: str, limit: int, errors: list[str]) -> str:
 def _options(raw: dict[str, Any], errors: list[str]) -> tuple[str, ...]:
     value = raw.get("options")
     if not isinstance(value, list) or not MIN_OPTIONS <= len(value) <= MAX_OPTIONS:
-        errors.append(f"options must be a list of {MIN_OPTIONS}-{MAX_OPTIONS} texts")
+        given = f", not {len(value)}" if isinstance(value, list) else ""
+        errors.append(f"options must be a list of {MIN_OPTIONS}-{MAX_OPTIONS} texts{given}")
         return ()
     options: list[str] = []
     for index, option in enumerate(value):

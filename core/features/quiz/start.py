@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from core.ai.gateway import BudgetExceeded
+from core.community_settings import settings_of
 from core.context import Context
 from core.db.models import QuizSession
 from core.errors import UserError
@@ -85,6 +86,11 @@ async def _generated_ids(context: Context, request: QuizRequest) -> tuple[list[i
     return ids, None
 
 
+def _asks_packs_only(context: Context) -> bool:
+    """`/admin pack only on` here (core.features.packs): pick_questions chooses alone."""
+    return context.community is not None and settings_of(context.community.settings).pack_only
+
+
 async def _close_open_quizzes(context: Context) -> bool:
     closed = False
     store = context.uow.repository(QuizStore)
@@ -105,7 +111,9 @@ async def start_quiz(context: Context) -> list[Reply]:
         if not ids:
             return [Reply(await _nothing_due(context))]
     else:
-        ids, note = await _generated_ids(context, request)
+        ids, note = [], None
+        if not _asks_packs_only(context):  # generated questions are not the community's
+            ids, note = await _generated_ids(context, request)
         rng = random.Random()
         if len(ids) < request.count:
             more = await store.pick_questions(

@@ -6,11 +6,14 @@ import random
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from core.community_settings import settings_of
 from core.db.models import (
+    Community,
     InterviewSession,
+    QuestionPack,
     QuizAnswer,
     QuizQuestion,
     QuizReviewSchedule,
@@ -18,6 +21,7 @@ from core.db.models import (
     User,
 )
 from core.db.repository import Repository
+from core.features.packs.store import live_pack_ids
 from core.features.quiz.spacing import Schedule, next_schedule
 from core.features.quiz.topics import MIXED
 
@@ -142,7 +146,11 @@ class QuizStore(Repository):
             query = query.where(QuizQuestion.topic == topic)
         if difficulty is not None:
             query = query.where(QuizQuestion.difficulty == difficulty)
-        candidates = list((await self.session.scalars(query)).all())
+        shared = QuizQuestion.pack_id.is_(None)  # the bank's and generated questions
+        if community_id is None:
+            candidates = list((await self.session.scalars(query.where(shared))).all())
+        else:
+            candidates = await self._community_candidates(query, shared, community_id)
         seen: set[int] = set()
         if user_id is not None:
             seen = set(
@@ -160,14 +168,33 @@ class QuizStore(Repository):
         rng.shuffle(again)
         return (fresh + again)[:count]
 
+    async def _community_candidates(
+        self, query: Select[int], shared: ColumnElement[bool], community_id: int
+    ) -> list[int]:
+        """A community asks its own live packs (core.features.packs) beside the shared
+        questions, never another's; with `/admin pack only on`, its packs alone, falling back
+        to the shared ones when its packs have nothing for this topic and difficulty."""
+        own = QuizQuestion.pack_id.in_(live_pack_ids(community_id))
+        community = await self.session.get(Community, community_id)
+        if community is not None and settings_of(community.settings).pack_only:
+            packed = list((await self.session.scalars(query.where(own))).all())
+            if packed:
+                return packed
+            return list((await self.session.scalars(query.where(shared))).all())
+        return list((await self.session.scalars(query.where(or_(shared, own)))).all())
+
     async def questions_by_id(self, ids: Sequence[int]) -> dict[int, QuizQuestion]:
         rows = await self.session.scalars(select(QuizQuestion).where(QuizQuestion.id.in_(ids)))
         return {row.id: row for row in rows}
 
     async def due_questions(self, user_id: int, now: datetime, count: int) -> list[int]:
+        # A removed pack's questions are asked no more, reviews included (core.features.packs).
+        removed = select(QuestionPack.id).where(QuestionPack.removed_at.is_not(None))
         rows = await self.session.scalars(
             select(QuizReviewSchedule.question_id)
+            .join(QuizQuestion, QuizQuestion.id == QuizReviewSchedule.question_id)
             .where(QuizReviewSchedule.user_id == user_id, QuizReviewSchedule.due_at <= now)
+            .where(or_(QuizQuestion.pack_id.is_(None), QuizQuestion.pack_id.not_in(removed)))
             .order_by(QuizReviewSchedule.due_at, QuizReviewSchedule.question_id)
             .limit(count)
         )

@@ -120,7 +120,7 @@ def _check(code: str) -> str:
 
 def _from_attachment(attachments: tuple[Attachment, ...]) -> tuple[str, str] | None:
     for attachment in attachments:
-        if len(attachment.data) > MAX_CODE_CHARS * 4:
+        if attachment.skipped_size is not None or len(attachment.data) > MAX_CODE_CHARS * 4:
             raise UserError(f"That file is too big; I review up to {MAX_CODE_CHARS:,} characters.")
         text = attachment.data.decode("utf-8", errors="replace")
         suffix = attachment.filename.rpartition(".")[2] if "." in attachment.filename else ""
