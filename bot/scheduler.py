@@ -40,6 +40,8 @@ SCHEDULES = (
     Schedule("housekeeping", {"minute": "7"}, 1800),
     # Live quiz rounds: every second, closing questions whose time is up (core.features.live).
     Schedule("live_rounds", {"second": "*"}, 1),
+    # Every minute: a community may pick any HH:MM; the job's own window catches up late.
+    Schedule("daily_question", {"minute": "*"}, 50),
 )
 
 

@@ -20,6 +20,7 @@ from core.features import (
     usage,
 )
 from core.features.admin import command as admin
+from core.features.daily import answer as daily
 from core.features.interview import handlers as interview
 from core.features.live import handlers as live
 from core.features.quiz import handlers as quiz
@@ -45,6 +46,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     interview,
     usage,
     live,
+    daily,
 )
 
 

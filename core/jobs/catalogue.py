@@ -7,6 +7,7 @@ from datetime import datetime
 
 from core.db.uow import UnitOfWorkFactory
 from core.features.live.advance import advance_live_rounds
+from core.jobs.daily_question import post_daily_questions
 from core.jobs.delivery import JobReport
 from core.jobs.housekeeping import housekeep
 from core.jobs.monthly import post_monthly_leaderboards
@@ -22,6 +23,7 @@ JOBS: dict[str, Job] = {
     "monthly_leaderboard": post_monthly_leaderboards,
     "housekeeping": housekeep,
     "live_rounds": advance_live_rounds,
+    "daily_question": post_daily_questions,
 }
 
 

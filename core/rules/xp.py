@@ -28,6 +28,7 @@ class Activity(StrEnum):
     CHAT_MESSAGE = "chat_message_sent"
     ADMIN_GRANT = "admin_grant"
     BADGE_UNLOCKED = "achievement_unlocked"
+    DAILY_QUESTION = "daily_question_answered"
 
 
 INTERVIEW_BONUS_SCORE = 80
@@ -35,6 +36,7 @@ INTERVIEW_BONUS_XP = 20
 REVIEW_APPROVED_SCORE = 70
 REVIEW_APPROVED_XP = 30
 QUIZ_XP_PER_QUESTION = 5  # per question right for the first time: 25 for a fresh 5/5 quiz
+DAILY_RIGHT_XP, DAILY_WRONG_XP = 10, 3  # the daily question: taking part earns, right earns more
 
 _BASE_XP = {
     Activity.ONBOARDED: 25,
@@ -93,6 +95,8 @@ DAILY_CAPS: dict[Activity, DailyCap] = {
     Activity.REVIEW_REQUESTED: DailyCap(5, 5, "code review", "code reviews"),
     Activity.REVIEW_COMPLETED: DailyCap(5, 5, "approval", "approved reviews"),
     Activity.CHAT_MESSAGE: DailyCap(30, 30, "message", "chat messages"),
+    # A learner in several communities may answer several daily questions a day.
+    Activity.DAILY_QUESTION: DailyCap(3, 3, "daily question", "daily questions"),
 }
 
 
