@@ -41,6 +41,8 @@ SCHEDULES = (
     # Live quiz rounds: every second, closing questions whose time is up (core.features.live).
     Schedule("live_rounds", {"second": "*"}, 1),
     Schedule("duel_sweep", {"minute": "*"}, 50),
+    # Every minute: a community may pick any HH:MM; the job's own window catches up late.
+    Schedule("daily_question", {"minute": "*"}, 50),
 )
 
 

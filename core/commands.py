@@ -20,6 +20,7 @@ from core.features import (
     usage,
 )
 from core.features.admin import command as admin
+from core.features.daily import answer as daily
 from core.features.duels import handlers as duels
 from core.features.interview import handlers as interview
 from core.features.live import handlers as live
@@ -47,6 +48,7 @@ FEATURE_MODULES: tuple[ModuleType, ...] = (
     usage,
     live,
     duels,
+    daily,
 )
 
 

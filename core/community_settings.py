@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from core.errors import UserError
+from core.features.quiz.topics import DIFFICULTIES, TOPICS
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,13 @@ class CommunitySettings:
     # Quizzes here ask only the community's own question packs (`/admin pack only on`); the
     # bank stands in while it has none (core.features.quiz.store.pick_questions).
     pack_only: bool = False
+    # The daily question (`/admin daily on [HH:MM] [topic|random] [level]`): its local time
+    # "HH:MM" (None: off), its topic (None: random), its level (None: any) and, optionally,
+    # the local "HH:MM" its answer is revealed at (None: with the next day's question).
+    daily_time: str | None = None
+    daily_topic: str | None = None
+    daily_level: str | None = None
+    daily_reveal: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The stored form: the keys that differ from their defaults, as today's rows hold."""
@@ -87,6 +95,33 @@ def _flag(key: str, value: object) -> bool:
     return value
 
 
+# A local time of day, 00:00 to 23:59.
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+def _clock(key: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _CLOCK.fullmatch(value):
+        raise InvalidSetting(
+            f"{key} must be a time HH:MM (00:00 to 23:59) or none, not {value!r:.60}."
+        )
+    return value
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str, object], str | None]:
+    def check(key: str, value: object) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in choices:
+            raise InvalidSetting(
+                f"{key} must be one of {', '.join(choices)} or none, not {value!r:.60}."
+            )
+        return value
+
+    return check
+
+
 _CHECKS: dict[str, Callable[[str, object], object]] = {
     "announce_channel": _channel,
     "leaderboard_channel": _channel,
@@ -95,6 +130,10 @@ _CHECKS: dict[str, Callable[[str, object], object]] = {
     "has_bans": _flag,
     "live_mods": _flag,
     "pack_only": _flag,
+    "daily_time": _clock,
+    "daily_topic": _one_of(TOPICS),
+    "daily_level": _one_of(DIFFICULTIES),
+    "daily_reveal": _clock,
 }
 assert set(_CHECKS) == {item.name for item in fields(CommunitySettings)}
 

@@ -157,6 +157,9 @@ class SendTarget:
     platform: Platform
     chat_id: str
     kind: ChatKind = ChatKind.PRIVATE
+    # Open a new public thread of this name in the channel and post there (the daily
+    # question's thread a day on Discord); a platform without threads posts in the channel.
+    thread_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,6 +129,7 @@ async def test_every_quick_handler_gets_a_context_without_a_transaction(app: Doj
     await ada.press_data(f"{poll.answer_data}:0")  # an answer: a quick action
     await ada.say("/quiz")
     await ada.say("2")  # a typed answer
+    await ada.press_data(codec.encode("dq", "999999", "0"))  # a daily answer (none such)
 
     quick = {name for name, kind in declared.items() if kind is Kind.QUICK}
     assert quick <= set(seen), f"not exercised: {sorted(quick - set(seen))}"

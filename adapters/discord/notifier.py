@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Final
 
 import discord
 
@@ -17,6 +18,8 @@ from core.messages import ChatKind, Reply, SendTarget
 from core.ports import DeliveryError
 
 log = logging.getLogger(__name__)
+
+THREAD_ARCHIVE_MINUTES: Final = 1440
 
 
 class DiscordNotifier:
@@ -27,6 +30,8 @@ class DiscordNotifier:
         if not target.chat_id.isdigit():
             raise DeliveryError(f"not a Discord channel id: {target.chat_id!r}")
         channel: discord.abc.Messageable = self.client.get_partial_messageable(int(target.chat_id))
+        if target.thread_name and target.kind is not ChatKind.PRIVATE:
+            channel = await self._thread_in(int(target.chat_id), target.thread_name, channel)
         try:
             await self._send_all(channel, replies)
         except discord.NotFound as error:
@@ -35,6 +40,25 @@ class DiscordNotifier:
             await self._send_to_user(int(target.chat_id), replies)
         except discord.Forbidden as error:
             raise DeliveryError(f"not allowed to post in {target.chat_id}: {error}") from error
+
+    async def _thread_in(
+        self, channel_id: int, name: str, channel: discord.abc.Messageable
+    ) -> discord.abc.Messageable:
+        """A new public thread named `name` in the channel; the channel itself when Discord
+        will not open one (no permission, a channel type without threads)."""
+        try:
+            thread = await self.client.http.start_thread_without_message(
+                channel_id,
+                name=name[:100],
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                type=discord.ChannelType.public_thread.value,
+            )
+        except discord.HTTPException as error:
+            log.warning(
+                "cannot open thread %r in %s, posting in the channel: %s", name, channel_id, error
+            )
+            return channel
+        return self.client.get_partial_messageable(int(thread["id"]))
 
     async def community_of(self, target: SendTarget) -> str | None:
         if not target.chat_id.isdigit():

@@ -128,7 +128,10 @@ class UpdateHandler:
             if not (in_group and reply.kind is ReplyKind.PRIVATE):
                 await self._deliver_safely(chat_id, [reply], group_title, topic)
         if private:
-            await self._send_privately(chat_id, int(incoming.user.id), private, topic)
+            # A channel's readers are not told where someone's answer went (a channel's only
+            # buttons are the daily question's: one note a press would flood it).
+            in_channel = incoming.chat.kind is ChatKind.CHANNEL
+            await self._send_privately(chat_id, int(incoming.user.id), private, topic, in_channel)
 
     async def _deliver_safely(
         self,
@@ -143,15 +146,24 @@ class UpdateHandler:
             log.info("chat %s cannot receive messages: %s", chat_id, error)
 
     async def _send_privately(
-        self, group_id: int, user_id: int, replies: list[Reply], topic: int | None = None
+        self,
+        group_id: int,
+        user_id: int,
+        replies: list[Reply],
+        topic: int | None = None,
+        quiet: bool = False,
     ) -> None:
         """Private answers go to the learner's private chat; the group hears only that they
-        went there, or, if the learner never opened one, how to open it (and no data)."""
+        went there, or, if the learner never opened one, how to open it (and no data).
+        `quiet`: the chat hears nothing (a channel)."""
         try:
             await self.sender.send_replies(user_id, replies)
         except TelegramError as error:
             if not is_gone(error):
                 raise
+            if quiet:
+                log.info("no private chat with %s to answer a channel press in", user_id)
+                return
             note = (
                 "That's private, so I only send it in our private chat, and you haven't "
                 "opened one with me yet. Open it and send the command there:"
@@ -160,6 +172,8 @@ class UpdateHandler:
             await self.sender.send_one(
                 group_id, TextOut(render_html(Doc.of(note)), button), topic=topic
             )
+            return
+        if quiet:
             return
         note = "📬 That's private: I've answered you in our private chat."
         await self._deliver_safely(group_id, [Reply(Doc.of(note))], None, topic)

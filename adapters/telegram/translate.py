@@ -208,6 +208,10 @@ def _callback(update: Update, bot: BotIdentity) -> Translated:
     if not isinstance(message, Message) or not message.is_accessible:
         return Notice(None, GONE)  # the message was deleted or is too old to reach
     chat = chat_ref(message.chat)
+    if chat is None and message.chat.type == Chat.CHANNEL:
+        # A button under a post in a channel (the daily question): answered privately, and
+        # the channel is no community of its own (its group is, which the action names).
+        chat = ChatRef(TELEGRAM, str(message.chat.id), ChatKind.CHANNEL)
     if chat is None or query.from_user.is_bot:
         return None
     try:

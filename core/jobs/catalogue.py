@@ -8,6 +8,7 @@ from datetime import datetime
 from core.db.uow import UnitOfWorkFactory
 from core.features.duels.sweep import sweep_duels
 from core.features.live.advance import advance_live_rounds
+from core.jobs.daily_question import post_daily_questions
 from core.jobs.delivery import JobReport
 from core.jobs.housekeeping import housekeep
 from core.jobs.monthly import post_monthly_leaderboards
@@ -24,6 +25,7 @@ JOBS: dict[str, Job] = {
     "housekeeping": housekeep,
     "live_rounds": advance_live_rounds,
     "duel_sweep": sweep_duels,
+    "daily_question": post_daily_questions,
 }
 
 

@@ -29,6 +29,7 @@ class Activity(StrEnum):
     ADMIN_GRANT = "admin_grant"
     BADGE_UNLOCKED = "achievement_unlocked"
     DUEL_FINISHED = "duel_finished"
+    DAILY_QUESTION = "daily_question_answered"
 
 
 INTERVIEW_BONUS_SCORE = 80
@@ -36,6 +37,7 @@ INTERVIEW_BONUS_XP = 20
 REVIEW_APPROVED_SCORE = 70
 REVIEW_APPROVED_XP = 30
 QUIZ_XP_PER_QUESTION = 5  # per question right for the first time: 25 for a fresh 5/5 quiz
+DAILY_RIGHT_XP, DAILY_WRONG_XP = 10, 3  # the daily question: taking part earns, right earns more
 
 _BASE_XP = {
     Activity.ONBOARDED: 25,
@@ -96,6 +98,8 @@ DAILY_CAPS: dict[Activity, DailyCap] = {
     Activity.CHAT_MESSAGE: DailyCap(30, 30, "message", "chat messages"),
     # Duels pay per question right (core.features.duels.fair_play): five a day whole.
     Activity.DUEL_FINISHED: DailyCap(5, 5, "duel", "duels"),
+    # A learner in several communities may answer several daily questions a day.
+    Activity.DAILY_QUESTION: DailyCap(3, 3, "daily question", "daily questions"),
 }
 
 

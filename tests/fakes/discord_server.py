@@ -70,6 +70,7 @@ class FakeDiscord(Payloads):
         self.forbidden_channels: set[str] = set()
         self.closed_dms: set[str] = set()  # user ids whose DMs refuse messages
         self.threads: list[dict[str, Any]] = []
+        self.threadless_channels: set[str] = set()  # where creating a thread is refused
         self.typing: list[str] = []
         self.identify_count = 0
         self.resume_count = 0
@@ -457,7 +458,7 @@ class FakeDiscord(Payloads):
 
     async def _create_thread(self, request: web.Request) -> web.Response:
         cid = request.match_info["cid"]
-        if cid in self.forbidden_channels or cid not in self.channels:
+        if cid in self.forbidden_channels | self.threadless_channels or cid not in self.channels:
             return self.error(403, 50013, "Missing Permissions")
         body = await request.json()
         thread = self.thread_payload(cid, body)

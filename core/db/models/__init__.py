@@ -1,6 +1,7 @@
 """SQLAlchemy models: the tables of DESIGN §4, one module per area, importable from here."""
 
 from core.db.models.base import Base, BigId, UTCDateTime, table_of
+from core.db.models.daily import DailyAnswer, DailyQuestion, DailyStreak
 from core.db.models.duels import Duel, DuelPlayer, DuelRating
 from core.db.models.learning import (
     AiBudget,
@@ -45,6 +46,9 @@ __all__ = [
     "CommunityBan",
     "CommunityMember",
     "CommunityXp",
+    "DailyAnswer",
+    "DailyQuestion",
+    "DailyStreak",
     "Duel",
     "DuelPlayer",
     "DuelRating",

@@ -16,6 +16,7 @@ from core.context import Context
 from core.errors import UserError
 from core.features.admin import awards, community, grammar, moderation, reports
 from core.features.admin.common import AdminCall
+from core.features.daily import admin as daily
 from core.features.help import trust_summary
 from core.features.live import admin as live_admin
 from core.features.packs import admin as packs_admin
@@ -61,6 +62,7 @@ SUBCOMMANDS: dict[str, Runner] = {
     "chatxp": Runner(community.chat_xp, Reach.COMMUNITY),
     "modrole": Runner(community.mod_role, Reach.COMMUNITY),
     "live": Runner(live_admin.who_starts, Reach.COMMUNITY),
+    "daily": Runner(daily.daily, Reach.COMMUNITY),
     "stats": Runner(reports.stats, Reach.COMMUNITY),
     "audit": Runner(reports.audit_log, Reach.COMMUNITY),
     "pack": Runner(packs_admin.pack, Reach.COMMUNITY),

@@ -92,6 +92,29 @@ LIVE = Subcommand(
     "Who may start live quiz rounds (/quiz live)",
     (Param("who", "Moderators only, or anyone", required=True, choices=("mods", "anyone")),),
 )
+DAILY = Subcommand(
+    "daily",
+    "A daily question in this community",
+    (
+        Param("state", "On or off", required=True, choices=("on", "off")),
+        Param("time", "Local time, HH:MM (default 09:00)", max_length=5, shown="[HH:MM]"),
+        Param("topic", "A quiz topic, or random", autocomplete="topic", shown="[topic|random]"),
+        Param(
+            "level",
+            "Question level",
+            choices=("junior", "mid", "senior"),
+            shown="[junior|mid|senior]",
+        ),
+        Param("zone", "The community's time zone, e.g. Europe/Berlin", max_length=64),
+    ),
+)
+DAILY_REVEAL = Subcommand(
+    "dailyreveal",
+    "When the daily question's answer is shown (off: with the next question)",
+    (Param("time", "Local time, HH:MM, or off", required=True, max_length=5, shown="<HH:MM>|off"),),
+    word="daily",
+    suffix=("reveal",),
+)
 STATS = Subcommand("stats", "This community's numbers")
 AUDIT = Subcommand(
     "audit",
@@ -149,6 +172,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     MOD_ROLE,
     NO_MOD_ROLE,
     LIVE,
+    DAILY,
+    DAILY_REVEAL,
     STATS,
     AUDIT,
     PACK_ADD,

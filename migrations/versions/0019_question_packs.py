@@ -5,8 +5,8 @@
 live in `quiz_questions` as before, with `pack_id` naming their pack (None: the bank's and
 generated questions, which every community shares).
 
-Revision ID: 0018_question_packs
-Revises: 0017_live_rounds
+Revision ID: 0019_question_packs
+Revises: 0018_duels
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_question_packs"
-down_revision: str | None = "0017_live_rounds"
+revision: str = "0019_question_packs"
+down_revision: str | None = "0018_duels"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
