@@ -261,7 +261,7 @@ def test_run_job_monthly_leaderboard_at_the_shell(
     out = capsys.readouterr().out
     # No Telegram token here: the group cannot be posted to, but its winner is kept.
     assert "monthly_leaderboard [2026-12-01T09:05:00+00:00]" in out
-    assert "no leaderboard channel" in out
+    assert "no telegram adapter here (is its token set?)" in out
     assert main(["admin", "jobs"]) == 0
     assert "monthly_leaderboard" in capsys.readouterr().out
 

@@ -23,7 +23,7 @@ from core.features.leaderboard import Boards, format_entry
 from core.features.seasons.hall_of_fame import in_a_row, period_label
 from core.features.seasons.winners import Winner, WinnerStore
 from core.jobs import runs
-from core.jobs.delivery import JobReport, can_deliver, deliver_once, run_claimed, tick_key
+from core.jobs.delivery import JobReport, deliver_once, run_claimed, tick_key, undeliverable
 from core.jobs.store import SnapshotStore
 from core.leaderboard import Entry
 from core.messages import ChatKind, Platform, Reply, SendTarget
@@ -217,9 +217,10 @@ async def post_leaderboards(
                 continue
             target = await target_for(community, notifier)
             key = f"{community.id}:{period.start.isoformat()}"
-            if target is None or not can_deliver(notifier, target.platform):
+            reason = undeliverable(notifier, community.platform, target, "no leaderboard channel")
+            if target is None or reason:
                 report.skipped += 1
-                report.notes.append(f"community {community.id}: no leaderboard channel")
+                report.notes.append(f"community {community.id}: {reason}")
                 if key not in await runs.settled(uow_factory, post.winners_job, [key], now):
                     await _keep_without_post(uow_factory, post, community.id, period, key, now)
                 continue

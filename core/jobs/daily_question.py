@@ -29,7 +29,7 @@ from core.features.quiz.schema import QuestionData
 from core.features.quiz.shuffle import new_order
 from core.features.quiz.store import QuizStore
 from core.jobs import runs
-from core.jobs.delivery import JobReport, Sent, can_deliver, deliver_once, run_claimed, tick_key
+from core.jobs.delivery import JobReport, Sent, deliver_once, run_claimed, tick_key, undeliverable
 from core.messages import ChatKind, Platform, Reply, SendTarget
 from core.ports import Notifier
 from core.text import Doc
@@ -271,9 +271,10 @@ async def _one(
     if day is None and not reveals:
         return
     target = await daily_target(community, notifier)
-    if target is None or not can_deliver(notifier, target.platform):
+    reason = undeliverable(notifier, community.platform, target, NO_CHANNEL)
+    if target is None or reason:
         report.skipped += 1
-        report.notes.append(f"community {community.id}: {NO_CHANNEL}")
+        report.notes.append(f"community {community.id}: {reason}")
         return
     await _post_reveals(uow_factory, notifier, reveals, target, now, report)
     if day is not None:

@@ -93,6 +93,14 @@ def can_deliver(notifier: Notifier, platform: str) -> bool:
     return True if supports is None else bool(supports(platform))
 
 
+def undeliverable(notifier: Notifier, platform: str, target: object | None, no_target: str) -> str:
+    """Why a community's post cannot go out, for the run's report: an operator running
+    `dojo admin run-job` without that platform's token must not be told to fix a channel."""
+    if not can_deliver(notifier, platform):
+        return f"no {platform} adapter here (is its token set?)"
+    return no_target if target is None else ""
+
+
 async def deliver_once(
     uow_factory: UnitOfWorkFactory,
     notifier: Notifier,
