@@ -24,6 +24,8 @@ from adapters.discord.venue import PrivateVenue
 from core import codec
 from core.command_meta import Param, Subcommand, Venue, call_words, check
 from core.errors import UserError
+from core.features.rewards.apply import apply_role_change
+from core.features.rewards.rejoin import roles_on_join
 from core.messages import Incoming, Reply, ReplyKind
 from core.registry import CommandSpec
 from core.router import Router
@@ -63,6 +65,17 @@ class DiscordAdapter:
         if len(self._seen) > SEEN_INTERACTIONS:
             self._seen.popitem(last=False)
         return True
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        """A returning member gets the reward roles of their level back (Discord dropped
+        them when they left); never raises into discord.py's event loop."""
+        services = self.router.services
+        try:
+            change = await roles_on_join(services.uow_factory, str(member.guild.id), str(member.id))
+            if change is not None:
+                await apply_role_change(services.notifier, change, services.uow_factory)
+        except Exception:
+            log.exception("could not restore reward roles of member %s", member.id)
 
     # -- interactions -------------------------------------------------------------------
 
