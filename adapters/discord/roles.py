@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
+from typing import Any, cast
 
 import discord
 
@@ -46,7 +46,7 @@ class DiscordRoles:
 
     async def check_reward_role(self, guild_id: str, text: str) -> RoleCheck:
         try:
-            roles: list[dict[str, Any]] = list(await self.client.http.get_roles(int(guild_id)))
+            roles = cast(list[dict[str, Any]], await self.client.http.get_roles(int(guild_id)))
             me = await self.client.http.get_member(int(guild_id), self._bot_id())
         except (discord.NotFound, discord.Forbidden) as error:
             log.warning("cannot read roles of guild %s: %s", guild_id, error)
