@@ -24,6 +24,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from discord.gateway import DiscordWebSocket
 
 from tests.fakes.discord_payloads import Payloads, check_command, check_message
+from tests.fakes.discord_roles import GuildRoles
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 ACK_DEADLINE = 3.0
@@ -58,9 +59,10 @@ class InteractionLog:
         return ([self.original] if self.original else []) + self.followups
 
 
-class FakeDiscord(Payloads):
+class FakeDiscord(Payloads, GuildRoles):
     def __init__(self, *, message_content_allowed: bool = True) -> None:
         super().__init__()
+        self._init_roles()
         self.message_content_allowed = message_content_allowed
         self.violations: list[str] = []
         self.interactions: dict[str, InteractionLog] = {}
@@ -270,6 +272,7 @@ class FakeDiscord(Payloads):
         ]
         for method, path, handler in routes:
             app.router.add_route(method, api + path, handler)
+        self.add_role_routes(app, api)
 
     def _authorised(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bot {self.token}"
