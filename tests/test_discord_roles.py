@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
+from adapters.discord.notifier import DiscordNotifier
 from bot.app import Dojo
-from core.db.models import User
 from core.db.standing import StandingRepository
 from core.errors import UserError
 from core.features.help import TELEGRAM_NO_ROLES
 from core.features.rewards.rules import NO_ROLES
 from core.messages import ChatKind, CommunityRef, Platform
-from adapters.discord.notifier import DiscordNotifier
 from tests.fakes.discord_harness import DiscordBot, running_bot
 from tests.fakes.discord_payloads import EVERYDAY, MANAGE_GUILD
 from tests.fakes.discord_roles import MANAGE_ROLES
@@ -148,6 +147,20 @@ async def test_everyone_managed_and_another_servers_role_are_refused(server: Ser
 async def test_a_level_out_of_range_is_refused(server: Server) -> None:
     assert "level must be between 1 and 10, not 11" in await server.reward(11, server.adept)
     assert "level must be between 1 and 10, not 0" in await server.reward(0, server.adept)
+    # The typed form (!admin reward 12 Adept) reaches the subcommand's own check.
+    typed = ChatDriver(
+        server.bot.dojo.router,
+        server.bot.mod,
+        Platform.DISCORD,
+        server.bot.channel,
+        ChatKind.GROUP,
+        CommunityRef(Platform.DISCORD, server.bot.guild, "Study Hall"),
+        is_admin=True,
+    )
+    for word in ("12", "-1", "two"):
+        said = await typed.say(f"/admin reward {word} Adept")
+        assert said.startswith(f"'{word}' is not a level: levels go from 1 to 10."), said
+    assert "No role rewards here yet" in await server.admin("rewards", what="list")
 
 
 async def test_a_level_up_adds_the_role_after_commit(server: Server) -> None:
@@ -270,5 +283,3 @@ async def test_telegram_says_it_has_no_roles(sqlite_dojo: Dojo) -> None:
     assert TELEGRAM_NO_ROLES in await group.say("/help")
     console = ChatDriver(sqlite_dojo.router, "ada")
     assert TELEGRAM_NO_ROLES not in await console.say("/help")
-
-
