@@ -24,8 +24,7 @@ from adapters.discord.venue import PrivateVenue
 from core import codec
 from core.command_meta import Param, Subcommand, Venue, call_words, check
 from core.errors import UserError
-from core.features.rewards.apply import apply_role_change
-from core.features.rewards.rejoin import roles_on_join
+from core.member_events import member_joined
 from core.messages import Incoming, Reply, ReplyKind
 from core.registry import CommandSpec
 from core.router import Router
@@ -69,11 +68,8 @@ class DiscordAdapter:
     async def on_member_join(self, member: discord.Member) -> None:
         """A returning member gets the reward roles of their level back (Discord dropped
         them when they left); never raises into discord.py's event loop."""
-        services = self.router.services
         try:
-            change = await roles_on_join(services.uow_factory, str(member.guild.id), str(member.id))
-            if change is not None:
-                await apply_role_change(services.notifier, change, services.uow_factory)
+            await member_joined(self.router.services, str(member.guild.id), str(member.id))
         except Exception:
             log.exception("could not restore reward roles of member %s", member.id)
 
