@@ -20,6 +20,7 @@ from core.messages import ChatKind, CommunityRef, Platform
 from tests.fakes.discord_harness import DiscordBot, running_bot
 from tests.fakes.discord_payloads import EVERYDAY, MANAGE_GUILD
 from tests.fakes.discord_roles import MANAGE_ROLES
+from tests.fakes.discord_server import MEMBERS_INTENT, MESSAGE_CONTENT_INTENT
 from tests.support import ChatDriver
 
 OWNER = EVERYDAY | MANAGE_GUILD
@@ -283,3 +284,13 @@ async def test_telegram_says_it_has_no_roles(sqlite_dojo: Dojo) -> None:
     assert TELEGRAM_NO_ROLES in await group.say("/help")
     console = ChatDriver(sqlite_dojo.router, "ada")
     assert TELEGRAM_NO_ROLES not in await console.say("/help")
+
+
+async def test_without_the_members_intent_it_keeps_message_content(sqlite_dojo: Dojo) -> None:
+    async with running_bot(sqlite_dojo, members_allowed=False) as bot:
+        await bot.fake.wait_for(lambda: bot.fake.identify_count == 2)
+        intents = bot.fake.identified_intents
+        assert intents is not None and intents & MESSAGE_CONTENT_INTENT
+        assert not intents & MEMBERS_INTENT
+        log = await bot.slash("help")
+        assert "/quiz" in log.messages[0]["content"]

@@ -56,6 +56,10 @@ class DojoClient(discord.Client):
     ) -> None:
         super().__init__(
             intents=intents(message_content, members),
+            # The members intent is for join events only: no member lists downloaded or
+            # cached (reward roles are read over REST when they change).
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.none(),
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
