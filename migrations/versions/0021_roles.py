@@ -1,7 +1,7 @@
 """Role rewards: role_rewards (core.db.models.rewards), one row per community and level.
 
-Revision ID: 0018_roles
-Revises: 0017_live_rounds
+Revision ID: 0021_roles
+Revises: 0020_daily_question
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_roles"
-down_revision: str | None = "0017_live_rounds"
+revision: str = "0021_roles"
+down_revision: str | None = "0020_daily_question"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
