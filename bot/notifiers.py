@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from adapters.console.render import render_reply
 from core.messages import Reply, SendTarget
-from core.ports import DeliveryError, Notifier
+from core.ports import DeliveryError, Notifier, RoleEditor
 
 if TYPE_CHECKING:
     from bot.app import Dojo
@@ -45,6 +45,11 @@ class MultiNotifier:
     async def community_of(self, target: SendTarget) -> str | None:
         notifier = self.notifiers.get(str(target.platform))
         return None if notifier is None else await notifier.community_of(target)
+
+    def role_editor(self, platform: str) -> RoleEditor | None:
+        """The platform's core.ports.RoleEditor, if its adapter runs and manages roles."""
+        notifier = self.notifiers.get(str(platform))
+        return notifier if hasattr(notifier, "change_roles") else None  # type: ignore[return-value]
 
     async def post(self, target: SendTarget, reply: Reply) -> str | None:
         """core.ports.TrackingNotifier where the platform's notifier is one; else a plain send."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from core import channels
 from core.community_settings import settings_of
+from core.features.rewards.apply import apply_role_change
 from core.jobs.delivery import can_deliver
 from core.messages import (
     ChatKind,
@@ -23,6 +24,7 @@ from core.messages import (
     Post,
     Reply,
     ReplyKind,
+    RoleChange,
     SendTarget,
     reply,
 )
@@ -54,11 +56,13 @@ async def send_outbox(
                 raise DeliveryError("no platform is connected")
             if isinstance(effect, Post):
                 await notifier.send(effect.target, list(effect.replies))
+            elif isinstance(effect, RoleChange):
+                await apply_role_change(notifier, effect, uow_factory)
             else:
                 await _direct_message(notifier, effect, uow_factory)
         except Exception as error:
             log.warning("could not deliver %s: %s", _where(effect), error)
-            if effect.failed:
+            if not isinstance(effect, RoleChange) and effect.failed:
                 told.append(reply(f"{effect.failed} ({str(error)[:120]})"))
     return told
 
@@ -66,6 +70,8 @@ async def send_outbox(
 def _where(effect: Effect) -> str:
     if isinstance(effect, Post):
         return f"a post to {effect.target.chat_id}"
+    if isinstance(effect, RoleChange):
+        return f"roles of member {effect.member_id} in {effect.guild_id}"
     return f"a private message to learner #{effect.user_id}"
 
 

@@ -57,6 +57,8 @@ class CommunitySettings:
     daily_topic: str | None = None
     daily_level: str | None = None
     daily_reveal: str | None = None
+    # Role rewards give only the highest reached (`/admin reward mode replace`); else all.
+    reward_replace: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The stored form: the keys that differ from their defaults, as today's rows hold."""
@@ -134,6 +136,7 @@ _CHECKS: dict[str, Callable[[str, object], object]] = {
     "daily_topic": _one_of(TOPICS),
     "daily_level": _one_of(DIFFICULTIES),
     "daily_reveal": _clock,
+    "reward_replace": _flag,
 }
 assert set(_CHECKS) == {item.name for item in fields(CommunitySettings)}
 

@@ -184,9 +184,25 @@ class DirectMessage:
     failed: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    """A member's reward roles in one community (core.features.rewards), made true by the
+    platform's adapter after the commit: it adds the `wanted` roles the member lacks and takes
+    away the `unwanted` ones they hold, so running it twice changes nothing more."""
+
+    platform: Platform
+    community_id: int  # Dojo's id, to mark a reward broken
+    guild_id: str  # the platform's id of the community
+    member_id: str  # the learner's platform user id there
+    wanted: tuple[str, ...]
+    unwanted: tuple[str, ...]
+    # A backfill (/admin reward sync): the adapter paces these, one member at a time.
+    paced: bool = False
+
+
 # What a handler may ask the router to do once its event has committed (core.after_commit):
 # nothing here is sent from inside a transaction, and a rolled-back event's effects never are.
-Effect = Post | DirectMessage
+Effect = Post | DirectMessage | RoleChange
 
 
 def reply(*pieces: object, buttons: tuple[tuple[Button, ...], ...] = (), **kwargs: object) -> Reply:

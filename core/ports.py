@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from core.community_settings import CommunitySettings
-from core.messages import Reply, SendTarget
+from core.messages import Reply, RoleChange, SendTarget
 
 
 class Clock(Protocol):
@@ -51,6 +51,38 @@ class TrackingNotifier(Protocol):
 
 class DeliveryError(Exception):
     """A send the platform refused for good (blocked bot, deleted or forbidden channel)."""
+
+
+@dataclass(frozen=True)
+class RoleCheck:
+    """What the platform says of a role a moderator named for a reward: its id and name, or
+    what is wrong (`problem`, a sentence saying exactly what to fix)."""
+
+    role_id: str = ""
+    name: str = ""
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class RolesApplied:
+    """What a RoleChange met: roles that turned out gone or out of the bot's reach, with why
+    (the rewards are then marked broken, and a moderator told once)."""
+
+    broken: dict[str, str] = field(default_factory=dict)
+
+
+class RoleEditor(Protocol):
+    """A notifier that can manage a community's roles (Discord's). Optional: callers check for
+    it, and a platform without roles has none."""
+
+    async def check_reward_role(self, guild_id: str, text: str) -> RoleCheck:
+        """Resolve a role named by mention, id or name in the guild, and check the bot may
+        give it (Manage Roles, below the bot's highest role, not @everyone nor managed)."""
+        ...
+
+    async def change_roles(self, change: RoleChange) -> RolesApplied:
+        """Make a member's reward roles what `change` says; paced by the platform's limits."""
+        ...
 
 
 class Notifier(Protocol):

@@ -22,6 +22,7 @@ from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
 from core.dispatch import Dispatcher
 from core.errors import NotAllowed, UserError
+from core.features.rewards.follow import role_changes
 from core.kinds import Kind
 from core.messages import (
     Effect,
@@ -319,6 +320,7 @@ class Router:
         """One event's work inside a unit of work; the caller commits or rolls back.
         `fresh` is whether the event's id was already claimed as new (None: claim it here)."""
         now = self.services.clock.now()
+        uow.moves.clear()  # what an earlier event of a batch left, had it failed
         if fresh is None and incoming.event_id:
             fresh = await uow.events.claim(incoming.platform, incoming.event_id, now)
         if fresh is False:
@@ -355,7 +357,10 @@ class Router:
             gate=gate,
             outbox=outbox,
         )
-        return await self.dispatcher.run(context)
+        replies = await self.dispatcher.run(context)
+        # Levels this event moved change reward roles, after its commit (core.features.rewards).
+        outbox.extend(await role_changes(uow, uow.moves.take()))
+        return replies
 
     async def _audit_refusal(
         self, incoming: Incoming, uow: UnitOfWork, error: NotAllowed, *, commit: bool = True

@@ -24,6 +24,7 @@ from adapters.discord.venue import PrivateVenue
 from core import codec
 from core.command_meta import Param, Subcommand, Venue, call_words, check
 from core.errors import UserError
+from core.member_events import member_joined
 from core.messages import Incoming, Reply, ReplyKind
 from core.registry import CommandSpec
 from core.router import Router
@@ -63,6 +64,14 @@ class DiscordAdapter:
         if len(self._seen) > SEEN_INTERACTIONS:
             self._seen.popitem(last=False)
         return True
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        """A returning member gets the reward roles of their level back (Discord dropped
+        them when they left); never raises into discord.py's event loop."""
+        try:
+            await member_joined(self.router.services, str(member.guild.id), str(member.id))
+        except Exception:
+            log.exception("could not restore reward roles of member %s", member.id)
 
     # -- interactions -------------------------------------------------------------------
 

@@ -18,13 +18,15 @@ log = logging.getLogger(__name__)
 FAILED = "Sorry, that didn't work. Please try again in a moment."
 
 
-def intents(message_content: bool) -> discord.Intents:
+def intents(message_content: bool, members: bool = True) -> discord.Intents:
     """Guilds, guild and DM messages; message content only when the portal grants it."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
     wanted.dm_messages = True
     wanted.message_content = message_content
+    # Server Members (privileged): a member who rejoins gets their reward roles back.
+    wanted.members = members
     return wanted
 
 
@@ -49,10 +51,15 @@ class DojoClient(discord.Client):
         *,
         message_content: bool = True,
         sync_commands: bool = True,
+        members: bool = True,
         **options: Any,
     ) -> None:
         super().__init__(
-            intents=intents(message_content),
+            intents=intents(message_content, members),
+            # The members intent is for join events only: no member lists downloaded or
+            # cached (reward roles are read over REST when they change).
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.none(),
             allowed_mentions=discord.AllowedMentions.none(),
             **options,
         )
@@ -77,6 +84,9 @@ class DojoClient(discord.Client):
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         log.info("Discord: joined server %s (%s)", guild.name, guild.id)
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.dojo.on_member_join(member)
 
     async def on_message(self, message: discord.Message) -> None:
         await self.dojo.on_message(message)

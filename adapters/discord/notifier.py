@@ -14,8 +14,9 @@ from typing import Final
 import discord
 
 from adapters.discord.outgoing import to_messages
-from core.messages import ChatKind, Reply, SendTarget
-from core.ports import DeliveryError
+from adapters.discord.roles import DiscordRoles
+from core.messages import ChatKind, Reply, RoleChange, SendTarget
+from core.ports import DeliveryError, RoleCheck, RolesApplied
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,14 @@ THREAD_ARCHIVE_MINUTES: Final = 1440
 class DiscordNotifier:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
+        self.roles = DiscordRoles(client)
+
+    async def check_reward_role(self, guild_id: str, text: str) -> RoleCheck:
+        """core.ports.RoleEditor (adapters.discord.roles)."""
+        return await self.roles.check_reward_role(guild_id, text)
+
+    async def change_roles(self, change: RoleChange) -> RolesApplied:
+        return await self.roles.change_roles(change)
 
     async def send(self, target: SendTarget, replies: Sequence[Reply]) -> None:
         if not target.chat_id.isdigit():

@@ -20,11 +20,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def create_client(dojo: Dojo, *, message_content: bool = True, **options: Any) -> DojoClient:
+def create_client(
+    dojo: Dojo, *, message_content: bool = True, members: bool = True, **options: Any
+) -> DojoClient:
     """A client wired to Dojo's router; registers its notifier for scheduled sends."""
     guilds = GuildSettings(StoredCommunitySettings(dojo.services.uow_factory))
     adapter = DiscordAdapter(dojo.router, guilds, message_content=message_content)
-    client = DojoClient(adapter, message_content=message_content, **options)
+    client = DojoClient(adapter, message_content=message_content, members=members, **options)
     notifiers = getattr(dojo, "notifiers", None)
     if isinstance(notifiers, dict):
         notifiers["discord"] = DiscordNotifier(client)
@@ -33,14 +35,21 @@ def create_client(dojo: Dojo, *, message_content: bool = True, **options: Any) -
 
 async def run_discord(dojo: Dojo, token: str, **options: Any) -> None:
     """Run until cancelled; without the message-content intent, fall back to slash commands."""
-    message_content = True
+    message_content = members = True
     while True:
-        client = create_client(dojo, message_content=message_content, **options)
+        client = create_client(dojo, message_content=message_content, members=members, **options)
         try:
             async with client:
                 await client.start(token)
             return
         except discord.PrivilegedIntentsRequired:
+            if members:  # the least needed privileged intent goes first
+                log.warning(
+                    "Discord: the Server Members intent is not enabled for this bot in the "
+                    "developer portal; members who rejoin won't get their reward roles back."
+                )
+                members = False
+                continue
             if not message_content:
                 raise
             log.warning(

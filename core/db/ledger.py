@@ -28,6 +28,7 @@ from core.db.models import (
     XpWeekly,
     table_of,
 )
+from core.db.moves import StandingMoves
 
 _LOG_ACTIVITY = insert(table_of(ActivityLog))  # a Core INSERT: cheaper than an ORM flush
 
@@ -49,11 +50,16 @@ def activity_entry(
 
 class XpRepository:
     def __init__(
-        self, session: AsyncSession, learners: LearnerChanges, backend: StorageBackend
+        self,
+        session: AsyncSession,
+        learners: LearnerChanges,
+        backend: StorageBackend,
+        moves: StandingMoves | None = None,
     ) -> None:
         self.session = session
         self.learners = learners
         self.backend = backend
+        self.moves = moves if moves is not None else StandingMoves()
 
     async def award(
         self,
@@ -116,6 +122,7 @@ class XpRepository:
         values = {"updated_at": award.now, **self.learners.pending(award.user_id)}
         awarded = await self.backend.award(self.session, award, values, log, allowance)
         if awarded is not None:
+            self.moves.xp(award.user_id, awarded.xp - award.amount)
             user = self.session.identity_map.get(identity_key(User, award.user_id))
             self.learners.stored(user, award.user_id, {**values, "xp": awarded.xp})
         return awarded
@@ -123,6 +130,7 @@ class XpRepository:
     async def recount(self, user: User) -> None:
         """Set the learner's xp to the ledger's sum (after a merge of two learners)."""
         total = await self.ledger_sum(user.id)
+        self.moves.xp(user.id, user.xp)
         self.learners.absorb(self.session.sync_session)
         values = {**self.learners.pending(user.id), "xp": total}
         await self.session.execute(

@@ -9,12 +9,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db.models import CommunityBan, CommunityXp, User
+from core.db.moves import StandingMoves
 from core.db.upsert import insert_ignore
 
 
 class StandingRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, moves: StandingMoves | None = None) -> None:
         self.session = session
+        self.moves = moves if moves is not None else StandingMoves()
 
     async def ban_of(self, community_id: int, user_id: int) -> CommunityBan | None:
         return await self.session.get(CommunityBan, (community_id, user_id))
@@ -67,6 +69,7 @@ class StandingRepository:
             )
         )
         await self.session.flush()
+        self.moves.adjustment(community_id, user_id, amount)
 
     async def granted_since(self, community_id: int, user_id: int, since: datetime) -> int:
         """Positive adjustments a learner received here since `since` (the weekly bound)."""

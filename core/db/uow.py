@@ -17,6 +17,7 @@ from core.db.badges import AchievementRepository
 from core.db.learner_row import SESSION_KEY, LearnerChanges, LearnerSession
 from core.db.ledger import ActivityRepository, XpRepository
 from core.db.models import User
+from core.db.moves import StandingMoves
 from core.db.repositories import CommunityRepository, EventRepository, UserRepository
 from core.db.repository import Repository
 from core.db.standing import StandingRepository
@@ -50,13 +51,15 @@ class UnitOfWork:
         self.learners = LearnerChanges()
         session.sync_session.info[SESSION_KEY] = self.learners
         self.users = UserRepository(session)
-        self.xp = XpRepository(session, self.learners, backend)
+        # Whose XP or community standing moved (role rewards follow it, after the commit).
+        self.moves = StandingMoves()
+        self.xp = XpRepository(session, self.learners, backend, self.moves)
         self.activity = ActivityRepository(session)
         self.achievements = AchievementRepository(session, cache)
         self.communities = CommunityRepository(session, cache)
         self.events = EventRepository(session)
         self.audit = AuditRepository(session)
-        self.standing = StandingRepository(session)
+        self.standing = StandingRepository(session, self.moves)
         self._opened = False  # see StorageBackend.open_transaction
         self._repositories: dict[type[Repository], Repository] = {}
 
@@ -91,6 +94,7 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         self.learners.forget()
+        self.moves.clear()
         await self.session.rollback()
         self._opened = False
         self.users.forget_resolved()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.context import QuickContext
 from core.features.admin.awards import COMMUNITY_GRANT_PER_CALL, COMMUNITY_GRANT_PER_WEEK
 from core.kinds import Kind
-from core.messages import Reply
+from core.messages import Platform, Reply
 from core.progress import allowance_day
 from core.registry import command
 from core.rules.chat_xp import CHAT_COOLDOWN, MIN_CHARS
@@ -100,6 +100,11 @@ async def _xp_help(context: QuickContext) -> list[Reply]:
     return [Reply(Doc.lines(*lines))]  # type: ignore[arg-type]
 
 
+TELEGRAM_NO_ROLES = (
+    "Level role rewards (/admin reward) are Discord-only: Telegram groups have no roles to give."
+)
+
+
 @command(
     "help", "What Dojo can do; /help xp for how XP is earned", usage="/help [xp]", kind=Kind.QUICK
 )
@@ -116,6 +121,8 @@ async def help_command(context: QuickContext) -> list[Reply]:
     if context.is_admin:
         lines.append(trust_summary())
     lines.append(("How XP is earned, daily allowances and badges: ", code("/help xp"), "."))
+    if context.incoming.platform is Platform.TELEGRAM:
+        lines.append(TELEGRAM_NO_ROLES)
     if context.user.onboarding_step is not None:
         lines.append(("New here? Start with ", code("/start"), "."))
     return [Reply(Doc.lines(*lines))]  # type: ignore[arg-type]

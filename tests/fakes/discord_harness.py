@@ -55,9 +55,11 @@ class DiscordBot:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    dojo: Dojo, *, message_content_allowed: bool = True
+    dojo: Dojo, *, message_content_allowed: bool = True, members_allowed: bool = True
 ) -> AsyncIterator[DiscordBot]:
-    fake = FakeDiscord(message_content_allowed=message_content_allowed)
+    fake = FakeDiscord(
+        message_content_allowed=message_content_allowed, members_allowed=members_allowed
+    )
     guild = fake.add_guild("Study Hall", channels=("general", "announcements", "read-only"))
     ada = fake.add_user("Ada")
     mod = fake.add_user("Grace")

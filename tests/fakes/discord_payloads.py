@@ -367,6 +367,10 @@ class Payloads:
             elif kind == 11:
                 upload = {k: v for k, v in self.uploads[value].items() if not k.startswith("_")}
                 resolved.setdefault("attachments", {})[value] = upload
+            elif kind == 8:
+                guild_roles = self.guilds[guild_id or ""]["roles"] if guild_id else []
+                found = next((r for r in guild_roles if r["id"] == value), None)
+                resolved.setdefault("roles", {})[value] = found or self.role(value, "elsewhere", 0)
             elif kind == 7:
                 channel = self.channels[value]
                 resolved.setdefault("channels", {})[value] = {

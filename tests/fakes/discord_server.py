@@ -24,8 +24,10 @@ from aiohttp import BodyPartReader, WSMsgType, web
 from discord.gateway import DiscordWebSocket
 
 from tests.fakes.discord_payloads import Payloads, check_command, check_message
+from tests.fakes.discord_roles import GuildRoles
 
 MESSAGE_CONTENT_INTENT = 1 << 15
+MEMBERS_INTENT = 1 << 1
 ACK_DEADLINE = 3.0
 
 
@@ -58,10 +60,14 @@ class InteractionLog:
         return ([self.original] if self.original else []) + self.followups
 
 
-class FakeDiscord(Payloads):
-    def __init__(self, *, message_content_allowed: bool = True) -> None:
+class FakeDiscord(Payloads, GuildRoles):
+    def __init__(
+        self, *, message_content_allowed: bool = True, members_allowed: bool = True
+    ) -> None:
         super().__init__()
+        self._init_roles()
         self.message_content_allowed = message_content_allowed
+        self.members_allowed = members_allowed
         self.violations: list[str] = []
         self.interactions: dict[str, InteractionLog] = {}
         self.channel_messages: list[dict[str, Any]] = []
@@ -168,7 +174,10 @@ class FakeDiscord(Payloads):
         if data.get("token") != self.token:
             await socket.close(code=4004, message=b"Authentication failed")
             return
-        if intents & MESSAGE_CONTENT_INTENT and not self.message_content_allowed:
+        refused = (intents & MESSAGE_CONTENT_INTENT and not self.message_content_allowed) or (
+            intents & MEMBERS_INTENT and not self.members_allowed
+        )
+        if refused:
             await socket.close(code=4014, message=b"Disallowed intent(s)")
             return
         self._socket = socket
@@ -270,6 +279,7 @@ class FakeDiscord(Payloads):
         ]
         for method, path, handler in routes:
             app.router.add_route(method, api + path, handler)
+        self.add_role_routes(app, api)
 
     def _authorised(self, request: web.Request) -> bool:
         return request.headers.get("Authorization") == f"Bot {self.token}"

@@ -30,6 +30,7 @@ from core.db.models.progress import (
     XpMonthly,
     XpWeekly,
 )
+from core.db.models.rewards import RoleReward
 from core.db.models.standing import CommunityBan, CommunityXp
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "QuizQuestion",
     "QuizReviewSchedule",
     "QuizSession",
+    "RoleReward",
     "SkillScore",
     "UTCDateTime",
     "User",

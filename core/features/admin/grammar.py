@@ -115,6 +115,38 @@ DAILY_REVEAL = Subcommand(
     word="daily",
     suffix=("reveal",),
 )
+_LEVEL = Param("level", "The level (1-10)", ParamKind.INTEGER, True, min_value=1, max_value=10)
+REWARD = Subcommand(
+    "reward",
+    "A role given at a level (Discord)",
+    (
+        _LEVEL,
+        Param(
+            "role",
+            "The role",
+            ParamKind.ROLE,
+            required=True,
+            shown="<role>|off",
+        ),
+    ),
+)
+NO_REWARD = Subcommand(
+    "rewardoff", "No role at this level", (_LEVEL,), word="reward", suffix=("off",)
+)
+# One Discord form for the rest (Discord allows 25 subcommands): list, sync, or the mode.
+REWARDS = Subcommand(
+    "rewards",
+    "List, sync (give members theirs), or stack|replace (the mode)",
+    (
+        Param(
+            "what",
+            "list, sync, or the mode: stack keeps every reward role, replace only the highest",
+            required=True,
+            choices=("list", "sync", "stack", "replace"),
+        ),
+    ),
+    word="reward",
+)
 STATS = Subcommand("stats", "This community's numbers")
 AUDIT = Subcommand(
     "audit",
@@ -174,6 +206,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     LIVE,
     DAILY,
     DAILY_REVEAL,
+    REWARD,
+    NO_REWARD,
+    REWARDS,
     STATS,
     AUDIT,
     PACK_ADD,
@@ -198,3 +233,7 @@ PACK_ADD_USAGE = PACK_ADD.usage(ADMIN)
 PACK_REMOVE_USAGE = PACK_REMOVE.usage(ADMIN)
 PACK_ONLY_USAGE = PACK_ONLY.usage(ADMIN)
 PACK_USAGE = "/admin pack add|list|remove|only ..."
+REWARD_USAGE = (
+    "/admin reward <level 1-10> <role>|off, /admin reward list, "
+    "/admin reward mode stack|replace, /admin reward sync"
+)
