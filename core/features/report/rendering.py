@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
@@ -22,13 +23,23 @@ TIMEOUT_SECONDS = 15.0
 
 
 class ChartRenderer:
-    """One worker thread and a count of the renders queued on it (read on the event loop)."""
+    """One worker thread and a count of the renders queued or running on it.
+
+    The count drops when a render really ends (a done callback, in whichever thread), not when
+    its caller stops waiting, so a render that timed out still holds its place until the
+    worker is free again: the bound is on work, not on waiters.
+    """
 
     def __init__(self, max_waiting: int = MAX_WAITING, timeout: float = TIMEOUT_SECONDS) -> None:
         self.max_waiting = max_waiting
         self.timeout = timeout
         self.waiting = 0
+        self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
+
+    def _finished(self, _job: Future[bytes]) -> None:
+        with self._lock:
+            self.waiting -= 1
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
@@ -37,22 +48,22 @@ class ChartRenderer:
 
     async def render(self, draw: Callable[..., bytes], *args: Any) -> bytes | None:
         """`draw(*args)` in the worker; None when the queue is full, it fails or it is late."""
-        if self.waiting >= self.max_waiting:
-            log.warning("chart queue full (%d waiting): report sent as text", self.waiting)
-            return None
-        self.waiting += 1
+        with self._lock:
+            if self.waiting >= self.max_waiting:
+                log.warning("chart queue full (%d waiting): report sent as text", self.waiting)
+                return None
+            self.waiting += 1
+        job = self._pool().submit(partial(draw, *args))
+        job.add_done_callback(self._finished)
         try:
-            loop = asyncio.get_running_loop()
-            job = loop.run_in_executor(self._pool(), partial(draw, *args))
-            return await asyncio.wait_for(job, self.timeout)
+            return await asyncio.wait_for(asyncio.wrap_future(job), self.timeout)
         except TimeoutError:
+            job.cancel()  # frees its place at once if it had not started
             log.warning("chart took over %.0f s: report sent as text", self.timeout)
             return None
         except Exception:
             log.exception("chart failed: report sent as text")
             return None
-        finally:
-            self.waiting -= 1
 
 
 # One per process, created on first use (no thread starts at import).
