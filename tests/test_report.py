@@ -177,3 +177,17 @@ async def test_report_on_telegram_sends_the_text_then_both_charts(sqlite_dojo: D
         assert report and "Progress report" in texts(report)
         assert report[0].at <= photos[0].at
         assert tg.fake.refusals() == []
+
+
+async def test_report_on_discord_attaches_both_charts(sqlite_dojo: Dojo) -> None:
+    from tests.fakes.discord_harness import running_bot
+
+    async with running_bot(sqlite_dojo) as bot:
+        await bot.slash("profile", bot.ada)
+        await add_scores(sqlite_dojo, f"discord:{bot.ada}", (60, 50, 40, 70, 90, 80, 65))
+        done = await bot.slash("report", bot.ada, messages=2)
+        attached = [a["filename"] for m in done.messages for a in m["attachments"]]
+        assert attached == ["skill-radar.png", "weekly-trend.png"]
+        assert "Progress report" in done.messages[0]["content"]
+        assert "XP per week" in done.messages[-1]["content"]
+        assert bot.fake.violations == []
