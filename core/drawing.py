@@ -108,5 +108,5 @@ async def _drawn(pool: DrawingPool, item: Reply) -> Reply:
     data = await pool.draw(drawing)
     if data is None:
         return dataclasses.replace(item, drawing=None)
-    image = Image(data, filename=drawing.filename, caption=item.text)
+    image = Image(data, filename=drawing.filename, rich_caption=item.text)
     return dataclasses.replace(item, text=Doc(), image=image, drawing=None)

@@ -124,12 +124,13 @@ class QuizPoll:
 class Image:
     data: bytes
     filename: str = "image.png"
-    # Plain text, or a formatted Doc (a rank card's caption is the whole text profile).
-    caption: str | Doc = ""
+    caption: str = ""
+    # A formatted caption instead of `caption` (a rank card's: the whole text profile).
+    rich_caption: Doc | None = None
 
     @property
     def caption_doc(self) -> Doc:
-        return Doc.of(self.caption) if isinstance(self.caption, str) else self.caption
+        return self.rich_caption if self.rich_caption is not None else Doc.of(self.caption)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ nothing here runs at install or run time:
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -41,10 +42,8 @@ def _double_byte(codec: str, rows: range, cells: range) -> set[int]:
     found = set()
     for row in rows:
         for cell in cells:
-            try:
+            with contextlib.suppress(UnicodeDecodeError, TypeError):
                 found.add(ord(bytes([row, cell]).decode(codec)))
-            except (UnicodeDecodeError, TypeError):
-                pass
     return found
 
 
