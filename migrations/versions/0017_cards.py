@@ -1,10 +1,7 @@
 """users.card_opt_out: /settings card off, so /profile answers without the rank card image.
 
-Also the merge of main's two 0016 heads (seasons and live rounds), so `upgrade head` works;
-the lead re-chains at merge.
-
 Revision ID: 0017_cards
-Revises: 0016_seasons, 0016_live_rounds
+Revises: 0020_daily_question (main's head when this was written; the lead re-chains)
 """
 
 from collections.abc import Sequence
@@ -13,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_cards"
-down_revision: str | tuple[str, ...] | None = ("0016_seasons", "0016_live_rounds")
+down_revision: str | None = "0020_daily_question"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
