@@ -88,14 +88,26 @@ def _text(
 def _level_disc(pen: ImageDraw.ImageDraw, card: Image.Image, level: int) -> None:
     pen.ellipse((40, 50, 200, 210), fill=ACCENT)
     label = int(font(BOLD, 20).getlength("LEVEL"))
-    _text(card, (120 - label // 2, 75, 122 + label // 2, 105), "LEVEL", bold=True, size=20,
-          colour=TEXT)
+    _text(
+        card,
+        (120 - label // 2, 75, 122 + label // 2, 105),
+        "LEVEL",
+        bold=True,
+        size=20,
+        colour=TEXT,
+    )
     number = str(level)
     size = 72
     number_width = font(BOLD, size).getlength(number)
     left = int(120 - number_width / 2)
-    _text(card, (left, 95, left + int(number_width) + 2, 185), number, bold=True, size=size,
-          colour=TEXT)
+    _text(
+        card,
+        (left, 95, left + int(number_width) + 2, 185),
+        number,
+        bold=True,
+        size=size,
+        colour=TEXT,
+    )
 
 
 def _bar(pen: ImageDraw.ImageDraw, fraction: float) -> None:
@@ -120,10 +132,12 @@ def _badges(pen: ImageDraw.ImageDraw, card: Image.Image, data: CardData) -> None
         if x + chip > RIGHT - (50 if more else 0):
             more += 1
             continue
-        pen.rounded_rectangle((x, top, x + chip, bottom), radius=16,
-                              fill=RARITY_COLOURS.get(rarity, RARITY_COLOURS["common"]))
-        _text(card, (x + 10, top + 2, x + chip - 8, bottom), title, bold=True, size=16,
-              colour=TEXT)
+        pen.rounded_rectangle(
+            (x, top, x + chip, bottom),
+            radius=16,
+            fill=RARITY_COLOURS.get(rarity, RARITY_COLOURS["common"]),
+        )
+        _text(card, (x + 10, top + 2, x + chip - 8, bottom), title, bold=True, size=16, colour=TEXT)
         x += chip + 8
     if more > 0:
         _text(card, (x, top, RIGHT, bottom), f"+{more}", bold=True, size=18, colour=MUTED)
@@ -134,14 +148,35 @@ def draw_card(data: CardData) -> Image.Image:
     pen = ImageDraw.Draw(card)
     pen.rounded_rectangle((15, 15, WIDTH - 15, HEIGHT - 15), radius=24, fill=PANEL)
     _level_disc(pen, card, data.level)
-    _text(card, (LEFT, 35, RIGHT - 230, 95), data.name or "Learner", bold=True, size=40,
-          colour=TEXT)
-    _text(card, (RIGHT - 220, 45, RIGHT, 90), data.rank_text, bold=True, size=24, colour=MUTED,
-          align_right=True)
-    _text(card, (LEFT, 100, RIGHT - 230, 140), f"Level {data.level} · {data.title}", bold=False,
-          size=26, colour=TEXT)
-    _text(card, (RIGHT - 220, 108, RIGHT, 140), f"{data.xp:,} XP", bold=True, size=22,
-          colour=TEXT, align_right=True)
+    _text(
+        card, (LEFT, 35, RIGHT - 230, 95), data.name or "Learner", bold=True, size=40, colour=TEXT
+    )
+    _text(
+        card,
+        (RIGHT - 220, 45, RIGHT, 90),
+        data.rank_text,
+        bold=True,
+        size=24,
+        colour=MUTED,
+        align_right=True,
+    )
+    _text(
+        card,
+        (LEFT, 100, RIGHT - 230, 140),
+        f"Level {data.level} · {data.title}",
+        bold=False,
+        size=26,
+        colour=TEXT,
+    )
+    _text(
+        card,
+        (RIGHT - 220, 108, RIGHT, 140),
+        f"{data.xp:,} XP",
+        bold=True,
+        size=22,
+        colour=TEXT,
+        align_right=True,
+    )
     _bar(pen, data.fraction)
     _text(card, (LEFT, 186, RIGHT, 208), data.next_text, bold=False, size=16, colour=MUTED)
     streak = f"Streak {data.streak} d · best {data.longest}"
