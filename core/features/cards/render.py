@@ -188,5 +188,5 @@ def draw_card(data: CardData) -> Image.Image:
 def render_card(data: CardData) -> bytes:
     """The card as PNG bytes (run in core.drawing's pool, never on the event loop)."""
     buffer = io.BytesIO()
-    draw_card(data).save(buffer, format="PNG", compress_level=3)
+    draw_card(data).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
