@@ -6,7 +6,8 @@
    stream of other commands (/streak, /leaderboard, /help) from learners in groups, first
    alone, then while a burst of 50 concurrent /profile arrives every other second; the other
    commands' p99 is compared between the two runs, and the /profile answers' own p99 shown,
-   with a drawing pool (core.drawing) of one thread and of two.
+   with cards off (the bursts' database work alone) and with a drawing pool (core.drawing)
+   of one thread and of two.
 
     .venv/bin/python -m bench.rank_card
 """
@@ -27,7 +28,7 @@ from bot.settings import Settings
 from core.db.migrate import upgrade
 from core.drawing import DrawingPool
 from core.features.cards.render import CardData, render_card
-from core.messages import ChatKind, ChatRef, CommunityRef, Incoming, Platform, UserRef
+from core.messages import ChatKind, ChatRef, CommunityRef, Drawing, Incoming, Platform, UserRef
 from core.parsing import parse_command
 from core.ports import FixedClock
 from core.router import Router
@@ -50,7 +51,14 @@ OTHERS = ("/streak", "/leaderboard", "/help", "/badges")
 OTHER_RATE = 40  # other commands per second
 SECONDS = 6
 BURST = 50  # concurrent /profile in each burst (one every other second) under load
-WORKERS = (1, 2)  # drawing threads tried
+WORKERS = (0, 1, 2)  # drawing threads tried; 0: the same bursts with cards off (text only)
+
+
+class TextOnly(DrawingPool):
+    """Draws nothing: the bursts' cost without their cards (the database's share)."""
+
+    async def draw(self, drawing: Drawing) -> bytes | None:
+        return None
 
 
 def render_times(rounds: int = 40) -> list[float]:
@@ -139,7 +147,7 @@ async def under_load() -> None:
             emit(BENCH, "other commands p50, no cards", percentile(quiet, 0.5), "ms")
             for workers in WORKERS:
                 dojo.services.drawing.close()
-                dojo.services.drawing = DrawingPool(workers=workers)
+                dojo.services.drawing = DrawingPool(workers) if workers else TextOnly()
                 loaded, profiles = await stream(dojo.router, with_cards=True)
                 _loaded(workers, quiet_p99, loaded, profiles, dojo.services.drawing)
         finally:
@@ -149,7 +157,7 @@ async def under_load() -> None:
 def _loaded(
     workers: int, quiet_p99: float, loaded: list[float], profiles: list[float], pool: DrawingPool
 ) -> None:
-    label = f"{workers} thread{'s' if workers > 1 else ''}"
+    label = f"{workers} thread{'s' if workers > 1 else ''}" if workers else "cards off"
     loaded_p99 = percentile(loaded, 0.99)
     limit = max(1.5 * quiet_p99, quiet_p99 + 20)
     emit(

@@ -7,10 +7,13 @@ of /profile queues here instead of piling threads onto two cores), and the whole
 included, is bounded by `timeout`. A drawing that fails, or is not ready in time, leaves its
 reply as plain text: a picture is a nicety, never the reason an answer is lost.
 
-Threads, not processes: Pillow drops the GIL while FreeType rasterises and while zlib packs the
-PNG, which is most of a card's time, and a thread needs no second copy of the fonts or a
-pickled card. bench/rank_card.py measures how much the bot's other answers slow down under a
-burst of cards with this pool.
+Threads, not processes: a thread needs no second copy of the fonts, no pickled card and no
+process start, and a drawing may be any callable. The price is the GIL: Pillow releases it
+while zlib packs the PNG but holds it while FreeType draws text, so a card (35-70 ms on this
+2-core machine) can keep the event loop waiting for tens of milliseconds at a time. One thread
+or two made little difference to the other commands' latency in bench/rank_card.py; with more
+cores, or if cards come in sustained floods, a process pool is the next step (the card's
+`partial(render_card, data)` pickles).
 """
 
 from __future__ import annotations
