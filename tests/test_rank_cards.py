@@ -144,7 +144,7 @@ async def test_a_render_failure_falls_back_to_the_text(
     monkeypatch.setattr(profile_card, "render_card", broken)
     text = await ada.say("/profile")
     assert "Level 1" in text and all(item.image is None for item in ada.last)
-    assert any(item.drawing is None and item.text for item in ada.last)
+    assert ada.router.services.drawing.failed == 1  # it was tried, and failed to text
 
 
 async def test_a_slow_render_falls_back_to_text_without_blocking_others(
@@ -161,6 +161,7 @@ async def test_a_slow_render_falls_back_to_text_without_blocking_others(
     profile, streak = await asyncio.gather(ada.say("/profile"), bo.say("/streak"))
     assert time.monotonic() - started < 0.9  # neither waited out the drawing
     assert "Level 1" in profile and "streak" in streak.lower()
+    assert sqlite_dojo.services.drawing.failed == 1  # the card was tried and timed out
 
 
 async def test_the_pool_draws_at_most_its_workers_at_once() -> None:
