@@ -16,12 +16,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as table:
-        table.add_column(
-            sa.Column("card_opt_out", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN, not a batch rebuild: rebuilding users on SQLite would drop its
+    # AUTOINCREMENT, and a forgotten learner's id could then be handed out again.
+    op.add_column(
+        "users", sa.Column("card_opt_out", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as table:
-        table.drop_column("card_opt_out")
+    op.drop_column("users", "card_opt_out")
