@@ -50,8 +50,9 @@ class Dojo:
         return MultiNotifier(self.notifiers)
 
     async def close(self) -> None:
-        """Release the database pool and the model client's HTTP connections."""
+        """Release the database pool, the drawing threads and the model client's connections."""
         await self.engine.dispose()
+        self.services.drawing.close()
         closer = getattr(self.services.llm, "close", None)
         if closer is not None and inspect.iscoroutinefunction(closer):
             await closer()

@@ -13,6 +13,7 @@ from core.db.models import Community, PlatformAccount, User
 from core.db.scope import Repositories
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.db.write_gate import GateHold, WriteGate
+from core.drawing import DrawingPool
 from core.errors import UserError
 from core.messages import Effect, Incoming, Reply
 from core.ports import LLM, Clock, Notifier
@@ -36,6 +37,8 @@ class Services:
     banks: QuestionBanks = field(default_factory=QuestionBanks)
     # SQLite allows one writer: events queue here in-process instead of polling a busy file.
     write_gate: WriteGate | None = None
+    # Draws replies' images (rank cards) after the commit, off the event loop.
+    drawing: DrawingPool = field(default_factory=DrawingPool)
 
 
 class QuickServices(Protocol):

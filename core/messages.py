@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -124,6 +125,22 @@ class Image:
     data: bytes
     filename: str = "image.png"
     caption: str = ""
+    # A formatted caption instead of `caption` (a rank card's: the whole text profile).
+    rich_caption: Doc | None = None
+
+    @property
+    def caption_doc(self) -> Doc:
+        return self.rich_caption if self.rich_caption is not None else Doc.of(self.caption)
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """An image still to be drawn. The router draws it once the event has committed, in a
+    bounded pool off the event loop (core.drawing), and the reply's text becomes its caption;
+    if drawing fails or takes too long, the reply goes out as its text alone."""
+
+    draw: Callable[[], bytes]
+    filename: str = "image.png"
 
 
 class ReplyKind(StrEnum):
@@ -148,6 +165,8 @@ class Reply:
     # The learner was just forgotten: adapters delete what they keep of them too (the
     # console's saved charts and exports).
     forgets_learner: bool = False
+    # An image to draw after the commit (a rank card), replacing `text` as its caption.
+    drawing: Drawing | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from core.context import Context, Services, ServicesView
 from core.db.uow import SharedTransaction, UnitOfWork
 from core.db.write_gate import GateHold
 from core.dispatch import Dispatcher
+from core.drawing import draw_replies
 from core.errors import NotAllowed, UserError
 from core.features.rewards.follow import role_changes
 from core.kinds import Kind
@@ -123,7 +124,8 @@ class Router:
             ]
         incoming = self.resolve(clean_incoming(incoming))
         try:
-            return await announce(self.services, incoming, await self._handle(incoming))
+            replies = await draw_replies(self.services.drawing, await self._handle(incoming))
+            return await announce(self.services, incoming, replies)
         except (OperationalError, PoolTimeoutError, ConnectionError, OSError) as error:
             log.warning("database unavailable: %s", error)
             return [reply(UNAVAILABLE)]

@@ -28,7 +28,11 @@ _event_ids = itertools.count(1)
 
 
 def text_of(replies: list[Reply]) -> str:
-    return "\n".join(reply.text.plain for reply in replies)
+    """What the learner reads: each reply's text, or its image's caption (a rank card's)."""
+    return "\n".join(
+        reply.image.caption_doc.plain if reply.image and not reply.text else reply.text.plain
+        for reply in replies
+    )
 
 
 def fixed_clock(dojo: Dojo) -> FixedClock:

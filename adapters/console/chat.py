@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from adapters.console.render import render_reply
+from adapters.console.render import render_doc, render_reply
 from core import codec
 from core.messages import Action, Attachment, ChatKind, ChatRef, Incoming, Platform, Reply, UserRef
 from core.parsing import parse_command
@@ -92,8 +92,12 @@ class ConsoleChat:
             self.output.write(render_reply(reply) + "\n")
             if reply.image is not None:
                 path = self._save(Attachment(reply.image.filename, reply.image.data))
-                caption = f" ({reply.image.caption})" if reply.image.caption else ""
-                self.output.write(f"🖼️ Image saved to {path}{caption}\n")
+                caption = render_doc(reply.image.caption_doc)
+                if "\n" in caption:  # a rank card's caption is the whole profile: above it
+                    self.output.write(f"{caption}\n🖼️ Image saved to {path}\n")
+                else:
+                    caption = f" ({caption})" if caption else ""
+                    self.output.write(f"🖼️ Image saved to {path}{caption}\n")
             if reply.document is not None:
                 self.output.write(f"📄 File saved to {self._save(reply.document)}\n")
             if reply.forgets_learner:

@@ -79,8 +79,8 @@ def _files(reply: Reply) -> list[discord.File]:
 def to_messages(reply: Reply) -> list[Outgoing]:
     """Every message needed for one reply, in order; empty only for an empty reply."""
     text = render(reply.text)
-    if reply.image is not None and reply.image.caption:
-        text = "\n".join(filter(None, (text, escape(reply.image.caption))))
+    if reply.image is not None:
+        text = "\n".join(filter(None, (text, render(reply.image.caption_doc))))
     if reply.poll is not None:
         text = "\n\n".join(filter(None, (text, _poll_text(reply))))
     announce = reply.kind is ReplyKind.ANNOUNCEMENT

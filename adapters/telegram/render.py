@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from adapters.telegram.html import (
     CAPTION_LIMIT,
+    doc_length,
     render_html,
     shorten,
     split_doc,
@@ -136,11 +137,11 @@ def _texts(doc: Doc, markup: Keyboard, edit_of: int | None = None) -> list[Outgo
     return outs
 
 
-def _caption(text: str) -> str | None:
-    """HTML caption for plain text, or None when it does not fit a caption."""
-    if visible_length(text) > CAPTION_LIMIT:
+def _caption(doc: Doc) -> str | None:
+    """HTML caption for the text, or None when it does not fit a caption."""
+    if doc_length(doc.spans) > CAPTION_LIMIT:
         return None
-    return render_html(Doc.of(text))
+    return render_html(doc)
 
 
 def render_reply(reply: Reply, native_polls: bool = True) -> list[Outgoing]:
@@ -153,10 +154,10 @@ def render_reply(reply: Reply, native_polls: bool = True) -> list[Outgoing]:
     if reply.poll is not None:
         outs.extend(render_poll(reply.poll, native_polls))
     if reply.image is not None:
-        caption = _caption(reply.image.caption)
+        caption = _caption(reply.image.caption_doc)
         outs.append(FileOut(reply.image.data, reply.image.filename, caption or "", is_photo=True))
-        if caption is None:
-            outs.extend(_texts(Doc.of(reply.image.caption), None))
+        if caption is None:  # too long for a caption: the text follows the photo
+            outs.extend(_texts(reply.image.caption_doc, None))
     if reply.document is not None:
         outs.append(FileOut(reply.document.data, reply.document.filename))
     if markup is not None:

@@ -13,7 +13,7 @@ from core.text import Doc, bold, code
 
 SETTINGS_USAGE = (
     "Use /settings track <track>, /settings level <level>, /settings timezone <zone>, "
-    "/settings announce on|off or /settings leaderboard on|off."
+    "/settings announce on|off, /settings leaderboard on|off or /settings card on|off."
 )
 REMIND_USAGE = "Use /remind on, /remind off or /remind HH:MM (your local time), e.g. /remind 19:00."
 
@@ -42,6 +42,7 @@ def _summary(context: QuickContext) -> Reply:
             f"Reminders: {reminders}",
             f"Level-up and badge announcements: {'off' if user.announce_opt_out else 'on'}",
             f"Shown on public leaderboards: {'no' if user.leaderboard_opt_out else 'yes'}",
+            f"Rank card image on /profile: {'off' if user.card_opt_out else 'on'}",
             ("Change one with ", code("/settings <name> <value>"), ". ", SETTINGS_USAGE),
         ),
         ephemeral=True,
@@ -51,7 +52,7 @@ def _summary(context: QuickContext) -> Reply:
 @command(
     "settings",
     "Your track, level, time zone and privacy",
-    "/settings [track|level|timezone|announce|leaderboard] [value]",
+    "/settings [track|level|timezone|announce|leaderboard|card] [value]",
     personal=True,
     private=True,
     kind=Kind.QUICK,
@@ -59,7 +60,7 @@ def _summary(context: QuickContext) -> Reply:
         Param(
             "setting",
             "What to change",
-            choices=("track", "level", "timezone", "announce", "leaderboard"),
+            choices=("track", "level", "timezone", "announce", "leaderboard", "card"),
         ),
         Param("value", "The new value", autocomplete="setting"),
     ),
@@ -84,6 +85,8 @@ async def settings(context: QuickContext) -> list[Reply]:
         changed = {"announce_opt_out": not _on_off(value, SETTINGS_USAGE)}
     elif name == "leaderboard":
         changed = {"leaderboard_opt_out": not _on_off(value, SETTINGS_USAGE)}
+    elif name == "card":
+        changed = {"card_opt_out": not _on_off(value, SETTINGS_USAGE)}
     else:
         raise UserError(f"There is no setting called '{args[0][:20]}'. {SETTINGS_USAGE}")
     context.uow.learners.change(user, **changed, updated_at=context.now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.context import QuickContext
+from core.features.cards.profile_card import card_drawing, rank_line, rank_of
 from core.features.duels.board import profile_line
 from core.kinds import Kind
 from core.messages import Reply
@@ -24,7 +25,9 @@ def _streak_now(context: QuickContext) -> int:
     return live_streak(state, local_date(context.now, user.time_zone))
 
 
-@command("profile", "Your XP, level, streak and badges", personal=True, kind=Kind.QUICK)
+@command(
+    "profile", "Your rank card: XP, level, rank, streak and badges", personal=True, kind=Kind.QUICK
+)
 async def profile(context: QuickContext) -> list[Reply]:
     user = context.user
     progress = progress_for(user.xp)
@@ -35,18 +38,22 @@ async def profile(context: QuickContext) -> list[Reply]:
         next_line = f"{progress.xp_to_next} XP to level {progress.level + 1}"
     badges = " ".join(badge.icon for badge, _ in owned) or "none yet"
     track = f"{user.track or '?'} · {user.experience_level or '?'} · {user.time_zone}"
+    streak = _streak_now(context)
+    rank = await rank_of(context)
     lines: list[object] = [
         (bold(user.display_name), f"  ({track})"),
         ("Level ", bold(f"{progress.level} · {progress.title}")),
         (f"{progress_bar(progress.fraction)} {user.xp} XP · ", next_line),
-        f"🔥 Streak: {_days(_streak_now(context))} (longest {_days(user.streak_longest)})",
+        rank_line(*rank, hidden=user.leaderboard_opt_out),
+        f"🔥 Streak: {_days(streak)} (longest {_days(user.streak_longest)})",
         f"🏅 Badges ({len(owned)}): {badges}",
     ]
     if duels := await profile_line(context):
         lines.append(duels)
     if user.onboarding_step is not None:
         lines.append(italic("Finish setting up with /start to tailor interviews to you."))
-    return [Reply(Doc.lines(*lines), ephemeral=True)]  # type: ignore[arg-type]
+    card = card_drawing(context, progress, next_line, rank, streak, owned)
+    return [Reply(Doc.lines(*lines), ephemeral=True, drawing=card)]  # type: ignore[arg-type]
 
 
 @command("badges", "Badges you have and the ones still to earn", personal=True, kind=Kind.QUICK)

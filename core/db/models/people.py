@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,6 +41,8 @@ class User(Base):
     reminder_minute: Mapped[int] = mapped_column(Integer, default=0)
     announce_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # /settings card off: /profile answers in text, without the rank card image.
+    card_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     banned: Mapped[bool] = mapped_column(Boolean, default=False)
     banned_notified: Mapped[bool] = mapped_column(Boolean, default=False)
     last_chat_xp_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
