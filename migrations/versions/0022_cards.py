@@ -1,7 +1,7 @@
 """users.card_opt_out: /settings card off, so /profile answers without the rank card image.
 
-Revision ID: 0017_cards
-Revises: 0020_daily_question (main's head when this was written; the lead re-chains)
+Revision ID: 0022_cards
+Revises: 0021_roles
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_cards"
-down_revision: str | None = "0020_daily_question"
+revision: str = "0022_cards"
+down_revision: str | None = "0021_roles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
