@@ -31,6 +31,7 @@ from core.db.models.progress import (
     XpWeekly,
 )
 from core.db.models.standing import CommunityBan, CommunityXp
+from core.db.models.web import CommunityWebPage
 
 __all__ = [
     "Achievement",
@@ -45,6 +46,7 @@ __all__ = [
     "Community",
     "CommunityBan",
     "CommunityMember",
+    "CommunityWebPage",
     "CommunityXp",
     "DailyAnswer",
     "DailyQuestion",

@@ -115,6 +115,11 @@ DAILY_REVEAL = Subcommand(
     word="daily",
     suffix=("reveal",),
 )
+WEB = Subcommand(
+    "web",
+    "This community's public leaderboard page: on (shows its address), new or off",
+    (Param("state", "On, a new address, or off", required=True, choices=("on", "new", "off")),),
+)
 STATS = Subcommand("stats", "This community's numbers")
 AUDIT = Subcommand(
     "audit",
@@ -174,6 +179,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     LIVE,
     DAILY,
     DAILY_REVEAL,
+    WEB,
     STATS,
     AUDIT,
     PACK_ADD,
@@ -198,3 +204,4 @@ PACK_ADD_USAGE = PACK_ADD.usage(ADMIN)
 PACK_REMOVE_USAGE = PACK_REMOVE.usage(ADMIN)
 PACK_ONLY_USAGE = PACK_ONLY.usage(ADMIN)
 PACK_USAGE = "/admin pack add|list|remove|only ..."
+WEB_USAGE = WEB.usage(ADMIN)

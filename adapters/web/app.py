@@ -1,0 +1,135 @@
+"""The web application: a community's leaderboard page (HTML and JSON), /healthz, the style
+sheet, and a plain 404 for everything else.
+
+    GET /board/<token>        the page (no script; works without JavaScript, on a phone)
+    GET /board/<token>.json   the same data as JSON
+    GET /healthz              200 "ok" when the database answers a query within 2 s, else 503
+    GET /static/dojo.css      the page's only style sheet
+
+A token is looked up on every request (one indexed query by its hash, core.features.web), so
+an address removed by `/admin web off` or replaced by `/admin web new` answers 404 at once,
+from every process; only the page's data is cached (adapters.web.cache).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from importlib import resources
+
+import jinja2
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from adapters.web.cache import Cached, PageCache
+from adapters.web.headers import add_security_headers
+from core.context import Services
+from core.features.web.lookup import community_of_token, database_answers
+from core.features.web.page import PageData, compute_page, page_json
+
+log = logging.getLogger(__name__)
+
+HEALTH_TIMEOUT = 2.0
+SERVICES: web.AppKey[Services] = web.AppKey("services", Services)
+CACHE: web.AppKey[PageCache[PageData | None]] = web.AppKey("cache", PageCache)
+TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates", jinja2.Environment)
+STYLE: web.AppKey[bytes] = web.AppKey("style", bytes)
+
+
+def templates() -> jinja2.Environment:
+    """Autoescaping on for every template, whatever its name: a learner's name is rendered
+    as text, never as markup."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("adapters.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment
+
+
+def build_web_app(
+    services: Services, *, fresh_for: float = 30.0, stale_for: float = 60.0
+) -> web.Application:
+    app = web.Application(middlewares=[plain_404])
+    app[SERVICES] = services
+    app[CACHE] = PageCache(
+        lambda community_id: compute_page(services, community_id),
+        fresh_for=fresh_for,
+        stale_for=stale_for,
+    )
+    app[TEMPLATES] = templates()
+    app[STYLE] = (resources.files("adapters.web") / "static" / "dojo.css").read_bytes()
+    app.on_response_prepare.append(add_security_headers)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/static/dojo.css", style)
+    app.router.add_get("/board/{token}", board_page)
+    app.router.add_get("/", not_found)
+    return app
+
+
+def not_found_response(app: web.Application) -> web.Response:
+    """The one 404 for a guessed, revoked or malformed address and any unknown path."""
+    body = app[TEMPLATES].get_template("not_found.html").render()
+    return web.Response(status=404, text=body, content_type="text/html", charset="utf-8")
+
+
+async def not_found(request: web.Request) -> web.Response:
+    return not_found_response(request.app)
+
+
+@web.middleware
+async def plain_404(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        return not_found_response(request.app)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """For load balancers: 200 when the database answers `SELECT 1` within 2 s."""
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT):
+            healthy = await database_answers(request.app[SERVICES])
+    except Exception as error:  # any failure is unhealthy; the log says which
+        log.warning("healthz: the database did not answer: %r", error)
+        healthy = False
+    if not healthy:
+        return web.Response(status=503, text="database unavailable\n")
+    return web.Response(text="ok\n")
+
+
+async def style(request: web.Request) -> web.Response:
+    response = web.Response(body=request.app[STYLE], content_type="text/css", charset="utf-8")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+async def board_page(request: web.Request) -> web.Response:
+    token = request.match_info["token"]
+    as_json = token.endswith(".json")
+    token = token.removesuffix(".json")
+    services = request.app[SERVICES]
+    community_id = await community_of_token(services, token)
+    if community_id is None:
+        return not_found_response(request.app)
+    cache = request.app[CACHE]
+    cached: Cached[PageData | None] = await cache.get(community_id)
+    page = cached.value
+    if page is None:  # the community was deleted while its page was cached
+        cache.forget(community_id)
+        return not_found_response(request.app)
+    age = max(0, int(time.monotonic() - cached.computed_at))
+    if as_json:
+        return web.Response(
+            text=json.dumps(page_json(page, age), ensure_ascii=False),
+            content_type="application/json",
+            charset="utf-8",
+        )
+    html = (
+        request.app[TEMPLATES]
+        .get_template("board.html")
+        .render(page=page, age=age, fresh_for=int(cache.fresh_for))
+    )
+    return web.Response(text=html, content_type="text/html", charset="utf-8")

@@ -1,0 +1,48 @@
+"""The community_web_pages table: which community has a page, under which token."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, text
+
+from core.db.models import Community, CommunityWebPage
+from core.db.repository import Repository
+from core.features.web.address import token_hash
+
+
+class WebPageStore(Repository):
+    async def token_of(self, community_id: int) -> str | None:
+        """The community's current page token, or None when it has no page."""
+        return await self.session.scalar(
+            select(CommunityWebPage.token).where(CommunityWebPage.community_id == community_id)
+        )
+
+    async def publish(self, community_id: int, token: str, now: datetime) -> None:
+        """Give the community a page under `token`, replacing any address it had."""
+        await self.withdraw(community_id)
+        self.session.add(
+            CommunityWebPage(
+                community_id=community_id, token=token, token_hash=token_hash(token), created_at=now
+            )
+        )
+        await self.session.flush()
+
+    async def withdraw(self, community_id: int) -> bool:
+        """Remove the community's page; True if it had one."""
+        result = await self.session.execute(
+            delete(CommunityWebPage).where(CommunityWebPage.community_id == community_id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def community_for(self, token: str) -> Community | None:
+        """The community whose page this token opens, looked up by the token's hash."""
+        return await self.session.scalar(
+            select(Community)
+            .join(CommunityWebPage, CommunityWebPage.community_id == Community.id)
+            .where(CommunityWebPage.token_hash == token_hash(token))
+        )
+
+    async def database_answers(self) -> bool:
+        """For /healthz: a query the database must answer."""
+        return await self.session.scalar(text("SELECT 1")) == 1
