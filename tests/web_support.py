@@ -27,7 +27,7 @@ VISIBLE = [
     ("ada", "Ada Lovelace", 120),
     ("scripty", SCRIPT, 90),
     ("imagey", IMAGE, 70),
-    ("zalgo", "Z" + "\u0301" * 200, 50),
+    ("zalgo", "Z" + "\u0301" * 99, 50),  # display names hold 100 characters
     ("bob", "Bob", 30),
 ]
 HIDDEN = [("quiet", "Quiet Opted Out", 500), ("banned", "Banned Everywhere", 400),
