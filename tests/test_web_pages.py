@@ -191,7 +191,8 @@ async def test_twenty_concurrent_requests_compute_the_page_once_and_stale_data_i
     async with web_client(web_dojo, fresh_for=0.3, stale_for=60.0) as client:
         from adapters.web.app import CACHE
 
-        cache = client.server.app[CACHE]
+        assert client.app is not None
+        cache = client.app[CACHE]
         responses = await asyncio.gather(*(client.get(path + ".json") for _ in range(20)))
         assert [r.status for r in responses] == [200] * 20
         assert cache.computations == 1
@@ -207,7 +208,7 @@ async def test_twenty_concurrent_requests_compute_the_page_once_and_stale_data_i
         await asyncio.sleep(0.35)
         await asyncio.gather(*(client.get(path + ".json") for _ in range(5)))
         for _ in range(50):
-            if cache.computations == 2 and not cache._running:
+            if cache.computations == 2 and not cache.refreshing:
                 break
             await asyncio.sleep(0.02)
         assert cache.computations == 2

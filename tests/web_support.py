@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.web.app import build_web_app
@@ -21,7 +22,7 @@ from tests.support import ChatDriver
 
 GROUP = CommunityRef(Platform.TELEGRAM, "-100777", "Web study group")
 SCRIPT = "<script>alert(1)</script>"
-IMAGE = '<img src=x onerror="document.title=\'pwned\'">'
+IMAGE = "<img src=x onerror=\"document.title='pwned'\">"
 # (chat name, display name, XP this week): the board's order is this list's.
 VISIBLE = [
     ("ada", "Ada Lovelace", 120),
@@ -89,9 +90,9 @@ async def page_on(dojo: Dojo) -> str:
 
 
 @asynccontextmanager
-async def web_client(dojo: Dojo, **options: float) -> AsyncIterator[TestClient[object, object]]:
+async def web_client(dojo: Dojo, **options: float) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     """The real web app, served on a loopback port, and a client for it."""
-    client: TestClient[object, object] = TestClient(
+    client: TestClient[web.Request, web.Application] = TestClient(
         TestServer(build_web_app(dojo.services, **options))
     )
     await client.start_server()

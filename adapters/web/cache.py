@@ -66,6 +66,11 @@ class PageCache(Generic[T]):
                 return entry
         return await asyncio.shield(self._refresh(key))
 
+    @property
+    def refreshing(self) -> bool:
+        """Whether a computation is running now."""
+        return bool(self._running)
+
     def forget(self, key: int) -> None:
         self._entries.pop(key, None)
 
