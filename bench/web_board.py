@@ -119,20 +119,32 @@ async def measure(label: str, url: str) -> None:
         await engine.dispose()
 
 
+def load_sqlite(path: str) -> None:
+    seeded.load_sqlite(path)
+    db = sqlite3.connect(path)
+    db.execute(JOIN_ALL)
+    db.execute(TOTAL_XP)
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+
+
+def _exists(path: str | None) -> bool:
+    return path is not None and Path(path).exists()
+
+
 async def main() -> None:
+    # BENCH_WEB_DB keeps the seeded SQLite file there (and reuses it) between runs.
+    kept = os.environ.get("BENCH_WEB_DB")
+    reuse = _exists(kept)
     with tempfile.TemporaryDirectory() as folder:
-        path = str(Path(folder) / "bench.db")
+        path = kept or str(Path(folder) / "bench.db")
         url = f"sqlite+aiosqlite:///{path}"
-        await upgrade(url)
-        started = time.perf_counter()
-        seeded.load_sqlite(path)
-        db = sqlite3.connect(path)
-        db.execute(JOIN_ALL)
-        db.execute(TOTAL_XP)
-        db.commit()
-        db.execute("ANALYZE")
-        db.close()
-        emit(BENCH, "sqlite bulk load", time.perf_counter() - started, "s")
+        if not reuse:
+            await upgrade(url)
+            started = time.perf_counter()
+            load_sqlite(path)
+            emit(BENCH, "sqlite bulk load", time.perf_counter() - started, "s")
         await measure("sqlite", url)
     admin_url = postgres_admin_url()
     if admin_url is None:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import time
+from dataclasses import dataclass
 from importlib import resources
 
 import jinja2
@@ -32,8 +34,29 @@ from core.features.web.page import PageData, compute_page, page_json
 log = logging.getLogger(__name__)
 
 HEALTH_TIMEOUT = 2.0
+# Stands for the data's age in a page rendered once per cache fill; random per process, so no
+# learner's name can contain it.
+AGE_MARK = f"age-{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A community's page rendered once from its data: the HTML with AGE_MARK where the age
+    goes, and the JSON object's members after `age_seconds`. A request only splices in the age."""
+
+    data: PageData
+    html: str
+    json_rest: str
+
+    def page(self, age: int) -> str:
+        return self.html.replace(AGE_MARK, str(age))
+
+    def json(self, age: int) -> str:
+        return f'{{"age_seconds": {age}, {self.json_rest}'
+
+
 SERVICES: web.AppKey[Services] = web.AppKey("services", Services)
-CACHE: web.AppKey[PageCache[PageData | None]] = web.AppKey("cache", PageCache)
+CACHE: web.AppKey[PageCache[Rendered | None]] = web.AppKey("cache", PageCache)
 TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates", jinja2.Environment)
 STYLE: web.AppKey[bytes] = web.AppKey("style", bytes)
 
@@ -54,12 +77,19 @@ def build_web_app(
 ) -> web.Application:
     app = web.Application(middlewares=[plain_404])
     app[SERVICES] = services
-    app[CACHE] = PageCache(
-        lambda community_id: compute_page(services, community_id),
-        fresh_for=fresh_for,
-        stale_for=stale_for,
-    )
-    app[TEMPLATES] = templates()
+    environment = app[TEMPLATES] = templates()
+
+    async def render(community_id: int) -> Rendered | None:
+        data = await compute_page(services, community_id)
+        if data is None:
+            return None
+        html = environment.get_template("board.html").render(
+            page=data, age=AGE_MARK, fresh_for=int(fresh_for)
+        )
+        body = json.dumps(page_json(data), ensure_ascii=False)
+        return Rendered(data, html, body[1:])
+
+    app[CACHE] = PageCache(render, fresh_for=fresh_for, stale_for=stale_for)
     app[STYLE] = (resources.files("adapters.web") / "static" / "dojo.css").read_bytes()
     app.on_response_prepare.append(add_security_headers)
     app.router.add_get("/healthz", healthz)
@@ -115,21 +145,14 @@ async def board_page(request: web.Request) -> web.Response:
     if community_id is None:
         return not_found_response(request.app)
     cache = request.app[CACHE]
-    cached: Cached[PageData | None] = await cache.get(community_id)
-    page = cached.value
-    if page is None:  # the community was deleted while its page was cached
+    cached: Cached[Rendered | None] = await cache.get(community_id)
+    rendered = cached.value
+    if rendered is None:  # the community was deleted while its page was cached
         cache.forget(community_id)
         return not_found_response(request.app)
     age = max(0, int(time.monotonic() - cached.computed_at))
     if as_json:
         return web.Response(
-            text=json.dumps(page_json(page, age), ensure_ascii=False),
-            content_type="application/json",
-            charset="utf-8",
+            text=rendered.json(age), content_type="application/json", charset="utf-8"
         )
-    html = (
-        request.app[TEMPLATES]
-        .get_template("board.html")
-        .render(page=page, age=age, fresh_for=int(cache.fresh_for))
-    )
-    return web.Response(text=html, content_type="text/html", charset="utf-8")
+    return web.Response(text=rendered.page(age), content_type="text/html", charset="utf-8")

@@ -14,8 +14,7 @@ async def community_of_token(services: Services, token: str) -> int | None:
     if not TOKEN_FORM.fullmatch(token):
         return None
     async with services.uow_factory() as uow:
-        community = await uow.repository(WebPageStore).community_for(token)
-        return None if community is None else community.id
+        return await uow.repository(WebPageStore).community_for(token)
 
 
 async def database_answers(services: Services) -> bool:

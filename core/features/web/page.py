@@ -122,12 +122,12 @@ async def _activity(store: AdminStore, community_id: int, now: datetime) -> Acti
     )
 
 
-def page_json(page: PageData, age_seconds: int) -> dict[str, Any]:
-    """The page as JSON: the same figures, names as plain strings (a hidden winner: null)."""
+def page_json(page: PageData) -> dict[str, Any]:
+    """The page as JSON: the same figures, names as plain strings (a hidden winner: null).
+    (The server adds `age_seconds`, the data's age when it answers.)"""
     return {
         "community": {"name": page.community_name, "platform": page.platform},
         "updated_at": page.computed_at.isoformat(),
-        "age_seconds": age_seconds,
         "boards": {
             board.key: {
                 "title": board.title,

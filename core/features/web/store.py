@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 
-from core.db.models import Community, CommunityWebPage
+from core.db.models import CommunityWebPage
 from core.db.repository import Repository
 from core.features.web.address import token_hash
+
+# Built once: the lookup runs on every page request.
+_BY_HASH = select(CommunityWebPage.community_id).where(
+    CommunityWebPage.token_hash == bindparam("token_hash")
+)
 
 
 class WebPageStore(Repository):
@@ -35,13 +40,10 @@ class WebPageStore(Repository):
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def community_for(self, token: str) -> Community | None:
-        """The community whose page this token opens, looked up by the token's hash."""
-        return await self.session.scalar(
-            select(Community)
-            .join(CommunityWebPage, CommunityWebPage.community_id == Community.id)
-            .where(CommunityWebPage.token_hash == token_hash(token))
-        )
+    async def community_for(self, token: str) -> int | None:
+        """The id of the community whose page this token opens, looked up by the token's hash
+        (its unique index; the row goes with its community, ON DELETE CASCADE)."""
+        return await self.session.scalar(_BY_HASH, {"token_hash": token_hash(token)})
 
     async def database_answers(self) -> bool:
         """For /healthz: a query the database must answer."""
