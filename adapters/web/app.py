@@ -28,8 +28,8 @@ from aiohttp.typedefs import Handler
 from adapters.web.cache import Cached, PageCache
 from adapters.web.headers import add_security_headers
 from core.context import Services
-from core.features.web.lookup import community_of_token, database_answers
-from core.features.web.page import PageData, compute_page, page_json
+from core.web.lookup import community_of_token, database_answers
+from core.web.page import PageData, compute_page, page_json
 
 log = logging.getLogger(__name__)
 
