@@ -6,9 +6,10 @@ sheet, and a plain 404 for everything else.
     GET /healthz              200 "ok" when the database answers a query within 2 s, else 503
     GET /static/dojo.css      the page's only style sheet
 
-A token is looked up on every request (one indexed query by its hash, core.features.web), so
-an address removed by `/admin web off` or replaced by `/admin web new` answers 404 at once,
-from every process; only the page's data is cached (adapters.web.cache).
+A token is looked up by its hash (one indexed query, core.web.lookup) and a found one is
+trusted for a second (KnownTokens), so an address removed by `/admin web off` or replaced by
+`/admin web new` answers 404 within a second, from every process; the page's data is cached
+longer (adapters.web.cache).
 """
 
 from __future__ import annotations
@@ -72,11 +73,44 @@ def templates() -> jinja2.Environment:
     return environment
 
 
+class KnownTokens:
+    """Tokens found in the database in the last `seconds`: a page request under load then
+    costs no query. Only tokens that opened a page are kept (a guesser fills nothing), at
+    most `capacity`; a revoked address answers 404 within `seconds` in every process."""
+
+    def __init__(self, seconds: float = 1.0, capacity: int = 10_000) -> None:
+        self.seconds = seconds
+        self._capacity = capacity
+        self._found: dict[str, tuple[int, float]] = {}
+
+    async def community(self, services: Services, token: str) -> int | None:
+        now = time.monotonic()
+        known = self._found.get(token)
+        if known is not None and now - known[1] < self.seconds:
+            return known[0]
+        community_id = await community_of_token(services, token)
+        if community_id is None:
+            self._found.pop(token, None)
+        elif self.seconds > 0:
+            if len(self._found) >= self._capacity:
+                self._found.clear()
+            self._found[token] = (community_id, now)
+        return community_id
+
+
+TOKENS: web.AppKey[KnownTokens] = web.AppKey("tokens", KnownTokens)
+
+
 def build_web_app(
-    services: Services, *, fresh_for: float = 30.0, stale_for: float = 60.0
+    services: Services,
+    *,
+    fresh_for: float = 30.0,
+    stale_for: float = 60.0,
+    token_seconds: float = 1.0,
 ) -> web.Application:
     app = web.Application(middlewares=[plain_404])
     app[SERVICES] = services
+    app[TOKENS] = KnownTokens(token_seconds)
     environment = app[TEMPLATES] = templates()
 
     async def render(community_id: int) -> Rendered | None:
@@ -141,7 +175,7 @@ async def board_page(request: web.Request) -> web.Response:
     as_json = token.endswith(".json")
     token = token.removesuffix(".json")
     services = request.app[SERVICES]
-    community_id = await community_of_token(services, token)
+    community_id = await request.app[TOKENS].community(services, token)
     if community_id is None:
         return not_found_response(request.app)
     cache = request.app[CACHE]
