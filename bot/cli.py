@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import sys
@@ -45,9 +46,10 @@ def _configure_logging(settings: Settings, quiet: bool) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-async def _console(settings: Settings, user: str) -> None:
+async def _console(settings: Settings, user: str, *, web: bool = False) -> None:
     from adapters.console.chat import run_console
     from bot.app import build
+    from bot.runner import serving_web
 
     dojo = await build(settings)
     try:
@@ -56,7 +58,8 @@ async def _console(settings: Settings, user: str) -> None:
             if dojo.services.llm is not None and dojo.services.llm.online
             else "AI: offline mode (no ANTHROPIC_API_KEY): bundled questions and static analysis."
         )
-        await run_console(dojo.router, user, Path(settings.data_dir) / "files", note)
+        async with serving_web(dojo) if web else contextlib.nullcontext():
+            await run_console(dojo.router, user, Path(settings.data_dir) / "files", note)
     finally:
         await dojo.close()
 
@@ -83,7 +86,7 @@ async def _run(settings: Settings) -> None:
     from bot.runner import run_platforms
 
     if not (settings.telegram_bot_token or settings.discord_bot_token):
-        await _console(settings, _default_user())
+        await _console(settings, _default_user(), web=True)  # DOJO_WEB_PORT serves here too
         return
     await run_platforms(settings)
 

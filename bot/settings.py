@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", alias="DOJO_LOG_LEVEL")
     data_dir: str = Field(default="./data", alias="DOJO_DATA_DIR")
+    # The public web leaderboard (adapters/web): unset, no web server is started.
+    web_port: int | None = Field(default=None, alias="DOJO_WEB_PORT", ge=1, le=65535)
+    # The address the web server is reached at, the base of the page addresses /admin web shows.
+    public_url: str | None = Field(default=None, alias="DOJO_PUBLIC_URL")
 
     @field_validator("database_url")
     @classmethod
@@ -80,6 +84,18 @@ class Settings(BaseSettings):
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         return None if value is None else _url(value, ("http", "https"))
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        # Page paths are appended to it: a query or fragment would swallow them.
+        if value is None:
+            return None
+        value = _url(value, ("http", "https"))
+        parts = urlsplit(value)
+        if parts.query or parts.fragment:
+            raise ValueError("must be a plain base address, without ?query or #fragment")
+        return value
 
     @field_validator("telegram_webhook_url")
     @classmethod
@@ -144,6 +160,8 @@ class Settings(BaseSettings):
         "anthropic_api_key",
         "anthropic_base_url",
         "telegram_webhook_url",
+        "public_url",
+        "web_port",
         mode="before",
     )
     @classmethod
@@ -160,6 +178,8 @@ class Settings(BaseSettings):
             monthly_ai_budget_usd=self.monthly_ai_budget_usd,
             model=self.model,
             generation_model=self.generation_model,
+            public_url=(self.public_url or "").rstrip("/") or None,
+            web_port=self.web_port,
         )
 
 

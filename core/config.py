@@ -16,3 +16,8 @@ class CoreConfig:
     # Where /report charts are written by adapters that cannot show images (the console).
     bot_username: str = ""
     max_message_chars: int = 25_000
+    # DOJO_PUBLIC_URL without its trailing slash: the base of the web page addresses that
+    # `/admin web on` shows (None: only the path can be shown).
+    public_url: str | None = None
+    # DOJO_WEB_PORT: whether this process serves the web pages (None: no web server).
+    web_port: int | None = None

@@ -40,6 +40,8 @@ MALFORMED = [
     ("DOJO_MONTHLY_AI_BUDGET_USD", "-1", "greater than or equal to 0"),
     ("DOJO_MONTHLY_AI_BUDGET_USD", "NaN", "finite"),
     ("DOJO_DATA_DIR", "   ", "directory path"),
+    ("DOJO_WEB_PORT", "eighty", "valid integer"),
+    ("DOJO_PUBLIC_URL", "dojo.example.org", "must be a URL"),
 ]
 
 
@@ -101,6 +103,8 @@ def test_well_formed_settings_are_accepted(monkeypatch: pytest.MonkeyPatch) -> N
         "DOJO_MONTHLY_AI_BUDGET_USD": "2.50",
         "DOJO_LOG_LEVEL": "warning",
         "DOJO_DATA_DIR": "/srv/dojo",
+        "DOJO_WEB_PORT": "8080",
+        "DOJO_PUBLIC_URL": "https://dojo.example.org",
     }
     assert set(good) == set(ALL_NAMES)
     for name, value in good.items():

@@ -32,6 +32,7 @@ from core.db.models.progress import (
 )
 from core.db.models.rewards import RoleReward
 from core.db.models.standing import CommunityBan, CommunityXp
+from core.db.models.web import CommunityWebPage
 
 __all__ = [
     "Achievement",
@@ -46,6 +47,7 @@ __all__ = [
     "Community",
     "CommunityBan",
     "CommunityMember",
+    "CommunityWebPage",
     "CommunityXp",
     "DailyAnswer",
     "DailyQuestion",

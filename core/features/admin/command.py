@@ -21,6 +21,7 @@ from core.features.help import trust_summary
 from core.features.live import admin as live_admin
 from core.features.packs import admin as packs_admin
 from core.features.rewards import admin as rewards_admin
+from core.features.web import admin as web_admin
 from core.kinds import Kind
 from core.messages import Reply
 from core.registry import command
@@ -65,6 +66,7 @@ SUBCOMMANDS: dict[str, Runner] = {
     "live": Runner(live_admin.who_starts, Reach.COMMUNITY),
     "daily": Runner(daily.daily, Reach.COMMUNITY),
     "reward": Runner(rewards_admin.reward, Reach.COMMUNITY),
+    "web": Runner(web_admin.web_page, Reach.COMMUNITY),
     "stats": Runner(reports.stats, Reach.COMMUNITY),
     "audit": Runner(reports.audit_log, Reach.COMMUNITY),
     "pack": Runner(packs_admin.pack, Reach.COMMUNITY),

@@ -147,6 +147,11 @@ REWARDS = Subcommand(
     ),
     word="reward",
 )
+WEB = Subcommand(
+    "web",
+    "This community's public leaderboard page: on (shows its address), new or off",
+    (Param("state", "On, a new address, or off", required=True, choices=("on", "new", "off")),),
+)
 STATS = Subcommand("stats", "This community's numbers")
 AUDIT = Subcommand(
     "audit",
@@ -209,6 +214,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     REWARD,
     NO_REWARD,
     REWARDS,
+    WEB,
     STATS,
     AUDIT,
     PACK_ADD,
@@ -237,3 +243,4 @@ REWARD_USAGE = (
     "/admin reward <level 1-10> <role>|off, /admin reward list, "
     "/admin reward mode stack|replace, /admin reward sync"
 )
+WEB_USAGE = WEB.usage(ADMIN)
