@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from core import channels
-from core.community_settings import CommunitySettings, settings_of
-from core.db.models import Community
 from core.db.uow import UnitOfWork, UnitOfWorkFactory
 from core.features.leaderboard import Boards, format_entry
 from core.features.seasons.hall_of_fame import in_a_row, period_label
 from core.features.seasons.winners import Winner, WinnerStore
 from core.jobs import runs
 from core.jobs.delivery import JobReport, deliver_once, run_claimed, tick_key, undeliverable
+from core.jobs.posting_community import PostingCommunity
 from core.jobs.store import SnapshotStore
 from core.leaderboard import Entry
 from core.messages import ChatKind, Platform, Reply, SendTarget
@@ -64,27 +63,6 @@ MONTHLY = BoardPost(
 )
 
 
-@dataclass(frozen=True)
-class Board:
-    """What the job needs of a community, read once (rows do not outlive their session)."""
-
-    id: int
-    platform: str
-    external_id: str
-    time_zone: str
-    settings: CommunitySettings
-
-    @classmethod
-    def of(cls, community: Community) -> Board:
-        return cls(
-            community.id,
-            community.platform,
-            community.external_id,
-            community.time_zone,
-            settings_of(community.settings),
-        )
-
-
 def due_period(cadence: Cadence, now: datetime, time_zone: str) -> Period | None:
     """The period to post about at `now`: the one just ended, from 09:00 on the first local
     day of the next (Monday, the 1st) for LATE_LIMIT; None outside that window."""
@@ -96,7 +74,7 @@ def due_period(cadence: Cadence, now: datetime, time_zone: str) -> Period | None
     return period_from(cadence, preceding(cadence, current), time_zone)
 
 
-async def target_for(community: Board, notifier: Notifier) -> SendTarget | None:
+async def target_for(community: PostingCommunity, notifier: Notifier) -> SendTarget | None:
     """The configured leaderboard channel, if it still belongs to the community; a Telegram
     group without one gets it in the group."""
     platform = Platform(community.platform)
@@ -210,7 +188,9 @@ async def post_leaderboards(
 ) -> JobReport:
     async def work(report: JobReport) -> None:
         async with uow_factory() as uow:
-            communities = [Board.of(community) for community in await uow.communities.all()]
+            communities = [
+                PostingCommunity.of(community) for community in await uow.communities.all()
+            ]
         for community in communities:
             period = due_period(post.cadence, now, community.time_zone)
             if period is None:

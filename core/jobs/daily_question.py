@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from core import channels
-from core.community_settings import CommunitySettings, settings_of
-from core.db.models import Community, DailyQuestion
+from core.db.models import DailyQuestion
 from core.db.uow import UnitOfWorkFactory
 from core.features.daily import post, timing
 from core.features.daily.pick import choose_question
@@ -30,6 +29,7 @@ from core.features.quiz.shuffle import new_order
 from core.features.quiz.store import QuizStore
 from core.jobs import runs
 from core.jobs.delivery import JobReport, Sent, deliver_once, run_claimed, tick_key, undeliverable
+from core.jobs.posting_community import PostingCommunity
 from core.messages import ChatKind, Platform, Reply, SendTarget
 from core.ports import Notifier
 from core.text import Doc
@@ -47,28 +47,7 @@ NO_CHANNEL = "no usable channel (set one with /admin channel announce)"
 _BANK: list[QuestionData] = []
 
 
-@dataclass(frozen=True)
-class Daily:
-    """What the job needs of a community, read once (rows do not outlive their session)."""
-
-    id: int
-    platform: str
-    external_id: str
-    time_zone: str
-    settings: CommunitySettings
-
-    @classmethod
-    def of(cls, community: Community) -> Daily:
-        return cls(
-            community.id,
-            community.platform,
-            community.external_id,
-            community.time_zone,
-            settings_of(community.settings),
-        )
-
-
-async def daily_target(community: Daily, notifier: Notifier) -> SendTarget | None:
+async def daily_target(community: PostingCommunity, notifier: Notifier) -> SendTarget | None:
     """The community's announcement (else leaderboard) channel while it still belongs to the
     community (core.channels); a Telegram group without one gets it in the group itself. A
     Discord server with neither has no usable channel."""
@@ -122,7 +101,11 @@ class Prepared:
 
 
 async def _prepare(
-    uow_factory: UnitOfWorkFactory, community: Daily, day: date, as_poll: bool, now: datetime
+    uow_factory: UnitOfWorkFactory,
+    community: PostingCommunity,
+    day: date,
+    as_poll: bool,
+    now: datetime,
 ) -> Prepared | None:
     """Choose the day's question (or find the one an earlier run chose) and build its post;
     None when the bank has nothing to ask."""
@@ -179,7 +162,7 @@ async def _mark(uow_factory: UnitOfWorkFactory, daily_id: int, **flags: bool) ->
 async def _post_question(
     uow_factory: UnitOfWorkFactory,
     notifier: Notifier,
-    community: Daily,
+    community: PostingCommunity,
     day: date,
     target: SendTarget,
     now: datetime,
@@ -207,7 +190,7 @@ async def _post_question(
 
 
 async def _reveals_due(
-    uow_factory: UnitOfWorkFactory, community: Daily, now: datetime
+    uow_factory: UnitOfWorkFactory, community: PostingCommunity, now: datetime
 ) -> list[tuple[int, Doc]]:
     """At the community's reveal hour: each posted question whose answers closed, with its
     reveal (one missed by more than LATE_LIMIT is not posted late)."""
@@ -238,7 +221,7 @@ async def _post_reveals(
             notifier,
             job=REVEAL_JOB,
             key=str(daily_id),
-            target=_for_day(target, "Daily question · the answer"),
+            target=_for_day(target, "PostingCommunity question · the answer"),
             replies=[Reply(text)],
             now=now,
         )
@@ -247,11 +230,11 @@ async def _post_reveals(
             await _mark(uow_factory, daily_id, revealed=True)
 
 
-def _key(community: Daily, day: date) -> str:
+def _key(community: PostingCommunity, day: date) -> str:
     return f"{community.id}:{day.isoformat()}"
 
 
-def _due(community: Daily, now: datetime) -> date | None:
+def _due(community: PostingCommunity, now: datetime) -> date | None:
     chosen = community.settings.daily_time
     if chosen is None:
         return None
@@ -261,7 +244,7 @@ def _due(community: Daily, now: datetime) -> date | None:
 async def _one(
     uow_factory: UnitOfWorkFactory,
     notifier: Notifier,
-    community: Daily,
+    community: PostingCommunity,
     day: date | None,
     now: datetime,
     report: JobReport,
@@ -288,13 +271,13 @@ async def post_daily_questions(
         async with uow_factory() as uow:
             communities = [
                 found
-                for found in (Daily.of(row) for row in await uow.communities.all())
+                for found in (PostingCommunity.of(row) for row in await uow.communities.all())
                 if found.settings.daily_time is not None
             ]
         due = {community.id: _due(community, now) for community in communities}
         keys = [_key(c, day) for c in communities if (day := due[c.id]) is not None]
         settled = await runs.settled(uow_factory, POST_JOB, keys, now)
-        waiting = asyncio.Queue[tuple[Daily, date | None]]()
+        waiting = asyncio.Queue[tuple[PostingCommunity, date | None]]()
         for community in communities:
             day = due[community.id]
             waiting.put_nowait(
