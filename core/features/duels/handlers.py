@@ -7,6 +7,7 @@ from core.context import Context, QuickContext
 from core.errors import UserError
 from core.features.duels import play
 from core.features.duels.render import ACCEPT, ANSWER, DECLINE
+from core.features.duels.request import parse_request
 from core.kinds import Kind
 from core.messages import Reply, SendTarget
 from core.registry import action, command
@@ -28,7 +29,7 @@ async def duel(context: Context) -> list[Reply]:
     incoming = context.incoming
     if context.community is None or incoming.chat.is_private:
         raise UserError("Duels are between members of a group or server: send /duel there.")
-    request = play.parse_request(incoming.args, incoming.platform)
+    request = parse_request(incoming.args, incoming.platform)
     await context.services.banks.quiz.ensure(context.uow, context.now)
     where = SendTarget(incoming.chat.platform, incoming.chat.id, incoming.chat.kind)
     shown, effects = await play.challenge(
